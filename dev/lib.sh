@@ -1,0 +1,264 @@
+# Shared by dev/up and dev/test. Sourced, not run.
+#
+# Settings (environment variables, all optional):
+#   FRAPPE_PATH         a local frappe version-15 checkout to build the bench from (offline install)
+#   PUMPURS_BENCH       where the bench lives          (default: ~BENCH_USER/pumpurs-bench)
+#   PUMPURS_BENCH_USER  who runs bench when invoked as root (default: pumpurs; bench refuses root)
+#   PUMPURS_SITE        the demo site                   (default: pumpurs.localhost)
+#   PUMPURS_TEST_SITE   the throwaway test site         (default: pumpurs-test.localhost)
+#   PUMPURS_PORT        web port of the demo server     (default: 8000)
+#   PUMPURS_PYTHON      Python 3.10–3.12 for the bench  (default: Debian's python3.11)
+#   DB_ROOT_USER / DB_ROOT_PASSWORD   a MariaDB account that may create databases and users
+#                       (default: one made here, pumpurs_dbadmin, if root can log in without a password)
+
+set -euo pipefail
+
+APP_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+SITE=${PUMPURS_SITE:-pumpurs.localhost}
+TEST_SITE=${PUMPURS_TEST_SITE:-pumpurs-test.localhost}
+PORT=${PUMPURS_PORT:-8000}
+DB_HOST=127.0.0.1
+DB_PORT=3306
+REDIS_URL=redis://127.0.0.1:6379
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+warn() { printf '\033[33mWARNING: %s\033[0m\n' "$*" >&2; }
+die() { printf '\033[31mERROR: %s\033[0m\n' "$*" >&2; exit 1; }
+
+if [ "$(id -u)" = 0 ]; then
+	BENCH_USER=${PUMPURS_BENCH_USER:-pumpurs}
+else
+	BENCH_USER=$(id -un)
+fi
+BENCH_HOME=$(getent passwd "$BENCH_USER" 2>/dev/null | cut -d: -f6 || true)
+[ -n "$BENCH_HOME" ] || BENCH_HOME=/home/$BENCH_USER
+BENCH_DIR=${PUMPURS_BENCH:-$BENCH_HOME/pumpurs-bench}
+BENCH_CLI=$BENCH_HOME/.pumpurs-bench-cli
+STATE_DIR=$BENCH_HOME/.pumpurs
+
+# Run a command as the bench user, with the bench CLI on PATH. The rest of the environment (proxy and
+# certificate settings, FRAPPE_PATH, CI) is passed on.
+as_bench() {
+	local path="$BENCH_CLI/bin:/usr/local/bin:/usr/bin:/bin"
+	if [ "$(id -u)" = 0 ]; then
+		runuser -u "$BENCH_USER" -- env HOME="$BENCH_HOME" USER="$BENCH_USER" LOGNAME="$BENCH_USER" \
+			PATH="$path" UV_NATIVE_TLS=1 "$@"
+	else
+		env PATH="$path:$PATH" UV_NATIVE_TLS=1 "$@"
+	fi
+}
+
+in_bench() { (cd "$BENCH_DIR" && as_bench "$@"); }
+
+bench_exists() { [ -f "$BENCH_DIR/apps/frappe/frappe/__init__.py" ] && [ -x "$BENCH_DIR/env/bin/python" ]; }
+
+ensure_bench_user() {
+	[ "$(id -u)" = 0 ] || return 0
+	if ! id "$BENCH_USER" >/dev/null 2>&1; then
+		say "Creating user $BENCH_USER to run bench (bench refuses to run as root)"
+		useradd --create-home --shell /bin/bash "$BENCH_USER"
+		BENCH_HOME=$(getent passwd "$BENCH_USER" | cut -d: -f6)
+	fi
+}
+
+find_python() {
+	local candidate
+	for candidate in "${PUMPURS_PYTHON:-}" /usr/bin/python3.11 /usr/bin/python3.12 /usr/bin/python3.10 \
+		"$(command -v python3.11 || true)" "$(command -v python3.12 || true)" "$(command -v python3.10 || true)"; do
+		[ -n "$candidate" ] && [ -x "$candidate" ] || continue
+		# the bench user must be able to run it (root's pyenv is not reachable for them)
+		if as_bench "$candidate" -c 'import sys, venv; sys.exit(not (3, 10) <= sys.version_info[:2] <= (3, 12))' 2>/dev/null; then
+			echo "$candidate"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# --- system packages -------------------------------------------------------------------------------------
+
+missing_packages() {
+	local pkgs=()
+	command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || pkgs+=(mariadb-server)
+	command -v mariadb >/dev/null 2>&1 || pkgs+=(mariadb-client)
+	command -v redis-server >/dev/null 2>&1 || pkgs+=(redis-server)
+	command -v node >/dev/null 2>&1 || pkgs+=(nodejs npm)
+	command -v crontab >/dev/null 2>&1 || pkgs+=(cron)
+	command -v git >/dev/null 2>&1 || pkgs+=(git)
+	command -v rsync >/dev/null 2>&1 || pkgs+=(rsync)
+	command -v curl >/dev/null 2>&1 || pkgs+=(curl)
+	[ -x /usr/bin/python3.11 ] || [ -x /usr/bin/python3.12 ] || [ -n "${PUMPURS_PYTHON:-}" ] || pkgs+=(python3 python3-dev)
+	python3 -c 'import ensurepip' 2>/dev/null || pkgs+=(python3-venv)
+	command -v gcc >/dev/null 2>&1 || pkgs+=(build-essential)
+	echo "${pkgs[@]:-}"
+}
+
+ensure_system_packages() {
+	local pkgs
+	pkgs=$(missing_packages)
+	if [ -n "$pkgs" ]; then
+		if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+			say "Installing system packages: $pkgs"
+			DEBIAN_FRONTEND=noninteractive apt-get update -qq
+			# shellcheck disable=SC2086
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $pkgs >/dev/null
+		else
+			die "missing system packages. Install them, e.g. as root: apt-get install $pkgs"
+		fi
+	fi
+	if ! command -v yarn >/dev/null 2>&1; then
+		if [ "$(id -u)" = 0 ]; then
+			say "Installing yarn"
+			npm install --global --silent yarn >/dev/null
+		else
+			die "yarn is missing. Install it as root: npm install --global yarn"
+		fi
+	fi
+}
+
+# --- services --------------------------------------------------------------------------------------------
+
+mariadb_up() { mariadb-admin --host=$DB_HOST --port=$DB_PORT --connect-timeout=2 ping >/dev/null 2>&1 || mariadb-admin --host=$DB_HOST --port=$DB_PORT --user=nobody --connect-timeout=2 ping 2>&1 | grep -q "Access denied"; }
+redis_up() { redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG; }
+
+ensure_services() {
+	if ! mariadb_up; then
+		if [ "$(id -u)" = 0 ]; then
+			say "Starting MariaDB"
+			if command -v service >/dev/null 2>&1 && service mariadb start >/dev/null 2>&1; then :; else
+				mkdir -p /run/mysqld && chown mysql:mysql /run/mysqld 2>/dev/null || true
+				start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd
+			fi
+		else
+			die "MariaDB is not running on $DB_HOST:$DB_PORT. Start it (as root: service mariadb start)."
+		fi
+		for _ in $(seq 30); do mariadb_up && break; sleep 1; done
+		mariadb_up || die "MariaDB did not start"
+	fi
+	if ! redis_up; then
+		say "Starting Redis on 127.0.0.1:6379"
+		redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null
+		for _ in $(seq 20); do redis_up && break; sleep 0.5; done
+		redis_up || die "Redis did not start"
+	fi
+}
+
+# A MariaDB account with a password that `bench new-site` can use to create databases.
+ensure_db_admin() {
+	if [ -n "${DB_ROOT_USER:-}" ]; then
+		DB_ADMIN_USER=$DB_ROOT_USER
+		DB_ADMIN_PASSWORD=${DB_ROOT_PASSWORD:-}
+	else
+		DB_ADMIN_USER=pumpurs_dbadmin
+		local secret="$STATE_DIR/db-admin-password"
+		as_bench mkdir -p "$STATE_DIR"
+		if [ ! -s "$secret" ]; then
+			as_bench sh -c "umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' > '$secret'"
+		fi
+		DB_ADMIN_PASSWORD=$(cat "$secret")
+		local root=(mariadb --host=$DB_HOST --port=$DB_PORT --user=root)
+		if [ "$(id -u)" = 0 ] && ! "${root[@]}" -e 'select 1' >/dev/null 2>&1; then
+			root=(mariadb --user=root)  # unix socket authentication
+		fi
+		"${root[@]}" -e 'select 1' >/dev/null 2>&1 ||
+			die "cannot log in to MariaDB as root without a password; set DB_ROOT_USER and DB_ROOT_PASSWORD"
+		"${root[@]}" <<SQL
+CREATE USER IF NOT EXISTS '$DB_ADMIN_USER'@'%' IDENTIFIED BY '$DB_ADMIN_PASSWORD';
+ALTER USER '$DB_ADMIN_USER'@'%' IDENTIFIED BY '$DB_ADMIN_PASSWORD';
+GRANT ALL PRIVILEGES ON *.* TO '$DB_ADMIN_USER'@'%' WITH GRANT OPTION;
+FLUSH PRIVILEGES;
+SQL
+	fi
+	# Frappe expects utf8mb4 with the unicode collation on the server
+	mariadb --host=$DB_HOST --port=$DB_PORT --user="$DB_ADMIN_USER" --password="$DB_ADMIN_PASSWORD" \
+		-e "SET GLOBAL character_set_server='utf8mb4'; SET GLOBAL collation_server='utf8mb4_unicode_ci';" ||
+		die "cannot log in to MariaDB as $DB_ADMIN_USER"
+}
+
+# --- the bench -------------------------------------------------------------------------------------------
+
+ensure_bench_cli() {
+	if [ ! -x "$BENCH_CLI/bin/bench" ]; then
+		say "Installing the bench CLI into $BENCH_CLI"
+		as_bench "$PYTHON" -m venv "$BENCH_CLI"
+		as_bench "$BENCH_CLI/bin/pip" install --quiet --disable-pip-version-check "frappe-bench>=5.22" "setuptools<80"
+	fi
+}
+
+ensure_bench() {
+	bench_exists && return 0
+	local source=(--frappe-branch version-15)
+	if [ -n "${FRAPPE_PATH:-}" ]; then
+		[ -f "$FRAPPE_PATH/frappe/__init__.py" ] || die "FRAPPE_PATH=$FRAPPE_PATH is not a frappe checkout"
+		grep -q '^__version__ = "15\.' "$FRAPPE_PATH/frappe/__init__.py" || die "FRAPPE_PATH must be frappe version 15"
+		# bench clones the checkout's current branch, so committed changes (e.g. a local air-datepicker) count
+		as_bench git config --global --get-all safe.directory 2>/dev/null | grep -qx "$FRAPPE_PATH" ||
+			as_bench git config --global --add safe.directory "$FRAPPE_PATH"
+		local branch
+		branch=$(as_bench git -C "$FRAPPE_PATH" rev-parse --abbrev-ref HEAD)
+		source=(--frappe-path "$FRAPPE_PATH" --frappe-branch "$branch")
+		say "Creating the bench at $BENCH_DIR from $FRAPPE_PATH (branch $branch)"
+	else
+		say "Creating the bench at $BENCH_DIR from upstream frappe version-15"
+	fi
+	as_bench mkdir -p "$(dirname "$BENCH_DIR")"
+	(cd "$(dirname "$BENCH_DIR")" && as_bench bench init "${source[@]}" --python "$PYTHON" --no-backups \
+		--skip-redis-config-generation "$(basename "$BENCH_DIR")") || die "bench init failed"
+}
+
+configure_bench() {
+	# frappe 15 imports pkg_resources, which setuptools 81+ no longer ships
+	if ! as_bench "$BENCH_DIR/env/bin/python" -c 'import pkg_resources' 2>/dev/null; then
+		in_bench uv pip install --quiet --python env/bin/python "setuptools<80"
+	fi
+	local key value
+	for key in redis_cache redis_queue redis_socketio; do
+		value=$(as_bench "$BENCH_DIR/env/bin/python" -c "import json,sys; print(json.load(open(sys.argv[1])).get('$key',''))" "$BENCH_DIR/sites/common_site_config.json")
+		[ "$value" = "$REDIS_URL" ] || in_bench bench set-config -g "$key" "$REDIS_URL" >/dev/null
+	done
+	grep -q "\"db_host\": \"$DB_HOST\"" "$BENCH_DIR/sites/common_site_config.json" || in_bench bench set-config -g db_host "$DB_HOST" >/dev/null
+}
+
+# The app the bench runs is this checkout: a symlink when the bench user may write here, otherwise (CI
+# clones owned by root, say) a synced copy of it. Either way, never a stale copy of other code.
+link_app() {
+	local target="$APP_DIR" link="$BENCH_DIR/apps/pumpurs_app"
+	if ! as_bench test -w "$APP_DIR" -a -r "$APP_DIR/setup.py"; then
+		target="$STATE_DIR/checkout"
+		say "Syncing $APP_DIR to $target (the bench user cannot write to the checkout)"
+		as_bench mkdir -p "$target"
+		rsync -a --delete --exclude .git --exclude '*.egg-info' --exclude __pycache__ "$APP_DIR/" "$target/"
+		[ "$(id -u)" = 0 ] && chown -R "$BENCH_USER": "$target"
+	fi
+	if [ -L "$link" ] && [ "$(readlink "$link")" = "$target" ]; then :; else
+		if [ -e "$link" ] && [ ! -L "$link" ]; then
+			local aside="$BENCH_DIR/apps/.pumpurs_app.replaced.$(date +%s)"
+			warn "moving the bench's own copy of pumpurs_app aside to $aside"
+			as_bench mv "$link" "$aside"
+		fi
+		as_bench ln -sfn "$target" "$link"
+	fi
+	grep -qx pumpurs_app "$BENCH_DIR/sites/apps.txt" || as_bench sh -c "printf '\npumpurs_app\n' >> '$BENCH_DIR/sites/apps.txt' && sed -i '/^$/d' '$BENCH_DIR/sites/apps.txt'"
+	# (re)install into the bench's Python: the app's dependencies, and its import path pointing here
+	in_bench uv pip install --quiet --python env/bin/python -e apps/pumpurs_app || die "installing pumpurs_app failed"
+	APP_SOURCE=$target
+}
+
+new_site() {
+	local site=$1
+	in_bench bench new-site "$site" --db-root-username "$DB_ADMIN_USER" --db-root-password "$DB_ADMIN_PASSWORD" \
+		--admin-password "${PUMPURS_ADMIN_PASSWORD:-admin}" --no-mariadb-socket --install-app pumpurs_app
+}
+
+site_exists() { [ -f "$BENCH_DIR/sites/$1/site_config.json" ]; }
+
+prepare_platform() {
+	ensure_bench_user
+	ensure_system_packages
+	ensure_services
+	PYTHON=$(find_python) || die "no Python 3.10–3.12 the bench user can run; install python3.11 (Debian: apt-get install python3.11-venv)"
+	ensure_bench_cli
+	ensure_bench
+	configure_bench
+	ensure_db_admin
+}

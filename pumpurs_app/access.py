@@ -1,0 +1,296 @@
+"""Who sees what.
+
+One place turns "user X works for partner P / at institution I as F" (the staff tables of Partner and
+Educational Institution, and the institution's director) into the user's PuMPuRS roles and User Permissions,
+and gives every permission hook, list query and report the same :class:`Scope` to filter by.
+
+IKVD users (national roles) see everything and get no User Permissions. Everyone else sees the institutions
+they work at, or, working for a partner, all of that partner's institutions — and nothing at all while they
+are linked nowhere, whatever roles they hold.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import frappe
+from frappe import _
+
+ADMINISTRATOR = "PuMPuRS Administrator"
+REGIONAL_COORDINATOR = "PuMPuRS Regional Coordinator"
+PARTNER_COORDINATOR = "PuMPuRS Partner Coordinator"
+INSTITUTION_COORDINATOR = "PuMPuRS Institution Coordinator"
+DIRECTOR = "PuMPuRS Director"
+PLAN_AUTHOR = "PuMPuRS Plan Author"
+SPECIALIST = "PuMPuRS Specialist"
+ACCOUNTANT = "PuMPuRS Accountant"
+AUDITOR = "PuMPuRS Auditor"
+
+# roles that see the whole programme (IKVD, and the site's own system managers)
+NATIONAL_ROLES = frozenset({ADMINISTRATOR, REGIONAL_COORDINATOR, AUDITOR, "System Manager"})
+# roles given and taken away by the staff tables
+PARTNER_FUNCTION_ROLES = {"Coordinator": PARTNER_COORDINATOR, "Accountant": ACCOUNTANT}
+INSTITUTION_FUNCTION_ROLES = {
+	"Coordinator": INSTITUTION_COORDINATOR,
+	"Plan Author": PLAN_AUTHOR,
+	"Specialist": SPECIALIST,
+	"Accountant": ACCOUNTANT,
+}
+LOCAL_ROLES = frozenset({DIRECTOR, *PARTNER_FUNCTION_ROLES.values(), *INSTITUTION_FUNCTION_ROLES.values()})
+
+PARTNER = "Partner"
+INSTITUTION = "Educational Institution"
+MANAGED_USER_PERMISSIONS = (PARTNER, INSTITUTION)
+
+# doctype -> (field holding the scoping value, what that value is)
+SCOPED_DOCTYPES: dict[str, tuple[str, str]] = {
+	PARTNER: ("name", PARTNER),
+	INSTITUTION: ("name", INSTITUTION),
+	"Learner": ("institution", INSTITUTION),
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+	national: bool
+	partners: frozenset[str] = frozenset()
+	institutions: frozenset[str] = frozenset()
+	# partners the user works for directly (not only through one of their institutions)
+	managed_partners: frozenset[str] = frozenset()
+
+	def allows(self, kind: str, value: str | None) -> bool:
+		if self.national:
+			return True
+		return value in (self.partners if kind == PARTNER else self.institutions)
+
+
+@dataclass(frozen=True)
+class Links:
+	"""A user's places of work as the staff tables record them."""
+
+	partner_functions: frozenset[tuple[str, str]]  # (partner, function)
+	institution_functions: frozenset[tuple[str, str]]  # (institution, function); "Director" included
+
+	@property
+	def roles(self) -> set[str]:
+		roles = {PARTNER_FUNCTION_ROLES[f] for _p, f in self.partner_functions}
+		roles |= {DIRECTOR if f == "Director" else INSTITUTION_FUNCTION_ROLES[f] for _i, f in self.institution_functions}
+		return roles
+
+
+def get_links(user: str) -> Links:
+	partner_staff = frappe.qb.DocType("Partner Staff Member")
+	institution_staff = frappe.qb.DocType("Institution Staff Member")
+	institution = frappe.qb.DocType(INSTITUTION)
+	partner_rows = (
+		frappe.qb.from_(partner_staff)
+		.select(partner_staff.parent, partner_staff.function)
+		.where((partner_staff.user == user) & (partner_staff.parenttype == PARTNER))
+		.run()
+	)
+	institution_rows = (
+		frappe.qb.from_(institution_staff)
+		.select(institution_staff.parent, institution_staff.function)
+		.where((institution_staff.user == user) & (institution_staff.parenttype == INSTITUTION))
+		.run()
+	)
+	director_rows = frappe.qb.from_(institution).select(institution.name).where(institution.director == user).run()
+	return Links(
+		partner_functions=frozenset(map(tuple, partner_rows)),
+		institution_functions=frozenset(map(tuple, institution_rows))
+		| frozenset((name, "Director") for (name,) in director_rows),
+	)
+
+
+def is_national(user: str) -> bool:
+	return user == "Administrator" or bool(NATIONAL_ROLES.intersection(frappe.get_roles(user)))
+
+
+def get_scope(user: str | None = None) -> Scope:
+	"""The user's scope, memoised for the request (cleared whenever staff links change)."""
+	user = user or frappe.session.user
+	if not hasattr(frappe.local, "pumpurs_scopes"):
+		frappe.local.pumpurs_scopes = {}
+	cache = frappe.local.pumpurs_scopes
+	if user not in cache:
+		cache[user] = _compute_scope(user)
+	return cache[user]
+
+
+def clear_scope_cache() -> None:
+	frappe.local.pumpurs_scopes = {}
+
+
+def _compute_scope(user: str) -> Scope:
+	if is_national(user):
+		return Scope(national=True)
+	links = get_links(user)
+	managed_partners = frozenset(p for p, _f in links.partner_functions)
+	direct_institutions = frozenset(i for i, _f in links.institution_functions)
+	institutions = set(direct_institutions)
+	partners = set(managed_partners)
+	if managed_partners:
+		institutions |= set(frappe.get_all(INSTITUTION, {"partner": ("in", managed_partners)}, pluck="name"))
+	if direct_institutions:
+		partners |= set(frappe.get_all(INSTITUTION, {"name": ("in", direct_institutions)}, pluck="partner"))
+	return Scope(False, frozenset(partners), frozenset(institutions), managed_partners)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# permission hooks (hooks.py registers them for every doctype in SCOPED_DOCTYPES)
+
+
+def query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	"""`permission_query_conditions`: the SQL filter every list, search, count and export goes through."""
+	scope = get_scope(user)
+	if scope.national:
+		return ""
+	field, kind = SCOPED_DOCTYPES[doctype]
+	return sql_condition(scope, kind, f"`tab{doctype}`.`{field}`")
+
+
+def sql_condition(scope: Scope, kind: str, column: str) -> str:
+	if scope.national:
+		return ""
+	values = scope.partners if kind == PARTNER else scope.institutions
+	if not values:
+		return "1=0"
+	return f"{column} in ({', '.join(frappe.db.escape(v) for v in sorted(values))})"
+
+
+def has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool | None:
+	"""`has_permission`: a document outside the user's scope is refused on every channel (form, print, API).
+
+	Returns None (no objection) inside the scope, so role permissions still decide."""
+	user = user or frappe.session.user
+	scope = get_scope(user)
+	if scope.national:
+		return None
+	field, kind = SCOPED_DOCTYPES[doc.doctype]
+	if doc.is_new() and field == "name":
+		# a new partner or institution: judged by where it is being created
+		if doc.doctype == INSTITUTION and doc.get("partner") in scope.managed_partners:
+			return None
+		return False
+	value = doc.get(field)
+	if not value or scope.allows(kind, value):
+		return None
+	if ptype in ("create", "write", "submit") and frappe.permissions.get_role_permissions(doc.doctype, user).get(
+		ptype
+	):
+		# someone who may edit such records is trying to put one outside their own institutions: say so
+		frappe.throw(
+			_("{0} is not one of your institutions or partners, so you cannot save a {1} there.").format(
+				frappe.bold(value), _(doc.doctype)
+			),
+			frappe.PermissionError,
+			title=_("Outside your institutions"),
+		)
+	return False
+
+
+# ---------------------------------------------------------------------------------------------------------
+# keeping roles and User Permissions in step with the staff tables
+
+
+def staff_users(doc) -> set[str]:
+	"""Users a Partner or Educational Institution document links (staff rows and the director)."""
+	if not doc:
+		return set()
+	users = {row.user for row in doc.get("staff") or [] if row.user}
+	if doc.get("director"):
+		users.add(doc.director)
+	return users
+
+
+def partner_staff_users(partners: Iterable[str]) -> set[str]:
+	partners = [p for p in partners if p]
+	if not partners:
+		return set()
+	return set(
+		frappe.get_all(
+			"Partner Staff Member", {"parenttype": PARTNER, "parent": ("in", partners)}, pluck="user"
+		)
+	)
+
+
+def sync_users(users: Iterable[str]) -> None:
+	for user in sorted(set(users)):
+		sync_user(user)
+
+
+def sync_user(user: str, roles: bool = True) -> None:
+	"""Make the user's User Permissions (and, unless told not to, their local PuMPuRS roles) match their
+	links. Idempotent."""
+	if frappe.flags.pumpurs_skip_staff_sync:  # bulk loads (demo data) resync everyone once at the end
+		return
+	if user in ("Administrator", "Guest") or not frappe.db.exists("User", user):
+		return
+	if roles:
+		_sync_roles(user, get_links(user).roles)
+	clear_scope_cache()
+	scope = get_scope(user)
+	wanted = set()
+	if not scope.national:
+		wanted = {(PARTNER, p) for p in scope.partners} | {(INSTITUTION, i) for i in scope.institutions}
+	existing = frappe.get_all(
+		"User Permission",
+		filters={"user": user, "allow": ("in", MANAGED_USER_PERMISSIONS)},
+		fields=["name", "allow", "for_value", "apply_to_all_doctypes"],
+	)
+	have = set()
+	for row in existing:
+		key = (row.allow, row.for_value)
+		if key in wanted and row.apply_to_all_doctypes and key not in have:
+			have.add(key)
+		else:
+			frappe.delete_doc("User Permission", row.name, ignore_permissions=True, force=True)
+	for allow, value in sorted(wanted - have):
+		frappe.get_doc(
+			doctype="User Permission", user=user, allow=allow, for_value=value, apply_to_all_doctypes=1
+		).insert(ignore_permissions=True)
+	clear_scope_cache()
+
+
+def _sync_roles(user: str, wanted: set[str]) -> None:
+	user_doc = frappe.get_doc("User", user)
+	current = {row.role for row in user_doc.roles if row.role in LOCAL_ROLES}
+	if current == wanted:
+		return
+	user_doc.set("roles", [row for row in user_doc.roles if row.role not in current - wanted])
+	for role in sorted(wanted - current):
+		user_doc.append("roles", {"role": role})
+	user_doc.flags.ignore_permissions = True
+	user_doc.flags.pumpurs_syncing = True
+	user_doc.save()
+
+
+def resync_all() -> None:
+	"""Rebuild every user's roles and User Permissions from the staff tables (`bench execute`)."""
+	users = set(frappe.get_all("Partner Staff Member", pluck="user"))
+	users |= set(frappe.get_all("Institution Staff Member", pluck="user"))
+	users |= set(frappe.get_all(INSTITUTION, {"director": ("is", "set")}, pluck="director"))
+	users |= set(
+		frappe.get_all("User Permission", {"allow": ("in", MANAGED_USER_PERMISSIONS)}, pluck="user")
+	)
+	users |= set(frappe.get_all("Has Role", {"role": ("in", LOCAL_ROLES), "parenttype": "User"}, pluck="parent"))
+	sync_users(users)
+
+
+def remove_user_permissions_for(doctype: str, name: str) -> set[str]:
+	"""Before a Partner or Institution is deleted: drop the User Permissions that point at it."""
+	rows = frappe.get_all("User Permission", {"allow": doctype, "for_value": name}, fields=["name", "user"])
+	for row in rows:
+		frappe.delete_doc("User Permission", row.name, ignore_permissions=True, force=True)
+	return {row.user for row in rows}
+
+
+def on_user_update(doc, method=None) -> None:
+	"""Roles changed by hand (say, someone became an IKVD auditor): recompute their User Permissions.
+
+	Roles given by hand are kept; only the staff tables add and remove local roles."""
+	if doc.flags.pumpurs_syncing:
+		return
+	before = doc.get_doc_before_save()
+	old_roles = {r.role for r in before.roles} if before else set()
+	if old_roles != {r.role for r in doc.roles}:
+		sync_user(doc.name, roles=False)

@@ -1,0 +1,21 @@
+"""Realistic demo data at two scales: ``small`` for trying the app, ``project`` for benchmarks.
+
+Run with ``bench --site SITE pumpurs-demo --scale small|project``."""
+
+import time
+
+import frappe
+
+
+def load(scale: str, seed: int = 2026) -> dict[str, int]:
+	from pumpurs_app.demo import registers
+
+	started = time.monotonic()
+	counts = registers.generate(scale, seed)
+	frappe.db.commit()
+	counts["seconds"] = round(time.monotonic() - started, 1)
+	return counts
+
+
+def is_loaded() -> bool:
+	return bool(frappe.db.count("Partner"))

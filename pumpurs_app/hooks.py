@@ -1,0 +1,24 @@
+from pumpurs_app.access import SCOPED_DOCTYPES
+
+app_name = "pumpurs_app"
+app_title = "PuMPuRS"
+app_publisher = "pumpurs_app developers"
+app_description = "Individual support plans, compensations and reporting for PuMPuRS, the Latvian programme against early school leaving"
+app_email = "dev@pumpurs.invalid"
+app_license = "MIT"
+required_apps = []
+
+export_python_type_annotations = True
+
+# Installation
+before_install = "pumpurs_app.install.before_install"
+after_install = "pumpurs_app.install.after_install"
+
+# Every user outside IKVD sees only their own partner's or institution's records, on every channel:
+# lists, link search, counts, exports (query conditions) and forms, prints, API reads (has_permission).
+permission_query_conditions = {doctype: "pumpurs_app.access.query_conditions" for doctype in SCOPED_DOCTYPES}
+has_permission = {doctype: "pumpurs_app.access.has_permission" for doctype in SCOPED_DOCTYPES}
+
+doc_events = {
+	"User": {"on_update": "pumpurs_app.access.on_user_update"},
+}

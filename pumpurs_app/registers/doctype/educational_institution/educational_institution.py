@@ -1,0 +1,60 @@
+import frappe
+from frappe import _
+from frappe.model.document import Document
+
+from pumpurs_app import access
+from pumpurs_app.rules import registration
+from pumpurs_app.utils import check_unique_rows, rules_enforced
+
+
+class EducationalInstitution(Document):
+	def validate(self) -> None:
+		if self.registration_code:
+			with rules_enforced():
+				self.registration_code = registration.normalize_institution_code(self.registration_code)
+		check_unique_rows(self.staff, ("user", "function"), _("{0} is listed twice as {1}."))
+		for row in self.staff:
+			if row.function != "Specialist":
+				row.specialist_role = None
+			elif not row.specialist_role:
+				frappe.throw(_("Row {0}: choose the specialist role of {1}.").format(row.idx, row.user))
+		self.validate_education_type()
+
+	def validate_education_type(self) -> None:
+		"""Narrowing the education type must not leave active learners of the other type behind."""
+		if self.is_new() or self.education_type == "Both":
+			return
+		mismatched = frappe.db.count(
+			"Learner",
+			{"institution": self.name, "status": "Active", "education_type": ("!=", self.education_type)},
+		)
+		if mismatched:
+			frappe.throw(
+				_("{0} active learners of this institution are not in {1} education.").format(
+					mismatched, _(self.education_type)
+				)
+			)
+
+	def on_update(self) -> None:
+		before = self.get_doc_before_save()
+		users = access.staff_users(self) | access.staff_users(before)
+		if not before or before.partner != self.partner:
+			# the partner's own staff see every institution of the partner
+			users |= access.partner_staff_users({self.partner, before.partner if before else None})
+			if before:
+				learner = frappe.qb.DocType("Learner")
+				frappe.qb.update(learner).set(learner.partner, self.partner).where(
+					learner.institution == self.name
+				).run()
+		access.sync_users(users)
+
+	def on_trash(self) -> None:
+		# User Permissions point at this institution and would block the deletion
+		self.flags.users_to_sync = (
+			access.remove_user_permissions_for("Educational Institution", self.name)
+			| access.staff_users(self)
+			| access.partner_staff_users({self.partner})
+		)
+
+	def after_delete(self) -> None:
+		access.sync_users(self.flags.users_to_sync or ())

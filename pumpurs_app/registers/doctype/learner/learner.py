@@ -1,0 +1,65 @@
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import getdate, today
+
+from pumpurs_app.registers.doctype.school_term.school_term import current_term
+from pumpurs_app.rules import learners, school_terms, target_group
+from pumpurs_app.utils import rules_enforced
+
+
+class Learner(Document):
+	def validate(self) -> None:
+		self.full_name = f"{(self.first_name or '').strip()} {(self.last_name or '').strip()}".strip()
+		now = getdate(today())
+		with rules_enforced():
+			identity = learners.identify(
+				self.personal_code, getdate(self.date_of_birth) if self.date_of_birth else None, now
+			)
+			target_group.check_education_type(self.institution_education_type(), self.education_type)
+			school_year, term_type = self.term_now()
+			target_group.check_target_group(self.education_type, self.grade, school_year, term_type)
+			learners.check_consent(
+				getdate(self.consent_date) if self.consent_date else None,
+				self.consent_given_by,
+				identity.date_of_birth,
+				now,
+			)
+		self.personal_code = identity.personal_code
+		self.date_of_birth = identity.date_of_birth
+		self.is_adult = identity.is_adult
+		self.personal_code_masked = identity.masked_code
+		self.active_personal_code = self.personal_code if self.status == "Active" else None
+		self.validate_unique_active_code()
+
+	def institution_education_type(self) -> str:
+		return frappe.db.get_value("Educational Institution", self.institution, "education_type")
+
+	@staticmethod
+	def term_now() -> tuple[str, str]:
+		"""School year and term type of today's term, or of today's date when no term is registered."""
+		if term := current_term():
+			return frappe.db.get_value("School Term", term, ["school_year", "term_type"])
+		day = getdate(today())
+		return school_terms.school_year_of(day), (
+			school_terms.SEMESTER_2 if 1 <= day.month <= 8 else school_terms.SEMESTER_1
+		)
+
+	def validate_unique_active_code(self) -> None:
+		"""A clear message before the database's unique key on ``active_personal_code`` would refuse it."""
+		if not self.active_personal_code:
+			return
+		other = frappe.db.get_value(
+			"Learner",
+			{"active_personal_code": self.active_personal_code, "name": ("!=", self.name)},
+			["name", "institution"],
+			as_dict=True,
+		)
+		if other:
+			frappe.throw(
+				_(
+					"An active learner with personal code {0} is already registered at {1}. Mark that record Left or Transferred first."
+				).format(self.personal_code, frappe.bold(other.institution)),
+				frappe.DuplicateEntryError,
+				title=_("Learner already registered"),
+			)

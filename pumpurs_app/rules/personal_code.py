@@ -1,0 +1,65 @@
+"""Latvian personal codes (personas kods).
+
+Two forms exist: the old ``DDMMYY-CNNNN`` with the birth date and a century digit, and the new form issued
+from July 2017 that starts with ``32`` and carries no birth date. python-stdnum validates both; we add what
+a register of learners needs on top: refuse company numbers, refuse birth dates in the future, keep one
+canonical written form and mask the code for people who must not see it.
+"""
+
+from datetime import date
+
+from stdnum.exceptions import ValidationError
+from stdnum.lv import pvn
+
+from pumpurs_app.rules.errors import RuleViolation
+
+NEW_FORMAT_PREFIX = "32"
+
+
+def normalize(code: str, today: date | None = None) -> str:
+	"""Return the code as ``XXXXXX-XXXXX`` or raise :class:`RuleViolation`."""
+	raw = (code or "").strip()
+	if not raw:
+		raise RuleViolation("Personal code is required.")
+	try:
+		digits = pvn.validate(raw)
+	except ValidationError:
+		raise RuleViolation("{code} is not a valid Latvian personal code.", code=raw) from None
+	if digits[0] > "3":
+		raise RuleViolation("{code} is a company registration number, not a personal code.", code=raw)
+	born = birth_date(digits)
+	if born and born > (today or date.today()):
+		raise RuleViolation("Personal code {code} gives a birth date in the future.", code=raw)
+	return f"{digits[:6]}-{digits[6:]}"
+
+
+def is_new_format(code: str) -> bool:
+	return pvn.compact(code).startswith(NEW_FORMAT_PREFIX)
+
+
+def birth_date(code: str) -> date | None:
+	"""Birth date encoded in an old-format code; ``None`` for the new format, which has none."""
+	if is_new_format(code):
+		return None
+	return pvn.get_birth_date(code)
+
+
+def mask(code: str | None) -> str:
+	"""What roles without access to personal codes see: only the last three digits."""
+	if not code:
+		return ""
+	digits = pvn.compact(code)
+	return "******-**" + digits[-3:]
+
+
+def make_old_format(born: date, serial: int) -> str:
+	"""A valid old-format code for ``born`` (demo data and tests); ``serial`` is 0..999."""
+	century = (born.year - 1800) // 100
+	body = f"{born:%d%m}{born.year % 100:02d}{century}{serial:03d}"
+	return normalize(body + pvn.calc_check_digit_pers(body), today=born)
+
+
+def make_new_format(serial: int) -> str:
+	"""A valid new-format code (demo data and tests); ``serial`` is 0..99_999_999."""
+	body = f"{NEW_FORMAT_PREFIX}{serial:08d}"
+	return normalize(body + pvn.calc_check_digit_pers(body))
