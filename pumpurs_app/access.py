@@ -129,9 +129,9 @@ def _compute_scope(user: str) -> Scope:
 	institutions = set(direct_institutions)
 	partners = set(managed_partners)
 	if managed_partners:
-		institutions |= set(frappe.get_all(INSTITUTION, {"partner": ("in", managed_partners)}, pluck="name"))
+		institutions |= set(frappe.get_all(INSTITUTION, filters={"partner": ("in", managed_partners)}, pluck="name"))
 	if direct_institutions:
-		partners |= set(frappe.get_all(INSTITUTION, {"name": ("in", direct_institutions)}, pluck="partner"))
+		partners |= set(frappe.get_all(INSTITUTION, filters={"name": ("in", direct_institutions)}, pluck="partner"))
 	return Scope(False, frozenset(partners), frozenset(institutions), managed_partners)
 
 
@@ -208,7 +208,7 @@ def partner_staff_users(partners: Iterable[str]) -> set[str]:
 		return set()
 	return set(
 		frappe.get_all(
-			"Partner Staff Member", {"parenttype": PARTNER, "parent": ("in", partners)}, pluck="user"
+			"Partner Staff Member", filters={"parenttype": PARTNER, "parent": ("in", partners)}, pluck="user"
 		)
 	)
 
@@ -268,17 +268,19 @@ def resync_all() -> None:
 	"""Rebuild every user's roles and User Permissions from the staff tables (`bench execute`)."""
 	users = set(frappe.get_all("Partner Staff Member", pluck="user"))
 	users |= set(frappe.get_all("Institution Staff Member", pluck="user"))
-	users |= set(frappe.get_all(INSTITUTION, {"director": ("is", "set")}, pluck="director"))
+	users |= set(frappe.get_all(INSTITUTION, filters={"director": ("is", "set")}, pluck="director"))
 	users |= set(
-		frappe.get_all("User Permission", {"allow": ("in", MANAGED_USER_PERMISSIONS)}, pluck="user")
+		frappe.get_all("User Permission", filters={"allow": ("in", MANAGED_USER_PERMISSIONS)}, pluck="user")
 	)
-	users |= set(frappe.get_all("Has Role", {"role": ("in", LOCAL_ROLES), "parenttype": "User"}, pluck="parent"))
+	users |= set(
+		frappe.get_all("Has Role", filters={"role": ("in", LOCAL_ROLES), "parenttype": "User"}, pluck="parent")
+	)
 	sync_users(users)
 
 
 def remove_user_permissions_for(doctype: str, name: str) -> set[str]:
 	"""Before a Partner or Institution is deleted: drop the User Permissions that point at it."""
-	rows = frappe.get_all("User Permission", {"allow": doctype, "for_value": name}, fields=["name", "user"])
+	rows = frappe.get_all("User Permission", filters={"allow": doctype, "for_value": name}, fields=["name", "user"])
 	for row in rows:
 		frappe.delete_doc("User Permission", row.name, ignore_permissions=True, force=True)
 	return {row.user for row in rows}

@@ -74,3 +74,12 @@ def age_on(born: date, day: date) -> int:
 
 def is_adult(born: date | None, day: date) -> bool:
 	return bool(born) and age_on(born, day) >= ADULT_AGE
+
+
+def grade_band(education_type: str, grade: int) -> str:
+	"""The bands the programme reports by: grades 1–4 (joined in 2021/2022), 5–9, 10–12; vocational years."""
+	if education_type == VOCATIONAL:
+		return "Vocational years 1–4"
+	if grade in EARLY_GRADES:
+		return "Grades 1–4"
+	return "Grades 5–9" if grade <= 9 else "Grades 10–12"

@@ -10,7 +10,7 @@ from pumpurs_app.utils import check_unique_rows, rules_enforced
 class EducationalInstitution(Document):
 	def validate(self) -> None:
 		if self.registration_code:
-			with rules_enforced():
+			with rules_enforced(self.doctype):
 				self.registration_code = registration.normalize_institution_code(self.registration_code)
 		check_unique_rows(self.staff, ("user", "function"), _("{0} is listed twice as {1}."))
 		for row in self.staff:

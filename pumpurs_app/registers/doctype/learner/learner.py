@@ -12,7 +12,7 @@ class Learner(Document):
 	def validate(self) -> None:
 		self.full_name = f"{(self.first_name or '').strip()} {(self.last_name or '').strip()}".strip()
 		now = getdate(today())
-		with rules_enforced():
+		with rules_enforced(self.doctype):
 			identity = learners.identify(
 				self.personal_code, getdate(self.date_of_birth) if self.date_of_birth else None, now
 			)

@@ -9,7 +9,7 @@ from pumpurs_app.utils import check_unique_rows, rules_enforced
 
 class Partner(Document):
 	def validate(self) -> None:
-		with rules_enforced():
+		with rules_enforced(self.doctype):
 			self.registration_number = registration.normalize_registration_number(self.registration_number)
 			self.iban = bank.normalize_iban(self.iban, country="LV") if self.iban else None
 			self.bic = bank.normalize_bic(self.bic, self.iban) or None

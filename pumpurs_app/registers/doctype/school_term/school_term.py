@@ -9,11 +9,11 @@ from pumpurs_app.utils import rules_enforced
 
 class SchoolTerm(Document):
 	def autoname(self) -> None:
-		with rules_enforced():
+		with rules_enforced(self.doctype):
 			self.name = school_terms.term_name(self.school_year, self.term_type)
 
 	def validate(self) -> None:
-		with rules_enforced():
+		with rules_enforced(self.doctype):
 			school_terms.check_dates(self.school_year, getdate(self.start_date), getdate(self.end_date))
 			clashes = school_terms.overlapping(self.as_term(), all_terms())
 			if clashes:

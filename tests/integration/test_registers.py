@@ -1,0 +1,241 @@
+"""The registers' own rules, through the real controllers: what is refused, with which message, and that
+nothing is saved when it is."""
+
+from datetime import date
+
+import frappe
+import pytest
+
+from pumpurs_app.registers.doctype.school_term.school_term import current_term
+from pumpurs_app.rules import personal_code
+
+
+def new_learner(world, **values):
+	doc = {
+		"doctype": "Learner",
+		"first_name": "Jānis",
+		"last_name": "Ozoliņš",
+		"personal_code": personal_code.make_old_format(date(2012, 3, 4), 321),
+		"institution": world.school_a,
+		"education_type": "General",
+		"grade": 8,
+		"status": "Active",
+	}
+	doc.update(values)
+	return frappe.get_doc(doc)
+
+
+def refused(doc, fragment: str, exc=frappe.ValidationError) -> str:
+	before = frappe.db.count(doc.doctype)
+	with pytest.raises(exc) as err:
+		doc.insert()
+	assert fragment in str(err.value), str(err.value)
+	assert frappe.db.count(doc.doctype) == before
+	return str(err.value)
+
+
+# --- Learner -------------------------------------------------------------------------------------------
+
+
+def test_learner_gets_birth_date_adult_flag_partner_and_mask_from_the_code(world):
+	doc = new_learner(world).insert()
+	assert str(doc.date_of_birth) == "2012-03-04"
+	assert doc.partner == world.municipality
+	assert not doc.is_adult
+	assert doc.personal_code_masked.startswith("******-**") and doc.personal_code_masked[-3:] == doc.personal_code[-3:]
+	assert doc.full_name == "Jānis Ozoliņš"
+	assert doc.name.startswith("IZGL-")
+
+
+@pytest.mark.parametrize(
+	"values, fragment",
+	[
+		({"personal_code": "161175-19998"}, "not a valid Latvian personal code"),
+		({"personal_code": "40003521600"}, "company registration number"),
+		({"personal_code": personal_code.make_new_format(5)}, "Enter the date of birth"),
+		({"date_of_birth": "2012-03-05"}, "does not match personal code"),
+		({"grade": 13}, "not possible in General education"),
+		({"education_type": "Vocational", "grade": 2}, "provides General education only"),
+		({"consent_date": "2099-01-01", "consent_given_by": "Parent or Guardian"}, "signed in the future"),
+		({"consent_date": "2025-09-01", "consent_given_by": "Adult Learner"}, "not yet 18"),
+		({"consent_date": "2025-09-01"}, "Say who signed"),
+	],
+)
+def test_learner_bad_input_is_refused(world, values, fragment):
+	refused(new_learner(world, **values), fragment)
+
+
+def test_two_active_learners_cannot_share_a_personal_code(world):
+	first = new_learner(world).insert()
+	message = refused(new_learner(world, institution=world.school_b), "already registered", frappe.DuplicateEntryError)
+	assert world.school_a in message
+	# once the first has left, the code may be registered again (a learner changing schools)
+	first.status = "Transferred"
+	first.save()
+	assert first.active_personal_code is None
+	second = new_learner(world, institution=world.school_b).insert()
+	assert second.active_personal_code == second.personal_code == first.personal_code
+
+
+def test_database_refuses_duplicate_active_code_even_past_the_controller(world):
+	first = new_learner(world).insert()
+	clone = frappe.copy_doc(first)
+	clone.name = "IZGL-TEST-CLONE"
+	clone.active_personal_code = first.active_personal_code
+	with pytest.raises(frappe.UniqueValidationError):
+		clone.db_insert()
+
+
+def test_messages_in_the_users_language(world, as_user):
+	with as_user(world.user("a_coord"), lang="lv"):
+		message = refused(new_learner(world, personal_code="161175-19998"), "nav derīgs Latvijas personas kods")
+		assert "161175-19998" in message
+		refused(new_learner(world, grade=13), "nav iespējams izglītības veidā “Vispārējā”")
+
+
+def test_new_format_code_with_entered_birth_date(world):
+	code = personal_code.make_new_format(424242)
+	doc = new_learner(world, personal_code=code, date_of_birth="2014-02-02").insert()
+	assert str(doc.date_of_birth) == "2014-02-02"
+	assert doc.personal_code == code
+
+
+def test_adult_flag(world):
+	doc = new_learner(
+		world,
+		personal_code=personal_code.make_old_format(date(2004, 1, 1), 9),
+		institution=world.school_b,
+		education_type="Vocational",
+		grade=3,
+		consent_date="2025-09-01",
+		consent_given_by="Adult Learner",
+	).insert()
+	assert doc.is_adult
+
+
+def test_narrowing_institution_education_type_keeps_learners_consistent(world):
+	school_b = frappe.get_doc("Educational Institution", world.school_b)
+	school_b.education_type = "General"
+	with pytest.raises(frappe.ValidationError, match="not in General education"):
+		school_b.save()
+
+
+def test_moving_an_institution_to_another_partner_moves_its_learners(world):
+	school = frappe.get_doc("Educational Institution", world.vocational_school)
+	school.partner = world.municipality
+	school.save()
+	partners = set(frappe.get_all("Learner", {"institution": world.vocational_school}, pluck="partner"))
+	assert partners == {world.municipality}
+
+
+# --- Partner and institution --------------------------------------------------------------------------
+
+
+def new_partner(**values):
+	doc = {
+		"doctype": "Partner",
+		"partner_name": "Testa 2 novada pašvaldība",
+		"partner_type": "Municipality",
+		"registration_number": "40003032949",
+	}
+	doc.update(values)
+	return frappe.get_doc(doc)
+
+
+@pytest.mark.parametrize(
+	"values, fragment",
+	[
+		({"registration_number": "90000074739"}, "not a valid Latvian registration number"),
+		({"registration_number": "161175-19997"}, "personal code, not a registration number"),
+		({"iban": "LV80BANK0000435195002"}, "not a valid IBAN"),
+		({"iban": "DE89370400440532013000"}, "not a LV IBAN"),
+		({"iban": "LV97HABA0012345678910", "bic": "COBADEFFXXX"}, "another country"),
+		({"active_from": "2020-01-01", "active_to": "2019-01-01"}, "cannot end before it starts"),
+	],
+)
+def test_partner_bad_input_is_refused(values, fragment):
+	refused(new_partner(**values), fragment)
+
+
+def test_partner_iban_is_normalised_and_bic_derived():
+	doc = new_partner(iban="lv97 haba 0012 3456 7891 0").insert()
+	assert doc.iban == "LV97HABA0012345678910"
+	assert doc.bic == "HABALV22XXX"
+	assert doc.bank_name
+
+
+def test_partner_registration_number_unique(world):
+	refused(new_partner(registration_number="90000074738"), "", frappe.UniqueValidationError)
+
+
+def test_institution_bad_input(world):
+	def institution(**values):
+		return frappe.get_doc(
+			{
+				"doctype": "Educational Institution",
+				"institution_name": "Testa 9. vidusskola",
+				"partner": world.municipality,
+				"education_type": "General",
+				**values,
+			}
+		)
+
+	refused(institution(registration_code="12345"), "ten digits")
+	refused(
+		institution(staff=[{"user": world.user("a_author"), "function": "Specialist"}]),
+		"choose the specialist role",
+	)
+	refused(
+		institution(
+			staff=[
+				{"user": world.user("a_author"), "function": "Plan Author"},
+				{"user": world.user("a_author"), "function": "Plan Author"},
+			]
+		),
+		"listed twice",
+	)
+
+
+# --- School Term ---------------------------------------------------------------------------------------
+
+
+def new_term(**values):
+	return frappe.get_doc({"doctype": "School Term", "school_year": "2019/2020", "term_type": "Semester 1", "start_date": "2019-09-01", "end_date": "2019-12-31", **values})
+
+
+def test_term_name_is_readable():
+	assert new_term().insert().name == "2019/2020 S1"
+
+
+def test_overlapping_terms_of_the_same_type_are_refused(world):
+	# the summer holiday of 2021/2022 runs to 31 August 2022; a 2022/2023 holiday term may not start inside it
+	refused(
+		new_term(school_year="2022/2023", term_type="Holiday", start_date="2022-08-01", end_date="2022-08-31"),
+		f"overlaps {world.terms['y2021_h']}",
+	)
+
+
+def test_term_type_overlap_between_types_is_allowed():
+	# a holiday term may start before semester 2 of the same year ends
+	new_term(school_year="2019/2020", term_type="Semester 2", start_date="2020-01-01", end_date="2020-06-10").insert()
+	new_term(school_year="2019/2020", term_type="Holiday", start_date="2020-06-01", end_date="2020-08-31").insert()
+
+
+@pytest.mark.parametrize(
+	"values, fragment",
+	[
+		({"school_year": "2019/2021"}, "two consecutive years"),
+		({"end_date": "2019-08-01"}, "ends before it starts"),
+		({"start_date": "2020-09-01", "end_date": "2020-12-31"}, "outside the school year"),
+	],
+)
+def test_term_bad_input(values, fragment):
+	refused(new_term(**values), fragment)
+
+
+def test_current_term_helper(world):
+	month = date.today().month
+	expected = "current_s1" if month >= 9 else ("current_s2" if month <= 5 else "current_h")
+	assert current_term() == world.terms[expected]
+	assert current_term("2021-10-01") == world.terms["y2021_s1"]
+	assert current_term("2022-07-15") == world.terms["y2021_h"]

@@ -1,0 +1,65 @@
+from datetime import date
+
+import pytest
+
+from pumpurs_app.rules import RuleViolation, personal_code
+
+
+@pytest.mark.parametrize(
+	"raw, expected",
+	[
+		("161175-19997", "161175-19997"),
+		("16117519997", "161175-19997"),
+		(" 161175 19997 ", "161175-19997"),
+		("328673-00679", "328673-00679"),
+		("32867300679", "328673-00679"),
+	],
+)
+def test_normalizes_both_formats(raw, expected):
+	assert personal_code.normalize(raw) == expected
+
+
+@pytest.mark.parametrize(
+	"raw, fragment",
+	[
+		("", "required"),
+		("161175-19998", "not a valid"),  # check digit
+		("161375-19997", "not a valid"),  # month 13
+		("328673-00677", "not a valid"),  # new format, check digit
+		("1611751999", "not a valid"),  # too short
+		("40003521600", "company registration number"),
+		("abc", "not a valid"),
+	],
+)
+def test_refuses_invalid_codes(raw, fragment):
+	with pytest.raises(RuleViolation) as err:
+		personal_code.normalize(raw)
+	assert fragment in str(err.value)
+
+
+def test_refuses_birth_date_in_future():
+	code = personal_code.make_old_format(date(2030, 1, 1), 5)
+	with pytest.raises(RuleViolation, match="future"):
+		personal_code.normalize(code, today=date(2026, 11, 28))
+
+
+def test_birth_date_only_in_old_format():
+	assert personal_code.birth_date("161175-19997") == date(1975, 11, 16)
+	assert personal_code.birth_date("010101-10006") == date(1901, 1, 1)  # century digit 0 -> 1800s+100
+	assert personal_code.birth_date("328673-00679") is None
+	assert personal_code.is_new_format("32867300679")
+
+
+def test_generated_codes_are_valid_and_carry_their_date():
+	born = date(2011, 2, 28)
+	for serial in (0, 1, 999):
+		code = personal_code.make_old_format(born, serial)
+		assert personal_code.birth_date(code) == born
+		assert personal_code.normalize(code) == code
+	assert personal_code.is_new_format(personal_code.make_new_format(12345678))
+
+
+def test_mask_keeps_only_last_three_digits():
+	assert personal_code.mask("161175-19997") == "******-**997"
+	assert "1611" not in personal_code.mask("16117519997")
+	assert personal_code.mask("") == ""
