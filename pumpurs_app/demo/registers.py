@@ -126,9 +126,9 @@ class Demo:
 		return email
 
 
-def generate(scale_name: str, seed: int = 2026) -> dict[str, int]:
+def generate(scale: str | Scale, seed: int = 2026) -> dict[str, int]:
 	"""Generate the registers at the given scale; returns counts of what was created."""
-	demo = Demo(SCALES[scale_name], seed)
+	demo = Demo(SCALES[scale] if isinstance(scale, str) else scale, seed)
 	frappe.flags.pumpurs_skip_staff_sync = True  # done once at the end, for everyone
 	frappe.local.conf.throttle_user_limit = 10**9  # frappe refuses more than 60 new users a minute
 	try:

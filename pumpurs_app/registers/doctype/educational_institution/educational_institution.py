@@ -8,6 +8,27 @@ from pumpurs_app.utils import check_unique_rows, rules_enforced
 
 
 class EducationalInstitution(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+		from pumpurs_app.registers.doctype.institution_staff_member.institution_staff_member import InstitutionStaffMember
+
+		address: DF.SmallText | None
+		director: DF.Link | None
+		director_name: DF.Data | None
+		education_type: DF.Literal["General", "Vocational", "Both"]
+		institution_name: DF.Data
+		partner: DF.Link
+		partner_type: DF.Data | None
+		registration_code: DF.Data | None
+		staff: DF.Table[InstitutionStaffMember]
+		status: DF.Literal["Active", "Closed"]
+	# end: auto-generated types
+
 	def validate(self) -> None:
 		if self.registration_code:
 			with rules_enforced(self.doctype):

@@ -2,4 +2,20 @@ from frappe.model.document import Document
 
 
 class InstitutionStaffMember(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		full_name: DF.Data | None
+		function: DF.Literal["Coordinator", "Plan Author", "Specialist", "Accountant"]
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		specialist_role: DF.Literal["", "Teacher", "Psychologist", "Social Pedagogue", "Teacher's Assistant", "Special Education Teacher", "Sign Language Interpreter", "Assistant", "Occupational Therapist"]
+		user: DF.Link
+	# end: auto-generated types
 	pass

@@ -9,6 +9,35 @@ from pumpurs_app.utils import rules_enforced
 
 
 class Learner(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+		from pumpurs_app.registers.doctype.learner_guardian.learner_guardian import LearnerGuardian
+
+		active_personal_code: DF.Data | None
+		application_file: DF.Attach | None
+		class_label: DF.Data | None
+		consent_date: DF.Date | None
+		consent_given_by: DF.Literal["", "Parent or Guardian", "Adult Learner"]
+		date_of_birth: DF.Date | None
+		education_type: DF.Literal["General", "Vocational"]
+		first_name: DF.Data
+		full_name: DF.Data | None
+		grade: DF.Int
+		guardians: DF.Table[LearnerGuardian]
+		institution: DF.Link
+		is_adult: DF.Check
+		last_name: DF.Data
+		partner: DF.Link | None
+		personal_code: DF.Data | None
+		personal_code_masked: DF.Data | None
+		status: DF.Literal["Active", "Left", "Graduated", "Transferred"]
+	# end: auto-generated types
+
 	def validate(self) -> None:
 		self.full_name = f"{(self.first_name or '').strip()} {(self.last_name or '').strip()}".strip()
 		now = getdate(today())
@@ -27,7 +56,7 @@ class Learner(Document):
 			)
 		self.personal_code = identity.personal_code
 		self.date_of_birth = identity.date_of_birth
-		self.is_adult = identity.is_adult
+		self.is_adult = int(identity.is_adult)
 		self.personal_code_masked = identity.masked_code
 		self.active_personal_code = self.personal_code if self.status == "Active" else None
 		self.validate_unique_active_code()

@@ -8,6 +8,29 @@ from pumpurs_app.utils import check_unique_rows, rules_enforced
 
 
 class Partner(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+		from pumpurs_app.registers.doctype.partner_staff_member.partner_staff_member import PartnerStaffMember
+
+		active_from: DF.Date | None
+		active_to: DF.Date | None
+		agreement_date: DF.Date | None
+		agreement_number: DF.Data | None
+		bank_name: DF.Data | None
+		bic: DF.Data | None
+		iban: DF.Data | None
+		partner_name: DF.Data
+		partner_type: DF.Literal["Municipality", "State vocational school", "State general school", "Other state institution"]
+		registration_number: DF.Data
+		staff: DF.Table[PartnerStaffMember]
+		status: DF.Literal["Active", "Suspended", "Ended"]
+	# end: auto-generated types
+
 	def validate(self) -> None:
 		with rules_enforced(self.doctype):
 			self.registration_number = registration.normalize_registration_number(self.registration_number)

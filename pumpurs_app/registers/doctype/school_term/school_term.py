@@ -8,6 +8,20 @@ from pumpurs_app.utils import rules_enforced
 
 
 class SchoolTerm(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		end_date: DF.Date
+		school_year: DF.Data
+		start_date: DF.Date
+		term_type: DF.Literal["Semester 1", "Semester 2", "Holiday"]
+	# end: auto-generated types
+
 	def autoname(self) -> None:
 		with rules_enforced(self.doctype):
 			self.name = school_terms.term_name(self.school_year, self.term_type)
