@@ -17,6 +17,7 @@ APP_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SITE=${PUMPURS_SITE:-pumpurs.localhost}
 TEST_SITE=${PUMPURS_TEST_SITE:-pumpurs-test.localhost}
 PORT=${PUMPURS_PORT:-8000}
+TEST_PORT=${PUMPURS_TEST_PORT:-8011}
 DB_HOST=127.0.0.1
 DB_PORT=3306
 REDIS_URL=redis://127.0.0.1:6379
@@ -87,6 +88,7 @@ missing_packages() {
 	command -v git >/dev/null 2>&1 || pkgs+=(git)
 	command -v rsync >/dev/null 2>&1 || pkgs+=(rsync)
 	command -v curl >/dev/null 2>&1 || pkgs+=(curl)
+	command -v wkhtmltopdf >/dev/null 2>&1 || pkgs+=(wkhtmltopdf xfonts-75dpi xfonts-base)  # frappe's PDFs
 	[ -x /usr/bin/python3.11 ] || [ -x /usr/bin/python3.12 ] || [ -n "${PUMPURS_PYTHON:-}" ] || pkgs+=(python3 python3-dev)
 	python3 -c 'import ensurepip' 2>/dev/null || pkgs+=(python3-venv)
 	command -v gcc >/dev/null 2>&1 || pkgs+=(build-essential)

@@ -46,6 +46,9 @@ SCOPED_DOCTYPES: dict[str, tuple[str, str]] = {
 	PARTNER: ("name", PARTNER),
 	INSTITUTION: ("name", INSTITUTION),
 	"Learner": ("institution", INSTITUTION),
+	"Individual Support Plan": ("institution", INSTITUTION),
+	"Support Consultation": ("institution", INSTITUTION),
+	"Youth NGO Project": ("partner", PARTNER),
 }
 
 
@@ -296,3 +299,19 @@ def on_user_update(doc, method=None) -> None:
 	old_roles = {r.role for r in before.roles} if before else set()
 	if old_roles != {r.role for r in doc.roles}:
 		sync_user(doc.name, roles=False)
+
+
+def check_in_scope(doc) -> None:
+	"""For documents whose institution is derived (from the learner or the plan) while they are validated:
+	refuse one that ends up outside the acting user's institutions."""
+	if doc.flags.ignore_permissions:
+		return
+	field, kind = SCOPED_DOCTYPES[doc.doctype]
+	if not get_scope().allows(kind, doc.get(field)):
+		frappe.throw(
+			_("{0} is not one of your institutions or partners, so you cannot save a {1} there.").format(
+				frappe.bold(doc.get(field)), _(doc.doctype)
+			),
+			frappe.PermissionError,
+			title=_("Outside your institutions"),
+		)

@@ -14,6 +14,24 @@ export_python_type_annotations = True
 before_install = "pumpurs_app.install.before_install"
 after_install = "pumpurs_app.install.after_install"
 
+# Names the app owns and nobody edits (migrate re-imports fixtures); the workflows that use them are installed
+# once by install.py so that an administrator's changes survive upgrades.
+fixtures = [
+	{
+		"dt": "Workflow State",
+		"filters": [["name", "in", ["Draft", "Pending Director", "Pending Partner Coordinator", "Pending IKVD", "Returned", "Evaluated", "Cancelled"]]],
+	},
+	{"dt": "Workflow Action Master", "filters": [["name", "in", ["Send for Approval", "Return to Author", "Evaluate", "Cancel Plan"]]]},
+]
+
+scheduler_events = {
+	"daily": [
+		"pumpurs_app.support_plans.reminders.remind_approvers",
+		"pumpurs_app.support_plans.reminders.remind_evaluations",
+	],
+}
+
+
 # Every user outside IKVD sees only their own partner's or institution's records, on every channel:
 # lists, link search, counts, exports (query conditions) and forms, prints, API reads (has_permission).
 permission_query_conditions = {doctype: "pumpurs_app.access.query_conditions" for doctype in SCOPED_DOCTYPES}

@@ -1,6 +1,10 @@
 """Install hooks: defaults an administrator may later edit are created here once; patches upgrade them."""
 
+import frappe
+
+from pumpurs_app.setup.risk_factors import create_risk_factors
 from pumpurs_app.setup.roles import create_missing_roles
+from pumpurs_app.setup.workflows import create_plan_workflow
 
 
 def before_install() -> None:
@@ -9,4 +13,6 @@ def before_install() -> None:
 
 
 def after_install() -> None:
-	pass
+	create_plan_workflow()
+	create_risk_factors()
+	frappe.get_single("PuMPuRS Settings").save()  # stores the defaults

@@ -11,7 +11,7 @@ TINY = registers.Scale(
 	vocational_schools=["Rīgas Valsts tehnikums"],
 	schools_per_municipality=2,
 	learners_per_institution=12,
-	staff_passwords=False,
+	staff_can_log_in=False,
 )
 
 

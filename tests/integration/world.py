@@ -45,6 +45,7 @@ class World:
 	users: dict[str, str] = field(default_factory=dict)
 	learners: dict[str, str] = field(default_factory=dict)
 	terms: dict[str, str] = field(default_factory=dict)
+	ngo_project: str | None = None
 	municipality: str = MUNICIPALITY
 	vocational_partner: str = VOCATIONAL_PARTNER
 	school_a: str = SCHOOL_A
@@ -62,6 +63,9 @@ def build() -> World:
 		make_users(world)
 		make_partners_and_schools(world)
 		make_learners()
+		make_ngo_project()
+		make_email_account()
+	world.ngo_project = frappe.db.get_value("Youth NGO Project", {"title": NGO_TITLE})
 	world.learners = dict(
 		frappe.get_all("Learner", filters={"first_name": ("like", "Testa%")}, fields=["class_label", "name"], as_list=True)
 	)
@@ -207,3 +211,33 @@ def make_learners() -> None:
 			application_file="/private/files/test-iesniegums.pdf" if key != "b9" else None,
 			guardians=[] if key == "v4adult" else [{"guardian_name": "Anna Bērziņa", "relation": "Mother", "phone": "+371 20000000"}],
 		).insert()
+
+
+NGO_TITLE = "Testa jauniešu projekts"
+
+
+def make_ngo_project() -> None:
+	frappe.get_doc(
+		doctype="Youth NGO Project",
+		title=NGO_TITLE,
+		partner=MUNICIPALITY,
+		organisation_name="Biedrība Testa jaunieši",
+		organisation_registration_number="40003032949",
+		period_from=date(2020, 1, 1),
+		period_to=date(2035, 12, 31),
+		status="Running",
+	).insert()
+
+
+def make_email_account() -> None:
+	"""Outgoing e-mail, as a real site has (nothing is sent: the queue is never flushed in tests)."""
+	frappe.get_doc(
+		doctype="Email Account",
+		email_account_name="PuMPuRS test",
+		email_id=f"noreply@{DOMAIN}",
+		enable_outgoing=1,
+		default_outgoing=1,
+		smtp_server="127.0.0.1",
+		smtp_port=25,
+		no_smtp_authentication=1,
+	).insert()

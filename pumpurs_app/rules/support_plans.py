@@ -1,0 +1,132 @@
+"""Individual support plans: risks, measures and the approval chain.
+
+A plan lists the learner's risks (each a factor of one of four risk groups, with a severity) and the measures
+that address them; every risk group present must be addressed by at least one measure. Plans of municipal
+schools are approved by the director, the municipality's coordinator and IKVD; plans of state vocational
+schools skip the municipality.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from pumpurs_app.rules.errors import RuleViolation
+
+LEARNING = "Learning and school environment"
+SOCIAL = "Social environment and health"
+ECONOMIC = "Economic"
+FAMILY = "Family"
+RISK_GROUPS = (LEARNING, SOCIAL, ECONOMIC, FAMILY)
+SEVERITIES = ("Low", "Medium", "High")
+
+CONSULTATION = "Consultation"
+COMPENSATION = "Compensation"
+NGO_PROJECT = "Youth NGO project"
+
+# approval states (Workflow State names)
+DRAFT = "Draft"
+PENDING_DIRECTOR = "Pending Director"
+PENDING_PARTNER = "Pending Partner Coordinator"
+PENDING_IKVD = "Pending IKVD"
+APPROVED = "Approved"
+EVALUATED = "Evaluated"
+RETURNED = "Returned"
+REJECTED = "Rejected"
+CANCELLED = "Cancelled"
+PENDING = (PENDING_DIRECTOR, PENDING_PARTNER, PENDING_IKVD)
+# a plan in these states does not hold the learner's place for the term
+CLOSED_WITHOUT_SUPPORT = (REJECTED, CANCELLED)
+MUNICIPALITY = "Municipality"
+
+
+@dataclass(frozen=True)
+class Risk:
+	factor: str
+	group: str
+	severity: str
+
+
+@dataclass(frozen=True)
+class Measure:
+	idx: int
+	kind: str
+	factor: str
+	specialist_role: str | None = None
+	planned_hours: float = 0
+	compensation_type: str | None = None
+	planned_amount: Decimal = Decimal(0)
+	ngo_project: str | None = None
+
+
+def groups_present(risks: Iterable[Risk]) -> list[str]:
+	present = {r.group for r in risks}
+	return [g for g in RISK_GROUPS if g in present]
+
+
+def highest_severity(risks: Iterable[Risk]) -> str | None:
+	levels = [SEVERITIES.index(r.severity) for r in risks if r.severity in SEVERITIES]
+	return SEVERITIES[max(levels)] if levels else None
+
+
+def unaddressed_groups(risks: list[Risk], measures: list[Measure]) -> list[str]:
+	"""Risk groups of the plan that no measure addresses (a measure addresses the group of its factor)."""
+	group_of = {r.factor: r.group for r in risks}
+	addressed = {group_of.get(m.factor) for m in measures}
+	return [g for g in groups_present(risks) if g not in addressed]
+
+
+def check_plan(risks: list[Risk], measures: list[Measure]) -> None:
+	"""Everything a plan's risks and measures must satisfy before it is saved."""
+	if not risks:
+		raise RuleViolation("Record at least one risk.")
+	factors = [r.factor for r in risks]
+	for factor in factors:
+		if factors.count(factor) > 1:
+			raise RuleViolation("Risk factor {factor} is listed twice.", factor=factor)
+	if not measures:
+		raise RuleViolation("Plan at least one support measure.")
+	for measure in measures:
+		check_measure(measure, set(factors))
+	missing = unaddressed_groups(risks, measures)
+	if missing:
+		raise RuleViolation(
+			"No measure addresses the risk group {group}: every risk group present needs at least one measure.",
+			group=missing[0],
+		)
+
+
+def check_measure(measure: Measure, factors: set[str]) -> None:
+	row = measure.idx
+	if measure.factor not in factors:
+		raise RuleViolation(
+			"Measure {row} addresses {factor}, which is not one of the plan's risks.", row=row, factor=measure.factor
+		)
+	if measure.kind == CONSULTATION:
+		if not measure.specialist_role:
+			raise RuleViolation("Measure {row}: choose the specialist role of the consultation.", row=row)
+		if not measure.planned_hours or measure.planned_hours <= 0:
+			raise RuleViolation("Measure {row}: plan the hours of consultation.", row=row)
+	elif measure.kind == COMPENSATION:
+		if not measure.compensation_type:
+			raise RuleViolation("Measure {row}: choose the compensation type.", row=row)
+		if not measure.planned_amount or measure.planned_amount <= 0:
+			raise RuleViolation("Measure {row}: plan the amount of the compensation.", row=row)
+	elif measure.kind == NGO_PROJECT:
+		if not measure.ngo_project:
+			raise RuleViolation("Measure {row}: choose the youth NGO project.", row=row)
+	else:
+		raise RuleViolation("Measure {row}: unknown kind of measure {kind}.", row=row, kind=measure.kind)
+
+
+def approval_chain(partner_type: str) -> list[str]:
+	"""The approval steps a plan passes, in order."""
+	if partner_type == MUNICIPALITY:
+		return [PENDING_DIRECTOR, PENDING_PARTNER, PENDING_IKVD]
+	return [PENDING_DIRECTOR, PENDING_IKVD]
+
+
+def check_not_own_plan(actor: str, plan_author: str, owner: str) -> None:
+	"""Nobody decides on a plan they authored (frappe's own self-approval check looks at the owner only, and
+	the author's own "send for approval" is a transition too)."""
+	if actor in (plan_author, owner):
+		raise RuleViolation("You wrote this plan, so someone else must approve, return or reject it.")

@@ -1,0 +1,337 @@
+import json
+from decimal import Decimal
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.model.naming import make_autoname
+from frappe.utils import flt, getdate, now_datetime, today
+
+from pumpurs_app import access
+from pumpurs_app.registers.doctype.school_term.school_term import all_terms
+from pumpurs_app.rules import school_terms, target_group
+from pumpurs_app.rules import support_plans as rules
+from pumpurs_app.utils import rules_enforced
+
+# what an approver sees and decides on: none of it may change while the plan waits for a decision
+CONTENT_FIELDS = ("learner", "school_term", "education_type", "grade", "plan_author", "holiday_order")
+CHILD_CONTENT = {
+	"risks": ("risk_factor", "severity", "observation"),
+	"measures": ("measure_kind", "risk_factor", "specialist_role", "specialist", "compensation_type", "ngo_project", "planned_hours", "planned_amount", "frequency"),
+}
+APPROVER_STAMPS = {
+	rules.PENDING_DIRECTOR: ("director_approved_by", "director_approved_on"),
+	rules.PENDING_PARTNER: ("partner_approved_by", "partner_approved_on"),
+	rules.PENDING_IKVD: ("ikvd_approved_by", "ikvd_approved_on"),
+}
+
+
+class IndividualSupportPlan(Document):
+	def autoname(self) -> None:
+		school_year, term_type = frappe.db.get_value("School Term", self.school_term, ["school_year", "term_type"])
+		term_code = f"{school_terms.school_year_start(school_year)}{school_terms.TERM_SUFFIX[term_type]}"
+		self.name = make_autoname(f"IAP-{term_code}-.#####", doc=self)
+
+	def validate(self) -> None:
+		self.sync_learner_details()
+		access.check_in_scope(self)
+		with rules_enforced(self.doctype):
+			self.validate_learner_and_term()
+			rules.check_plan(self.risk_list(), self.measure_list())
+		self.validate_plan_author()
+		self.validate_measure_links()
+		self.validate_holiday_order()
+		self.summarise_risks()
+		self.set_active_plan_key()
+		self.validate_one_plan_per_term()
+		self.check_edit_rights()
+		self.handle_transition()
+
+	def before_update_after_submit(self) -> None:
+		self.check_evaluation_rights()
+		self.handle_transition()
+		self.set_active_plan_key()
+
+	def before_submit(self) -> None:
+		"""Approval happens only through the workflow's last step: frappe would otherwise let anyone with submit
+		rights submit a draft directly and move it to the first submitted state."""
+		before = self.get_doc_before_save()
+		if self.workflow_state != rules.APPROVED or not before or before.workflow_state != rules.PENDING_IKVD:
+			frappe.throw(_("A plan is approved only through the approval workflow."), frappe.ValidationError)
+
+	def on_submit(self) -> None:
+		self.enrol_in_ngo_projects()
+
+	def on_cancel(self) -> None:
+		self.db_set("active_plan_key", None)
+
+	# --- the learner, the term and who writes the plan --------------------------------------------------
+
+	def sync_learner_details(self) -> None:
+		"""Institution and partner follow the learner while the plan is a draft; the consent is re-checked."""
+		learner = frappe.db.get_value(
+			"Learner",
+			self.learner,
+			["institution", "partner", "status", "consent_date", "application_file"],
+			as_dict=True,
+		)
+		self.institution = learner.institution
+		self.partner = learner.partner
+		self.partner_type = frappe.db.get_value("Partner", learner.partner, "partner_type")
+		self.term_type = frappe.db.get_value("School Term", self.school_term, "term_type")
+		self.consent_on_file = int(bool(learner.consent_date and learner.application_file))
+		self._learner_status = learner.status
+
+	def validate_learner_and_term(self) -> None:
+		if self._learner_status != "Active":
+			frappe.throw(
+				_("{0} is not an active learner ({1}), so no plan can be made.").format(
+					self.learner_name or self.learner, _(self._learner_status, context="Learner")
+				)
+			)
+		school_year = frappe.db.get_value("School Term", self.school_term, "school_year")
+		target_group.check_target_group(self.education_type, self.grade, school_year, self.term_type)
+
+	def validate_plan_author(self) -> None:
+		if not frappe.db.exists(
+			"Institution Staff Member",
+			{"parenttype": "Educational Institution", "parent": self.institution, "user": self.plan_author, "function": "Plan Author"},
+		):
+			frappe.throw(_("{0} is not a plan author at {1}.").format(self.plan_author, self.institution))
+
+	def validate_holiday_order(self) -> None:
+		if self.term_type == school_terms.HOLIDAY and not self.holiday_order:
+			frappe.throw(_("A holiday-term plan needs the institution's order on the extended school year attached."))
+
+	def validate_one_plan_per_term(self) -> None:
+		"""A clear message before the unique key on ``active_plan_key`` would refuse it."""
+		if not self.active_plan_key:
+			return
+		other = frappe.db.get_value(
+			self.doctype, {"active_plan_key": self.active_plan_key, "name": ("!=", self.name)}, "name"
+		)
+		if other:
+			frappe.throw(
+				_("{0} already has plan {1} for {2}.").format(self.learner_name or self.learner, other, self.school_term),
+				frappe.DuplicateEntryError,
+			)
+
+	def set_active_plan_key(self) -> None:
+		"""One live plan per learner and term, guaranteed by a unique database key; rejected and cancelled
+		plans give their place up."""
+		live = self.docstatus < 2 and self.workflow_state not in rules.CLOSED_WITHOUT_SUPPORT
+		self.active_plan_key = f"{self.learner}|{self.school_term}" if live else None
+
+	# --- risks and measures -----------------------------------------------------------------------------
+
+	def risk_list(self) -> list[rules.Risk]:
+		groups = dict(frappe.get_all("Risk Factor", fields=["name", "risk_group"], as_list=True))
+		for row in self.risks:
+			row.risk_group = groups.get(row.risk_factor)
+		return [rules.Risk(row.risk_factor, row.risk_group, row.severity) for row in self.risks]
+
+	def measure_list(self) -> list[rules.Measure]:
+		return [
+			rules.Measure(
+				idx=row.idx,
+				kind=row.measure_kind,
+				factor=row.risk_factor,
+				specialist_role=row.specialist_role,
+				planned_hours=flt(row.planned_hours),
+				compensation_type=row.compensation_type,
+				planned_amount=Decimal(str(flt(row.planned_amount, 2))),
+				ngo_project=row.ngo_project,
+			)
+			for row in self.measures
+		]
+
+	def summarise_risks(self) -> None:
+		risks = self.risk_list()
+		self.risk_groups = ", ".join(_(group, context="Risk Factor") for group in rules.groups_present(risks))
+		self.highest_severity = rules.highest_severity(risks)
+
+	def validate_measure_links(self) -> None:
+		disabled = set(frappe.get_all("Risk Factor", filters={"disabled": 1}, pluck="name"))
+		if self.is_new():
+			for row in self.risks:
+				if row.risk_factor in disabled:
+					frappe.throw(_("Risk factor {0} is no longer used.").format(row.risk_factor))
+		for row in self.measures:
+			if row.measure_kind != rules.CONSULTATION:
+				row.specialist = row.specialist_role = row.planned_hours = None
+			if row.measure_kind != rules.COMPENSATION:
+				row.compensation_type = row.planned_amount = None
+			if row.measure_kind != rules.NGO_PROJECT:
+				row.ngo_project = None
+			if row.specialist and not frappe.db.exists(
+				"Institution Staff Member",
+				{
+					"parenttype": "Educational Institution",
+					"parent": self.institution,
+					"user": row.specialist,
+					"function": "Specialist",
+					"specialist_role": row.specialist_role,
+				},
+			):
+				frappe.throw(
+					_("Measure {0}: {1} is not a {2} at {3}.").format(
+						row.idx, row.specialist, _(row.specialist_role, context="Support Plan Measure"), self.institution
+					)
+				)
+			if row.ngo_project:
+				self.validate_ngo_project(row)
+
+	def validate_ngo_project(self, row) -> None:
+		project = frappe.db.get_value(
+			"Youth NGO Project", row.ngo_project, ["partner", "status", "period_from", "period_to"], as_dict=True
+		)
+		start, end = frappe.db.get_value("School Term", self.school_term, ["start_date", "end_date"])
+		if project.partner != self.partner:
+			frappe.throw(_("Measure {0}: project {1} belongs to another municipality.").format(row.idx, row.ngo_project))
+		if project.status == "Cancelled" or getdate(project.period_to) < start or getdate(project.period_from) > end:
+			frappe.throw(_("Measure {0}: project {1} does not run in this term.").format(row.idx, row.ngo_project))
+
+	def enrol_in_ngo_projects(self) -> None:
+		"""An approved plan's NGO measures put the learner among the project's participants."""
+		for row in self.measures:
+			if not row.ngo_project:
+				continue
+			project = frappe.get_doc("Youth NGO Project", row.ngo_project)
+			if self.learner not in {p.learner for p in project.participants}:
+				project.append("participants", {"learner": self.learner})
+				project.flags.ignore_permissions = True
+				project.save()
+
+	# --- approval -----------------------------------------------------------------------------------------
+
+	def check_edit_rights(self) -> None:
+		"""Frappe's workflow says who may edit in each state only to the browser; the server enforces it:
+		a draft is the author's (or the coordinator's), and what waits for a decision stays as it was sent."""
+		before = self.get_doc_before_save()
+		if not before or before.workflow_state != self.workflow_state or self.flags.ignore_permissions:
+			return
+		user = frappe.session.user
+		if before.workflow_state in (rules.DRAFT, rules.RETURNED):
+			roles = set(frappe.get_roles(user))
+			if user not in (self.plan_author, "Administrator") and not roles & {
+				access.INSTITUTION_COORDINATOR,
+				access.ADMINISTRATOR,
+				"System Manager",
+			}:
+				frappe.throw(_("Only the plan's author or the institution's coordinator can change a draft plan."), frappe.PermissionError)
+		elif self.content_signature() != before.content_signature():
+			frappe.throw(
+				_("A plan in state {0} cannot be changed; it has to be returned to its author first.").format(
+					_(before.workflow_state)
+				),
+				frappe.PermissionError,
+			)
+
+	def content_signature(self) -> str:
+		content = {field: str(self.get(field) or "") for field in CONTENT_FIELDS}
+		for table, fields in CHILD_CONTENT.items():
+			content[table] = [[str(row.get(f) or "") for f in fields] for row in self.get(table)]
+		return json.dumps(content, sort_keys=True)
+
+	def handle_transition(self) -> None:
+		"""Checks and records of a workflow transition, whichever channel applied it."""
+		before = self.get_doc_before_save()
+		old, new = (before.workflow_state if before else None), self.workflow_state
+		if not before or old == new:
+			return
+		actor = frappe.session.user
+		if old in rules.PENDING:
+			with rules_enforced(self.doctype):
+				rules.check_not_own_plan(actor, self.plan_author, self.owner)
+		if new in rules.PENDING and old in (rules.DRAFT, rules.RETURNED):
+			if not self.consent_on_file:
+				frappe.throw(
+					_("The learner's signed application (date and file) must be on file before the plan is sent for approval.")
+				)
+			self.decision_reason = None
+		if new in (rules.RETURNED, rules.REJECTED):
+			if not (self.decision_reason or "").strip():
+				frappe.throw(_("Write the reason for returning or rejecting the plan first."))
+			self.add_comment("Workflow", f"{_(new)}: {self.decision_reason}")
+		elif old in APPROVER_STAMPS:
+			by, on = APPROVER_STAMPS[old]
+			self.set(by, actor)
+			self.set(on, now_datetime())
+		if new == rules.EVALUATED:
+			self.complete_evaluation(actor)
+		self.pending_since = now_datetime() if new in rules.PENDING else None
+		self.approval_reminded_on = None
+
+	# --- evaluation ---------------------------------------------------------------------------------------
+
+	def check_evaluation_rights(self) -> None:
+		"""After approval only the plan's author, the institution's director and IKVD may touch the plan."""
+		user = frappe.session.user
+		if user in (self.plan_author, "Administrator") or access.get_scope(user).national:
+			return
+		if frappe.db.get_value("Educational Institution", self.institution, "director") == user:
+			return
+		frappe.throw(_("Only the plan's author or the institution's director can evaluate this plan."), frappe.PermissionError)
+
+	def complete_evaluation(self, actor: str) -> None:
+		if not self.continues_next_term:
+			frappe.throw(_("Say whether the learner continues studying next term."))
+		missing = [row.risk_factor for row in self.risks if not row.outcome]
+		if missing:
+			frappe.throw(_("Give the outcome of every risk; missing: {0}.").format(", ".join(missing)))
+		self.evaluated_on = today()
+		self.evaluated_by = actor
+		from pumpurs_app.support_plans.doctype.support_consultation.support_consultation import update_delivered_hours
+
+		update_delivered_hours(self)
+
+
+@frappe.whitelist()
+def set_decision_reason(plan: str, reason: str) -> None:
+	"""Approvers give their reason before returning or rejecting (the workflow action reloads the plan)."""
+	doc = frappe.get_doc("Individual Support Plan", plan)
+	doc.check_permission("write")
+	if doc.workflow_state not in rules.PENDING:
+		frappe.throw(_("Only a plan waiting for approval can be returned or rejected."))
+	doc.decision_reason = (reason or "").strip()
+	doc.save()
+
+
+@frappe.whitelist()
+def make_next_term_plan(source_name: str) -> str:
+	"""Continue in the next term: a draft for the next semester with the risks and measures copied."""
+	source = frappe.get_doc("Individual Support Plan", source_name)
+	source.check_permission("read")
+	frappe.has_permission("Individual Support Plan", "create", throw=True)
+	current = next(t for t in all_terms() if t.name == source.school_term)
+	following = school_terms.next_term(all_terms(), current)
+	if not following:
+		frappe.throw(_("The next term after {0} is not registered yet.").format(source.school_term))
+	existing = frappe.db.get_value(
+		"Individual Support Plan", {"learner": source.learner, "school_term": following.name, "active_plan_key": ("is", "set")}
+	)
+	if existing:
+		return existing
+	user = frappe.session.user
+	author_here = frappe.db.exists(
+		"Institution Staff Member",
+		{"parenttype": "Educational Institution", "parent": source.institution, "user": user, "function": "Plan Author"},
+	)
+	plan = frappe.get_doc(
+		{
+			"doctype": "Individual Support Plan",
+			"learner": source.learner,
+			"school_term": following.name,
+			"plan_author": user if author_here else source.plan_author,
+			"plan_date": today(),
+			"previous_plan": source.name,
+			"risks": [
+				{"risk_factor": r.risk_factor, "severity": r.severity, "observation": r.observation} for r in source.risks
+			],
+			"measures": [
+				{field: m.get(field) for field in CHILD_CONTENT["measures"]} for m in source.measures
+			],
+		}
+	)
+	plan.insert()
+	return plan.name

@@ -1,0 +1,24 @@
+import frappe
+from frappe import _
+from frappe.model.document import Document
+
+from pumpurs_app.rules import registration
+from pumpurs_app.utils import check_unique_rows, rules_enforced
+
+
+class YouthNGOProject(Document):
+	def validate(self) -> None:
+		if frappe.db.get_value("Partner", self.partner, "partner_type") != "Municipality":
+			frappe.throw(_("Youth NGO projects are organised by municipalities."))
+		with rules_enforced(self.doctype):
+			self.organisation_registration_number = registration.normalize_registration_number(
+				self.organisation_registration_number
+			)
+		if self.amount is None or self.amount <= 0:
+			frappe.throw(_("The project's amount must be more than zero."))
+		if self.period_to < self.period_from:
+			frappe.throw(_("The project cannot end before it starts."))
+		check_unique_rows(self.participants, ("learner",), _("{0} is listed twice."))
+		for row in self.participants:
+			if frappe.db.get_value("Learner", row.learner, "partner") != self.partner:
+				frappe.throw(_("Row {0}: {1} is not a learner of this municipality.").format(row.idx, row.learner_name or row.learner))

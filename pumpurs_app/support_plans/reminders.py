@@ -1,0 +1,86 @@
+"""Daily reminders (scheduler): plans waiting too long for an approver, and approved plans whose term has
+ended without an evaluation. Each goes by email and to the desk's notification bell, at most once a day."""
+
+import frappe
+from frappe import _
+from frappe.desk.doctype.notification_log.notification_log import enqueue_create_notification
+from frappe.model.workflow import get_workflow_name
+from frappe.utils import add_days, add_to_date, get_url_to_form, now_datetime, today
+from frappe.workflow.doctype.workflow_action.workflow_action import get_users_next_action_data
+
+from pumpurs_app.rules import support_plans as rules
+
+PLAN = "Individual Support Plan"
+
+
+def settings():
+	return frappe.get_cached_doc("PuMPuRS Settings")
+
+
+def remind_approvers() -> list[str]:
+	"""Plans waiting at one approval step for longer than the setting: remind whoever can act on them now."""
+	waited_since = add_to_date(now_datetime(), days=-settings().approval_reminder_days)
+	plans = frappe.get_all(
+		PLAN,
+		filters={
+			"docstatus": 0,
+			"workflow_state": ("in", rules.PENDING),
+			"pending_since": ("<=", waited_since),
+		},
+		or_filters=[["approval_reminded_on", "is", "not set"], ["approval_reminded_on", "<", today()]],
+		pluck="name",
+	)
+	workflow = frappe.get_cached_doc("Workflow", get_workflow_name(PLAN))
+	for name in plans:
+		doc = frappe.get_doc(PLAN, name)
+		transitions = [t for t in workflow.transitions if t.state == doc.workflow_state]
+		users = list(get_users_next_action_data(transitions, doc))
+		if users:
+			notify(
+				users,
+				doc,
+				_("Plan {0} ({1}) has been waiting for your decision since {2}.").format(
+					doc.name, doc.learner_name, frappe.utils.format_datetime(doc.pending_since, "dd.MM.yyyy")
+				),
+			)
+		doc.db_set("approval_reminded_on", today(), update_modified=False)
+	return plans
+
+
+def remind_evaluations() -> list[str]:
+	"""Approved plans of terms that ended more than the setting's days ago: remind the author to evaluate."""
+	ended_before = add_days(today(), -settings().evaluation_reminder_days)
+	terms = frappe.get_all("School Term", filters={"end_date": ("<=", ended_before)}, pluck="name")
+	if not terms:
+		return []
+	plans = frappe.get_all(
+		PLAN,
+		filters={"docstatus": 1, "workflow_state": rules.APPROVED, "school_term": ("in", terms)},
+		or_filters=[["evaluation_reminded_on", "is", "not set"], ["evaluation_reminded_on", "<=", add_days(today(), -7)]],
+		pluck="name",
+	)
+	for name in plans:
+		doc = frappe.get_doc(PLAN, name)
+		notify(
+			[doc.plan_author],
+			doc,
+			_("The term {0} has ended: evaluate plan {1} ({2}).").format(doc.school_term, doc.name, doc.learner_name),
+		)
+		doc.db_set("evaluation_reminded_on", today(), update_modified=False)
+	return plans
+
+
+def notify(users: list[str], doc, subject: str) -> None:
+	enqueue_create_notification(
+		users,
+		{"type": "Alert", "document_type": doc.doctype, "document_name": doc.name, "subject": subject, "from_user": "Administrator"},
+	)
+	if not frappe.db.exists("Email Account", {"enable_outgoing": 1, "default_outgoing": 1}):
+		return  # a site without outgoing e-mail still gets the desk notifications
+	frappe.sendmail(
+		recipients=users,
+		subject=subject,
+		message=f'<p>{subject}</p><p><a href="{get_url_to_form(doc.doctype, doc.name)}">{doc.name}</a></p>',
+		reference_doctype=doc.doctype,
+		reference_name=doc.name,
+	)

@@ -1,0 +1,117 @@
+"""Consultations logged by support specialists against approved plans."""
+
+from datetime import datetime, timedelta
+
+import frappe
+import pytest
+
+from tests.integration.plans import act, approve_all, make_plan
+
+CONSULTATION = "Support Consultation"
+
+
+@pytest.fixture
+def plan(world):
+	return approve_all(world, make_plan(world).name)
+
+
+def consultation(world, plan, who="a_specialist", day=None, start="10:00:00", minutes=40, **values):
+	term_start = frappe.db.get_value("School Term", plan.school_term, "start_date")
+	measure = next(m.name for m in plan.measures if m.measure_kind == "Consultation")
+	doc = frappe.get_doc(
+		{
+			"doctype": CONSULTATION,
+			"support_plan": plan.name,
+			"measure": measure,
+			"specialist": world.user(who),
+			"consultation_date": day or (term_start + timedelta(days=3)),
+			"start_time": start,
+			"duration_minutes": minutes,
+			"mode": "In person",
+			"topic": "Mācību motivācija",
+			**values,
+		}
+	)
+	act(world.user(who), doc.insert)
+	return frappe.get_doc(CONSULTATION, doc.name)
+
+
+def test_specialist_logs_and_learner_confirms(world, plan):
+	doc = consultation(world, plan)
+	assert doc.learner == plan.learner and doc.institution == world.school_a
+	assert str(doc.end_time) in ("10:40:00", "10:40")
+	doc.learner_confirmed = 1
+	doc.confirmed_at = datetime.combine(doc.consultation_date, datetime.min.time()) + timedelta(hours=12)
+	act(world.user("a_specialist"), doc.save)
+	measure = next(m for m in frappe.get_doc("Individual Support Plan", plan.name).measures if m.name == doc.measure)
+	assert measure.delivered_hours == pytest.approx(40 / 60, abs=0.01)
+	doc.topic = "cits"
+	with pytest.raises(frappe.ValidationError, match="cannot be changed"):
+		act(world.user("a_specialist"), doc.save)
+
+
+@pytest.mark.parametrize(
+	"values, message",
+	[
+		({"minutes": 45}, "at most 40 minutes"),
+		({"minutes": 0}, "at least one minute"),
+		({"mode": "Remote"}, "director's order"),
+		({"start": "23:50:00", "minutes": 30}, "end on the day"),
+	],
+)
+def test_bad_consultations_are_refused(world, plan, values, message):
+	with pytest.raises(frappe.ValidationError, match=message):
+		consultation(world, plan, **values)
+	assert not frappe.db.exists(CONSULTATION, {"support_plan": plan.name})
+
+
+def test_longest_consultation_is_a_setting(world, plan):
+	settings = frappe.get_single("PuMPuRS Settings")
+	settings.max_consultation_minutes = 60
+	settings.save()
+	assert consultation(world, plan, minutes=55).duration_minutes == 55
+
+
+def test_remote_consultation_with_the_order(world, plan):
+	assert consultation(world, plan, mode="Remote", remote_order_reference="Rīkojums Nr. 1-12/7").mode == "Remote"
+
+
+def test_a_specialist_cannot_overlap_themselves(world, plan):
+	consultation(world, plan, start="10:00:00", minutes=40)
+	with pytest.raises(frappe.ValidationError, match="already has consultation"):
+		consultation(world, plan, start="10:30:00", minutes=20)
+	consultation(world, plan, start="10:40:00", minutes=20)  # back to back is fine
+
+
+def test_only_on_approved_plans_of_the_same_term(world):
+	draft = make_plan(world)
+	with pytest.raises(frappe.ValidationError, match="only on approved plans"):
+		consultation(world, draft)
+	plan = approve_all(world, draft.name)
+	term_end = frappe.db.get_value("School Term", plan.school_term, "end_date")
+	with pytest.raises(frappe.ValidationError, match="outside the plan's term"):
+		consultation(world, plan, day=term_end + timedelta(days=1))
+
+
+def test_specialist_of_another_institution_is_refused(world, plan):
+	with pytest.raises(frappe.PermissionError):
+		consultation(world, plan, who="vet_specialist")
+	with pytest.raises(frappe.PermissionError):
+		consultation(world, plan, who="b_specialist")  # same municipality, other school
+	assert not frappe.db.exists(CONSULTATION, {"support_plan": plan.name})
+
+
+def test_confirmation_deadline_is_a_setting(world, plan):
+	name = consultation(world, plan).name
+
+	def confirm(after: timedelta):
+		doc = frappe.get_doc(CONSULTATION, name)
+		doc.learner_confirmed = 1
+		doc.confirmed_at = datetime.combine(doc.consultation_date, datetime.min.time()) + after
+		act(world.user("a_specialist"), doc.save)
+
+	with pytest.raises(frappe.ValidationError, match=r"within 1 day\(s\)"):
+		confirm(timedelta(days=2, hours=12))
+	with pytest.raises(frappe.ValidationError, match="before it has ended"):
+		confirm(timedelta(hours=9))
+	confirm(timedelta(days=1, hours=9))  # the next morning is in time

@@ -1,0 +1,38 @@
+"""The daily reminders: approvers of plans waiting too long, authors of plans not evaluated in time."""
+
+import frappe
+from frappe.utils import add_days, add_to_date, now_datetime, today
+
+from pumpurs_app.support_plans import reminders
+from tests.integration.plans import PLAN, approve_all, make_plan, transition
+
+
+def alerts(user: str, plan: str) -> int:
+	return frappe.db.count("Notification Log", {"for_user": user, "document_name": plan})
+
+
+def test_approvers_are_reminded_once_a_day_after_the_setting(world):
+	plan = make_plan(world)
+	transition(world, "a_author", plan.name, "Send for Approval")
+	assert plan.name not in reminders.remind_approvers()  # not waiting long enough yet
+
+	frappe.db.set_value(PLAN, plan.name, "pending_since", add_to_date(now_datetime(), days=-4))
+	assert plan.name in reminders.remind_approvers()
+	director = world.user("a_director")
+	assert alerts(director, plan.name) == 1
+	assert alerts(world.user("b_director"), plan.name) == 0  # only whoever can act on it
+	assert frappe.db.exists("Email Queue", {"reference_name": plan.name, "message": ("like", f"%{plan.name}%")})
+
+	assert plan.name not in reminders.remind_approvers()  # not twice the same day
+	assert alerts(director, plan.name) == 1
+
+
+def test_authors_are_reminded_to_evaluate_after_the_term(world):
+	plan = approve_all(world, make_plan(world, term="previous_s1").name)
+	assert frappe.db.get_value("School Term", plan.school_term, "end_date") < frappe.utils.getdate(add_days(today(), -7))
+	assert plan.name in reminders.remind_evaluations()
+	assert alerts(world.user("a_author"), plan.name) == 1
+	assert plan.name not in reminders.remind_evaluations()
+
+	current = approve_all(world, make_plan(world, learner="a3").name)
+	assert current.name not in reminders.remind_evaluations()  # its term has not ended

@@ -1,0 +1,270 @@
+"""Individual support plans through the real approval chain, as the real users of a municipal school and of
+a state vocational school: approve, return with a reason, reject, continue, evaluate — and every refusal."""
+
+import frappe
+import pytest
+from frappe.model.workflow import WorkflowTransitionError
+
+from tests.integration.plans import PLAN, act, approve_all, make_plan, new_plan, transition
+
+
+def test_municipal_plan_goes_through_director_municipality_and_ikvd(world):
+	plan = make_plan(world)
+	assert plan.workflow_state == "Draft" and plan.name.startswith("IAP-")
+	assert plan.institution == world.school_a and plan.partner == world.municipality
+	assert plan.risk_groups and plan.highest_severity == "High"
+
+	steps = [
+		("a_author", "Send for Approval", "Pending Director"),
+		("a_director", "Approve", "Pending Partner Coordinator"),
+		("muni_coord", "Approve", "Pending IKVD"),
+		("regional", "Approve", "Approved"),
+	]
+	for who, action, state in steps:
+		doc = transition(world, who, plan.name, action)
+		assert doc.workflow_state == state, (who, action)
+		if state != "Approved":
+			# the next approvers get a workflow action (and its email)
+			assert frappe.db.exists("Workflow Action", {"reference_name": plan.name, "status": "Open"})
+	assert doc.docstatus == 1
+	assert doc.director_approved_by == world.user("a_director")
+	assert doc.partner_approved_by == world.user("muni_coord")
+	assert doc.ikvd_approved_by == world.user("regional")
+	assert doc.pending_since is None
+
+
+def test_vocational_school_plan_skips_the_municipality(world):
+	plan = make_plan(world, learner="v1", author="vet_author")
+	transition(world, "vet_author", plan.name, "Send for Approval")
+	doc = transition(world, "vet_director", plan.name, "Approve")
+	assert doc.workflow_state == "Pending IKVD"
+	doc = transition(world, "regional", plan.name, "Approve")
+	assert doc.workflow_state == "Approved" and not doc.partner_approved_by
+
+
+def test_return_needs_a_reason_and_goes_back_to_the_author(world):
+	plan = make_plan(world)
+	transition(world, "a_author", plan.name, "Send for Approval")
+	with pytest.raises(frappe.ValidationError, match="reason"):
+		transition(world, "a_director", plan.name, "Return to Author")
+	doc = transition(world, "a_director", plan.name, "Return to Author", reason="Trūkst novērojumu")
+	assert doc.workflow_state == "Returned" and doc.decision_reason == "Trūkst novērojumu"
+	assert frappe.db.exists("Comment", {"reference_name": plan.name, "content": ("like", "%Trūkst novērojumu%")})
+	# the author corrects the plan and sends it again; the old reason does not linger
+	doc.risks[0].observation = "Kavē pirmdienās un piektdienās"
+	act(world.user("a_author"), doc.save)
+	doc = transition(world, "a_author", plan.name, "Send for Approval")
+	assert doc.workflow_state == "Pending Director" and not doc.decision_reason
+
+
+def test_reject_frees_the_learners_term(world):
+	plan = make_plan(world)
+	transition(world, "a_author", plan.name, "Send for Approval")
+	transition(world, "a_director", plan.name, "Approve")
+	doc = transition(world, "muni_coord", plan.name, "Reject", reason="Nav mērķgrupā")
+	assert doc.workflow_state == "Rejected" and doc.active_plan_key is None
+	assert make_plan(world).workflow_state == "Draft"
+
+
+def test_nobody_approves_a_plan_they_wrote(world):
+	school = frappe.get_doc("Educational Institution", world.school_a)
+	school.append("staff", {"user": world.user("a_director"), "function": "Plan Author"})
+	school.save()
+	# written by the director: frappe's own check (the director is the document's owner) refuses
+	own = make_plan(world, author="a_director")
+	transition(world, "a_director", own.name, "Send for Approval")
+	with pytest.raises(frappe.ValidationError, match="Self approval"):
+		transition(world, "a_director", own.name, "Approve")
+	frappe.delete_doc(PLAN, own.name, force=True)
+	# entered by the coordinator with the director as its author: frappe would allow it, the plan does not
+	plan = new_plan(world, author="a_director")
+	act(world.user("a_coord"), plan.insert)
+	transition(world, "a_coord", plan.name, "Send for Approval")
+	with pytest.raises(frappe.ValidationError, match="someone else must approve"):
+		transition(world, "a_director", plan.name, "Approve")
+	with pytest.raises(frappe.ValidationError, match="someone else must approve"):
+		transition(world, "a_director", plan.name, "Return to Author", reason="pats")
+	assert frappe.db.get_value(PLAN, plan.name, "workflow_state") == "Pending Director"
+
+
+def test_wrong_roles_cannot_move_the_plan(world, api):
+	plan = make_plan(world)
+	with pytest.raises(WorkflowTransitionError):
+		transition(world, "a_author", plan.name, "Approve")
+	transition(world, "a_author", plan.name, "Send for Approval")
+	with pytest.raises(WorkflowTransitionError):
+		transition(world, "muni_coord", plan.name, "Approve")  # not yet their step
+	with pytest.raises(frappe.PermissionError):
+		transition(world, "b_director", plan.name, "Approve")  # another school's director cannot even read it
+	with pytest.raises(frappe.PermissionError):
+		transition(world, "vet_director", plan.name, "Approve")
+	assert frappe.db.get_value(PLAN, plan.name, "workflow_state") == "Pending Director"
+
+
+def test_setting_the_state_directly_is_refused(world):
+	plan = make_plan(world)
+	plan.workflow_state = "Pending IKVD"
+	with pytest.raises(frappe.ValidationError):
+		act(world.user("a_author"), plan.save)
+
+
+def test_consent_must_be_on_file_before_sending(world):
+	plan = make_plan(world, learner="b9", author="b_author", measures=None)
+	assert not plan.consent_on_file
+	with pytest.raises(frappe.ValidationError, match="signed application"):
+		transition(world, "b_author", plan.name, "Send for Approval")
+	assert frappe.db.get_value(PLAN, plan.name, "workflow_state") == "Draft"
+
+
+def test_one_plan_per_learner_and_term(world):
+	first = make_plan(world)
+	with pytest.raises(frappe.DuplicateEntryError, match=first.name):
+		make_plan(world, author="a_author2")
+	# the database key holds even past the controller
+	clone = frappe.copy_doc(first)
+	clone.name = "IAP-TEST-CLONE"
+	clone.active_plan_key = first.active_plan_key
+	with pytest.raises(frappe.UniqueValidationError):
+		clone.db_insert()
+	assert make_plan(world, term="current_s2").name != first.name
+
+
+@pytest.mark.parametrize(
+	"kwargs, message",
+	[
+		({"learner": "a3", "term": "y2020_s2"}, "target group"),
+		({"learner": "a9left"}, "not an active learner"),
+		({"term": "current_h"}, "order on the extended school year"),
+		(
+			{"measures": [{"measure_kind": "Consultation", "risk_factor": "Unexcused absences", "specialist_role": "Psychologist", "planned_hours": 2}]},
+			"No measure addresses the risk group Economic",
+		),
+		({"risks": []}, ""),
+		(
+			{"measures": [{"measure_kind": "Consultation", "risk_factor": "Violence", "specialist_role": "Psychologist", "planned_hours": 2}]},
+			"not one of the plan's risks",
+		),
+		(
+			{"measures": [{"measure_kind": "Consultation", "risk_factor": "Unexcused absences", "specialist_role": "Psychologist", "specialist": "x"}]},
+			"",
+		),
+		({"author": "b_author"}, "not one of your institutions"),
+	],
+)
+def test_bad_plans_are_refused_and_nothing_is_saved(world, kwargs, message):
+	before = frappe.db.count(PLAN)
+	with pytest.raises((frappe.ValidationError, frappe.PermissionError)) as err:
+		make_plan(world, **kwargs)
+	assert message in str(err.value)
+	assert frappe.db.count(PLAN) == before
+
+
+def test_plan_author_must_be_a_plan_author_of_the_school(world):
+	plan = new_plan(world, author="a_specialist")
+	with pytest.raises(frappe.ValidationError, match="not a plan author"):
+		act(world.user("a_coord"), plan.insert)
+
+
+def test_submitting_outside_the_workflow_is_refused(world):
+	plan = make_plan(world)
+	with pytest.raises(frappe.ValidationError, match="approval workflow"):
+		act(world.user("a_author"), plan.submit)
+	assert frappe.db.get_value(PLAN, plan.name, "docstatus") == 0
+
+
+def test_grades_1_to_4_join_in_2021_2022(world):
+	assert make_plan(world, learner="a3", term="y2021_s1").workflow_state == "Draft"
+
+
+def test_holiday_plan_with_the_order(world):
+	plan = make_plan(world, term="current_h", holiday_order="/private/files/rikojums.pdf")
+	assert plan.term_type == "Holiday"
+
+
+def test_only_the_author_or_coordinator_edits_a_draft_and_nobody_while_pending(world):
+	def changed(plan_name: str, severity: str):
+		doc = frappe.get_doc(PLAN, plan_name)
+		doc.risks[0].severity = severity
+		return doc
+
+	plan = make_plan(world)
+	with pytest.raises(frappe.PermissionError, match="author"):
+		act(world.user("a_author2"), changed(plan.name, "Low").save)
+	act(world.user("a_coord"), changed(plan.name, "Low").save)
+	transition(world, "a_author", plan.name, "Send for Approval")
+	with pytest.raises(frappe.PermissionError, match="returned to its author"):
+		act(world.user("a_director"), changed(plan.name, "High").save)
+
+
+def test_continue_in_next_term_copies_risks_and_measures(world):
+	from pumpurs_app.support_plans.doctype.individual_support_plan.individual_support_plan import make_next_term_plan
+
+	plan = approve_all(world, make_plan(world).name)
+	name = act(world.user("a_author"), make_next_term_plan, plan.name)
+	following = frappe.get_doc(PLAN, name)
+	assert following.school_term == world.terms["current_s2"]
+	assert following.workflow_state == "Draft" and following.previous_plan == plan.name
+	assert [r.risk_factor for r in following.risks] == [r.risk_factor for r in plan.risks]
+	assert [m.measure_kind for m in following.measures] == [m.measure_kind for m in plan.measures]
+	assert act(world.user("a_author"), make_next_term_plan, plan.name) == name  # once only
+
+
+def test_ngo_measure_enrols_the_learner_on_approval(world):
+	measures = [
+		{"measure_kind": "Youth NGO project", "risk_factor": "Unexcused absences", "ngo_project": world.ngo_project},
+		{"measure_kind": "Compensation", "risk_factor": "Hard to get to school", "compensation_type": "Meals", "planned_amount": 50},
+	]
+	plan = approve_all(world, make_plan(world, measures=measures).name)
+	participants = frappe.get_all("Youth NGO Project Participant", {"parent": world.ngo_project}, pluck="learner")
+	assert plan.learner in participants
+
+
+def test_evaluation_by_author_or_director(world):
+	plan = approve_all(world, make_plan(world).name)
+	with pytest.raises(frappe.ValidationError, match="continues studying"):
+		transition(world, "a_author", plan.name, "Evaluate")
+	doc = frappe.get_doc(PLAN, plan.name)
+	doc.continues_next_term = "Yes"
+	act(world.user("a_author"), doc.save)
+	with pytest.raises(frappe.ValidationError, match="outcome of every risk"):
+		transition(world, "a_author", plan.name, "Evaluate")
+	def with_outcomes():
+		doc = frappe.get_doc(PLAN, plan.name)
+		for row in doc.risks:
+			row.outcome = "Reduced"
+		return doc
+
+	with pytest.raises(frappe.PermissionError):
+		act(world.user("a_author2"), with_outcomes().save)  # another teacher of the school
+	act(world.user("a_director"), with_outcomes().save)
+	doc = transition(world, "a_author", plan.name, "Evaluate")
+	assert doc.workflow_state == "Evaluated" and doc.evaluated_by == world.user("a_author") and doc.evaluated_on
+
+
+def test_cancelled_plan_gives_its_place_up(world):
+	plan = approve_all(world, make_plan(world).name)
+	doc = transition(world, "a_director", plan.name, "Cancel Plan")
+	assert doc.docstatus == 2 and not frappe.db.get_value(PLAN, plan.name, "active_plan_key")
+	assert make_plan(world).name != plan.name
+
+
+def test_plan_isolation(world, api):
+	plan = make_plan(world)
+	frappe.db.commit()  # HTTP requests run on their own connection
+	try:
+		vet = api(world.user("vet_author"))
+		assert vet.get(f"/api/resource/{PLAN}/{plan.name}").status == 403
+		assert vet.get(f"/api/resource/{PLAN}", {"limit_page_length": 0}).data == []
+		count = vet.call("frappe.client.get_count", doctype=PLAN)
+		assert count.message == 0
+		found = vet.call("frappe.desk.search.search_link", doctype=PLAN, txt="IAP", ignore_user_permissions=1).message
+		assert found == []
+		assert vet.call("frappe.www.printview.get_html_and_style", doc=PLAN, name=plan.name).status == 403
+		own = api(world.user("a_author"))
+		assert own.get(f"/api/resource/{PLAN}/{plan.name}").status == 200
+		html = own.call("frappe.www.printview.get_html_and_style", doc=PLAN, name=plan.name, print_format="IAP latviski")
+		assert html.status == 200 and "Individuālais atbalsta plāns" in html.message["html"]
+		assert "Neattaisnoti kavējumi" in html.message["html"]  # the Latvian name of the risk factor
+	finally:
+		frappe.delete_doc(PLAN, plan.name, force=True, ignore_permissions=True)
+		frappe.db.commit()
