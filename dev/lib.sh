@@ -35,7 +35,8 @@ BENCH_HOME=$(getent passwd "$BENCH_USER" 2>/dev/null | cut -d: -f6 || true)
 [ -n "$BENCH_HOME" ] || BENCH_HOME=/home/$BENCH_USER
 BENCH_DIR=${PUMPURS_BENCH:-$BENCH_HOME/pumpurs-bench}
 BENCH_CLI=$BENCH_HOME/.pumpurs-bench-cli
-STATE_DIR=$BENCH_HOME/.pumpurs
+STATE_DIR=$BENCH_HOME/.pumpurs  # shared by the user's benches: the database admin's password
+RUN_DIR=$BENCH_DIR/.pumpurs       # this bench's own: server pids and logs, migration stamps, checkout copy
 
 # Run a command as the bench user, with the bench CLI on PATH. The rest of the environment (proxy and
 # certificate settings, FRAPPE_PATH, CI) is passed on.
@@ -226,7 +227,7 @@ configure_bench() {
 link_app() {
 	local target="$APP_DIR" link="$BENCH_DIR/apps/pumpurs_app"
 	if ! as_bench test -w "$APP_DIR" -a -r "$APP_DIR/setup.py"; then
-		target="$STATE_DIR/checkout"
+		target="$RUN_DIR/checkout"
 		say "Syncing $APP_DIR to $target (the bench user cannot write to the checkout)"
 		as_bench mkdir -p "$target"
 		rsync -a --delete --exclude .git --exclude '*.egg-info' --exclude __pycache__ "$APP_DIR/" "$target/"
@@ -261,6 +262,7 @@ prepare_platform() {
 	PYTHON=$(find_python) || die "no Python 3.10–3.12 the bench user can run; install python3.11 (Debian: apt-get install python3.11-venv)"
 	ensure_bench_cli
 	ensure_bench
+	as_bench mkdir -p "$RUN_DIR"
 	configure_bench
 	ensure_db_admin
 }

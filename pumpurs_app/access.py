@@ -39,6 +39,8 @@ LOCAL_ROLES = frozenset({DIRECTOR, *PARTNER_FUNCTION_ROLES.values(), *INSTITUTIO
 
 PARTNER = "Partner"
 INSTITUTION = "Educational Institution"
+# records of a partner's own account (payment batches, bank statements): only the partner's own staff
+MANAGED_PARTNER = "Managed Partner"
 MANAGED_USER_PERMISSIONS = (PARTNER, INSTITUTION)
 
 # doctype -> (field holding the scoping value, what that value is)
@@ -49,6 +51,9 @@ SCOPED_DOCTYPES: dict[str, tuple[str, str]] = {
 	"Individual Support Plan": ("institution", INSTITUTION),
 	"Support Consultation": ("institution", INSTITUTION),
 	"Youth NGO Project": ("partner", PARTNER),
+	"Compensation": ("institution", INSTITUTION),
+	"Compensation Payment Batch": ("partner", MANAGED_PARTNER),
+	"Compensation Bank Statement": ("partner", MANAGED_PARTNER),
 }
 
 
@@ -63,7 +68,10 @@ class Scope:
 	def allows(self, kind: str, value: str | None) -> bool:
 		if self.national:
 			return True
-		return value in (self.partners if kind == PARTNER else self.institutions)
+		return value in self.values(kind)
+
+	def values(self, kind: str) -> frozenset[str]:
+		return {PARTNER: self.partners, INSTITUTION: self.institutions, MANAGED_PARTNER: self.managed_partners}[kind]
 
 
 @dataclass(frozen=True)
@@ -154,7 +162,7 @@ def query_conditions(user: str | None = None, doctype: str | None = None) -> str
 def sql_condition(scope: Scope, kind: str, column: str) -> str:
 	if scope.national:
 		return ""
-	values = scope.partners if kind == PARTNER else scope.institutions
+	values = scope.values(kind)
 	if not values:
 		return "1=0"
 	return f"{column} in ({', '.join(frappe.db.escape(v) for v in sorted(values))})"

@@ -19,9 +19,24 @@ after_install = "pumpurs_app.install.after_install"
 fixtures = [
 	{
 		"dt": "Workflow State",
-		"filters": [["name", "in", ["Draft", "Pending Director", "Pending Partner Coordinator", "Pending IKVD", "Returned", "Evaluated", "Cancelled"]]],
+		"filters": [
+			[
+				"name",
+				"in",
+				["Draft", "Pending Director", "Pending Partner Coordinator", "Pending IKVD", "Returned", "Evaluated", "Cancelled", "Submitted", "Verified", "Paid", "Reconciled"],
+			]
+		],
 	},
-	{"dt": "Workflow Action Master", "filters": [["name", "in", ["Send for Approval", "Return to Author", "Evaluate", "Cancel Plan"]]]},
+	{
+		"dt": "Workflow Action Master",
+		"filters": [
+			[
+				"name",
+				"in",
+				["Send for Approval", "Return to Author", "Evaluate", "Cancel Plan", "Submit for Verification", "Verify", "Return for Correction", "Cancel Compensation"],
+			]
+		],
+	},
 ]
 
 scheduler_events = {

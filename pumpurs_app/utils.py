@@ -35,3 +35,30 @@ def check_unique_rows(rows, fields: tuple[str, ...], message: str) -> None:
 		if key in seen:
 			frappe.throw(message.format(*(_(v, context=row.doctype) if isinstance(v, str) else v for v in key)))
 		seen.add(key)
+
+
+def sync_latvian_name(source: str, latvian: str) -> None:
+	"""Catalogue records (risk factors, compensation types) are named in English; a Translation record
+	shows Latvian users the Latvian name wherever frappe translates link titles."""
+	name = frappe.db.get_value("Translation", {"language": "lv", "source_text": source})
+	translation = frappe.get_doc("Translation", name) if name else frappe.new_doc("Translation")
+	translation.update({"language": "lv", "source_text": source, "translated_text": latvian})
+	translation.save(ignore_permissions=True)
+
+
+def drop_latvian_name(source: str) -> None:
+	for name in frappe.get_all("Translation", filters={"language": "lv", "source_text": source}, pluck="name"):
+		frappe.delete_doc("Translation", name, ignore_permissions=True)
+
+
+def set_with_audit(doc, values: dict, comment: str) -> None:
+	"""Change fields that no person edits (money states set by payment batches and bank statements) straight
+	in the database, leaving the same trail a save would: a Version with the changes and a timeline comment."""
+	changed = [[field, doc.get(field), value] for field, value in values.items() if doc.get(field) != value]
+	if not changed:
+		return
+	doc.db_set(values, notify=True)
+	frappe.get_doc(
+		doctype="Version", ref_doctype=doc.doctype, docname=doc.name, data=frappe.as_json({"changed": changed})
+	).insert(ignore_permissions=True)
+	doc.add_comment("Workflow", comment)

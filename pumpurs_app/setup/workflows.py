@@ -1,4 +1,4 @@
-"""The approval workflow of Individual Support Plans, installed once.
+"""The approval workflows of Individual Support Plans and Compensations, installed once.
 
 An administrator may change it afterwards (another approver role, a different state colour); migrations never
 overwrite it. A later version that must change it does so in a patch that edits only what it needs and leaves
@@ -8,6 +8,7 @@ the administrator's changes alone. The state and action *names* are fixtures (se
 import frappe
 
 from pumpurs_app import access
+from pumpurs_app.rules import compensations as comp
 from pumpurs_app.rules import support_plans as plans
 
 PLAN_WORKFLOW = "Individual Support Plan Approval"
@@ -65,12 +66,52 @@ STATE_STYLES = {
 	plans.EVALUATED: "Primary",
 	plans.CANCELLED: "Inverse",
 }
-ACTIONS = (SEND, APPROVE, RETURN, REJECT, EVALUATE, CANCEL)
+
+COMPENSATION_WORKFLOW = "Compensation Approval"
+SUBMIT_FOR_VERIFICATION = "Submit for Verification"
+VERIFY = "Verify"
+RETURN_FOR_CORRECTION = "Return for Correction"
+CANCEL_COMPENSATION = "Cancel Compensation"
+# Paid and Reconciled have no transitions: only a payment batch and the bank statement set them
+COMPENSATION_STATES = [
+	(comp.DRAFT, 0, [access.INSTITUTION_COORDINATOR]),
+	(comp.SUBMITTED, 0, [access.ACCOUNTANT, access.PARTNER_COORDINATOR]),
+	(comp.VERIFIED, 0, [access.DIRECTOR, access.PARTNER_COORDINATOR]),
+	(comp.REJECTED, 0, [access.ADMINISTRATOR]),
+	(comp.APPROVED, 1, [access.ADMINISTRATOR]),
+	(comp.PAID, 1, [access.ADMINISTRATOR]),
+	(comp.RECONCILED, 1, [access.ADMINISTRATOR]),
+	(comp.CANCELLED, 2, [access.ADMINISTRATOR]),
+]
+COMPENSATION_TRANSITIONS = [
+	(comp.DRAFT, SUBMIT_FOR_VERIFICATION, comp.SUBMITTED, access.INSTITUTION_COORDINATOR, 1, None),
+	(comp.SUBMITTED, VERIFY, comp.VERIFIED, access.ACCOUNTANT, 0, None),
+	(comp.SUBMITTED, VERIFY, comp.VERIFIED, access.PARTNER_COORDINATOR, 0, None),
+	(comp.SUBMITTED, RETURN_FOR_CORRECTION, comp.DRAFT, access.ACCOUNTANT, 0, None),
+	(comp.SUBMITTED, RETURN_FOR_CORRECTION, comp.DRAFT, access.PARTNER_COORDINATOR, 0, None),
+	(comp.SUBMITTED, REJECT, comp.REJECTED, access.ACCOUNTANT, 0, None),
+	(comp.SUBMITTED, REJECT, comp.REJECTED, access.PARTNER_COORDINATOR, 0, None),
+	(comp.VERIFIED, APPROVE, comp.APPROVED, access.DIRECTOR, 0, None),
+	(comp.VERIFIED, APPROVE, comp.APPROVED, access.PARTNER_COORDINATOR, 0, None),
+	(comp.VERIFIED, RETURN_FOR_CORRECTION, comp.DRAFT, access.DIRECTOR, 0, None),
+	(comp.VERIFIED, RETURN_FOR_CORRECTION, comp.DRAFT, access.PARTNER_COORDINATOR, 0, None),
+	(comp.VERIFIED, REJECT, comp.REJECTED, access.DIRECTOR, 0, None),
+	(comp.VERIFIED, REJECT, comp.REJECTED, access.PARTNER_COORDINATOR, 0, None),
+	(comp.APPROVED, CANCEL_COMPENSATION, comp.CANCELLED, access.DIRECTOR, 1, None),
+	(comp.APPROVED, CANCEL_COMPENSATION, comp.CANCELLED, access.PARTNER_COORDINATOR, 1, None),
+]
+STATE_STYLES.update(
+	{comp.SUBMITTED: "Info", comp.VERIFIED: "Primary", comp.PAID: "Success", comp.RECONCILED: "Success"}
+)
+ACTIONS = (
+	SEND, APPROVE, RETURN, REJECT, EVALUATE, CANCEL,
+	SUBMIT_FOR_VERIFICATION, VERIFY, RETURN_FOR_CORRECTION, CANCEL_COMPENSATION,
+)
 
 
 def create_missing_states_and_actions() -> None:
 	"""Fixtures bring our own names; frappe's common ones (Approved, Rejected, Approve, Reject) may be missing on
-	an old site, so make sure every name the workflow uses exists."""
+	an old site, and patches run before fixtures are synced, so make sure every name a workflow uses exists."""
 	for state, style in STATE_STYLES.items():
 		if not frappe.db.exists("Workflow State", state):
 			frappe.get_doc(doctype="Workflow State", workflow_state_name=state, style=style).insert(ignore_permissions=True)
@@ -80,21 +121,28 @@ def create_missing_states_and_actions() -> None:
 
 
 def create_plan_workflow() -> None:
-	if frappe.db.exists("Workflow", PLAN_WORKFLOW):
+	_create_workflow(PLAN_WORKFLOW, "Individual Support Plan", PLAN_STATES, PLAN_TRANSITIONS)
+
+
+def create_compensation_workflow() -> None:
+	_create_workflow(COMPENSATION_WORKFLOW, "Compensation", COMPENSATION_STATES, COMPENSATION_TRANSITIONS)
+
+
+def _create_workflow(name: str, doctype: str, states: list, transitions: list) -> None:
+	if frappe.db.exists("Workflow", name):
 		return
 	create_missing_states_and_actions()
 	frappe.get_doc(
 		{
 			"doctype": "Workflow",
-			"workflow_name": PLAN_WORKFLOW,
-			"document_type": "Individual Support Plan",
+			"workflow_name": name,
+			"document_type": doctype,
 			"workflow_state_field": "workflow_state",
 			"is_active": 1,
 			"send_email_alert": 1,
-			"override_status": 1,
 			"states": [
 				{"state": state, "doc_status": str(docstatus), "allow_edit": role}
-				for state, docstatus, roles in PLAN_STATES
+				for state, docstatus, roles in states
 				for role in roles
 			],
 			"transitions": [
@@ -106,7 +154,7 @@ def create_plan_workflow() -> None:
 					"allow_self_approval": self_approval,
 					"condition": condition,
 				}
-				for state, action, next_state, role, self_approval, condition in PLAN_TRANSITIONS
+				for state, action, next_state, role, self_approval, condition in transitions
 			],
 		}
 	).insert(ignore_permissions=True)

@@ -35,7 +35,7 @@ LOCAL_USERS = [
 	"muni_coord", "muni_accountant",
 	"a_director", "a_coord", "a_author", "a_author2", "a_specialist", "a_accountant",
 	"b_director", "b_author", "b_specialist",
-	"vet_coord", "vet_accountant", "vet_director", "vet_author", "vet_specialist",
+	"vet_coord", "vet_accountant", "vet_director", "vet_author", "vet_specialist", "muni_accountant2",
 	"loner",  # holds the Plan Author role by hand but works nowhere: must see nothing
 ]
 
@@ -46,6 +46,7 @@ class World:
 	learners: dict[str, str] = field(default_factory=dict)
 	terms: dict[str, str] = field(default_factory=dict)
 	ngo_project: str | None = None
+	money_plan: str | None = None  # an approved plan of learner a8money with compensation measures
 	municipality: str = MUNICIPALITY
 	vocational_partner: str = VOCATIONAL_PARTNER
 	school_a: str = SCHOOL_A
@@ -65,11 +66,16 @@ def build() -> World:
 		make_learners()
 		make_ngo_project()
 		make_email_account()
+		world.learners = learners_by_key()
+		make_money_plan(world)
 	world.ngo_project = frappe.db.get_value("Youth NGO Project", {"title": NGO_TITLE})
-	world.learners = dict(
-		frappe.get_all("Learner", filters={"first_name": ("like", "Testa%")}, fields=["class_label", "name"], as_list=True)
-	)
+	world.learners = learners_by_key()
+	world.money_plan = frappe.db.get_value("Individual Support Plan", {"learner": world.learners["a8money"], "docstatus": 1})
 	return world
+
+
+def learners_by_key() -> dict[str, str]:
+	return dict(frappe.get_all("Learner", filters={"first_name": ("like", "Testa%")}, fields=["class_label", "name"], as_list=True))
 
 
 def make_users(world: World) -> None:
@@ -125,6 +131,7 @@ def make_partners_and_schools(world: World) -> None:
 		staff=[
 			{"user": u("muni_coord"), "function": "Coordinator"},
 			{"user": u("muni_accountant"), "function": "Accountant"},
+			{"user": u("muni_accountant2"), "function": "Accountant"},
 		],
 	).insert()
 	frappe.get_doc(
@@ -185,6 +192,7 @@ LEARNERS = [
 	("a7", SCHOOL_A, "General", 7, date(2013, 5, 17), False, "Active"),
 	("a3", SCHOOL_A, "General", 3, date(2018, 2, 1), True, "Active"),
 	("a9left", SCHOOL_A, "General", 9, date(2011, 4, 2), False, "Left"),
+	("a8money", SCHOOL_A, "General", 8, date(2012, 7, 7), False, "Active"),
 	("b9", SCHOOL_B, "General", 9, date(2011, 8, 30), False, "Active"),
 	("b2voc", SCHOOL_B, "Vocational", 2, date(2009, 1, 12), False, "Active"),
 	("v1", VOCATIONAL_SCHOOL, "Vocational", 1, date(2010, 6, 6), False, "Active"),
@@ -241,3 +249,27 @@ def make_email_account() -> None:
 		smtp_port=25,
 		no_smtp_authentication=1,
 	).insert()
+
+
+MONEY_MEASURES = [
+	# compensation type, risk factor, planned amount
+	("Public transport tickets", "Hard to get to school", 200),
+	("Meals", "Material conditions", 60),
+	("Individual learning materials", "Learning difficulties", 100),
+]
+
+
+def make_money_plan(world: World) -> None:
+	"""An approved plan (through the real chain) whose compensation measures the money tests claim against."""
+	from tests.integration.plans import approve_all, make_plan
+
+	plan = make_plan(
+		world,
+		learner="a8money",
+		risks=[{"risk_factor": factor, "severity": "Medium"} for _type, factor, _amount in MONEY_MEASURES],
+		measures=[
+			{"measure_kind": "Compensation", "risk_factor": factor, "compensation_type": kind, "planned_amount": amount}
+			for kind, factor, amount in MONEY_MEASURES
+		],
+	)
+	approve_all(world, plan.name)

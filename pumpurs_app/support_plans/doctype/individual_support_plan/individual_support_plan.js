@@ -20,6 +20,7 @@ frappe.ui.form.on("Individual Support Plan", {
 				specialist_role: locals[cdt][cdn].specialist_role,
 			},
 		}));
+		frm.set_query("compensation_type", "measures", () => ({ filters: { disabled: 0 } }));
 		frm.set_query("ngo_project", "measures", () => ({
 			filters: { partner: frm.doc.partner, status: ["!=", "Cancelled"] },
 		}));

@@ -291,6 +291,8 @@ def set_decision_reason(plan: str, reason: str) -> None:
 	"""Approvers give their reason before returning or rejecting (the workflow action reloads the plan)."""
 	doc = frappe.get_doc("Individual Support Plan", plan)
 	doc.check_permission("write")
+	if not doc.has_permlevel_access_to("decision_reason", permission_type="write"):
+		frappe.throw(_("Only an approver can return or reject a plan."), frappe.PermissionError)
 	if doc.workflow_state not in rules.PENDING:
 		frappe.throw(_("Only a plan waiting for approval can be returned or rejected."))
 	doc.decision_reason = (reason or "").strip()

@@ -2,7 +2,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-POSITIVE = ("max_consultation_minutes", "confirmation_days", "approval_reminder_days", "evaluation_reminder_days")
+POSITIVE = ("max_consultation_minutes", "confirmation_days", "approval_reminder_days", "evaluation_reminder_days", "match_window_days")
 
 
 class PuMPuRSSettings(Document):

@@ -1,0 +1,77 @@
+const COMPENSATION_METHODS = "pumpurs_app.compensations.doctype.compensation.compensation";
+
+frappe.ui.form.on("Compensation", {
+	setup(frm) {
+		frm.set_query("support_plan", () => ({
+			filters: { docstatus: 1, workflow_state: ["in", ["Approved", "Evaluated"]] },
+		}));
+	},
+
+	refresh(frm) {
+		frm.trigger("load_measures");
+		if (frm.doc.claimed_for_measure > frm.doc.planned_amount && frm.doc.docstatus === 0) {
+			frm.dashboard.set_headline_alert(
+				__("The claims for this measure ({0}) exceed the plan's planned amount ({1}); the approver must allow it.", [
+					format_currency(frm.doc.claimed_for_measure, "EUR"),
+					format_currency(frm.doc.planned_amount, "EUR"),
+				]),
+				"orange"
+			);
+		}
+	},
+
+	support_plan(frm) {
+		frm.set_value("measure", null);
+		frm.trigger("load_measures");
+	},
+
+	load_measures(frm) {
+		if (!frm.doc.support_plan) return;
+		frappe
+			.xcall(`${COMPENSATION_METHODS}.compensation_measures`, { support_plan: frm.doc.support_plan })
+			.then((measures) => {
+				frm.set_df_property("measure", "options", [{ value: "", label: "" }, ...measures]);
+				if (!frm.doc.measure && measures.length === 1) frm.set_value("measure", measures[0].value);
+			});
+	},
+
+	// verifiers and approvers say why before a claim goes back or is rejected; approving above the plan
+	// needs the approver's reason too (the workflow reloads the saved claim)
+	before_workflow_action(frm) {
+		const action = frm.selected_workflow_action;
+		let method, label;
+		if (["Return for Correction", "Reject"].includes(action)) {
+			method = "set_decision_reason";
+			label = __("Reason for Return or Rejection");
+		} else if (action === "Approve" && frm.doc.claimed_for_measure > frm.doc.planned_amount && !frm.doc.over_plan_override) {
+			method = "set_override";
+			label = __("Reason for Exceeding the Plan");
+		} else {
+			return;
+		}
+		frappe.dom.unfreeze();
+		return new Promise((resolve, reject) => {
+			const dialog = frappe.prompt(
+				{ fieldname: "reason", fieldtype: "Small Text", label, reqd: 1 },
+				({ reason }) =>
+					frappe.xcall(`${COMPENSATION_METHODS}.${method}`, { compensation: frm.doc.name, reason }).then(() => {
+						frappe.dom.freeze();
+						resolve();
+					}, reject),
+				__(action),
+				__(action)
+			);
+			dialog.onhide = () => reject();
+		});
+	},
+});
+
+frappe.ui.form.on("Compensation Line", {
+	quantity: (frm, cdt, cdn) => update_amount(frm, cdt, cdn),
+	unit_price: (frm, cdt, cdn) => update_amount(frm, cdt, cdn),
+});
+
+function update_amount(frm, cdt, cdn) {
+	const row = locals[cdt][cdn];
+	frappe.model.set_value(cdt, cdn, "amount", flt((row.quantity || 0) * (row.unit_price || 0), 2));
+}

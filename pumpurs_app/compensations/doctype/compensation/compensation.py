@@ -1,0 +1,306 @@
+import json
+from decimal import Decimal
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import getdate, now_datetime
+
+from pumpurs_app import access
+from pumpurs_app.rules import bank, caps
+from pumpurs_app.rules import compensations as rules
+from pumpurs_app.rules import support_plans as plan_rules
+from pumpurs_app.rules.money import money_sum, to_money
+from pumpurs_app.utils import rules_enforced
+
+PLAN = "Individual Support Plan"
+# the claim itself: none of it may change once it has been sent for verification
+CONTENT_FIELDS = ("support_plan", "measure", "period_from", "period_to", "payee_kind", "payee_name", "payee_iban", "payee_bic")
+LINE_FIELDS = ("line_date", "description", "quantity", "unit_price", "evidence")
+
+
+class Compensation(Document):
+	def validate(self) -> None:
+		plan = self.load_plan()
+		access.check_in_scope(self)
+		measure = self.plan_measure(plan)
+		compensation_type = frappe.get_cached_doc("Compensation Type", self.compensation_type)
+		with rules_enforced(self.doctype):
+			self.validate_learner()
+			self.compute_lines(compensation_type)
+			self.validate_period(plan)
+			self.validate_payee(compensation_type)
+			rules.check_evidence(self.claim_lines(), bool(compensation_type.evidence_mandatory))
+			self.lock_learner()
+			self.validate_no_overlap()
+			self.validate_caps(compensation_type, plan)
+		self.compare_with_plan(measure)
+		self.check_edit_rights()
+		self.handle_transition()
+
+	def before_submit(self) -> None:
+		"""Approval happens only through the workflow (frappe would let anyone with submit rights submit)."""
+		before = self.get_doc_before_save()
+		if self.workflow_state != rules.APPROVED or not before or before.workflow_state != rules.VERIFIED:
+			frappe.throw(_("A compensation is approved only through the approval workflow."))
+
+	def on_submit(self) -> None:
+		refresh_measure_amounts(self.support_plan)
+
+	def before_cancel(self) -> None:
+		if self.workflow_state in rules.PAID_OR_LATER or (
+			self.payment_batch and frappe.db.get_value("Compensation Payment Batch", self.payment_batch, "docstatus") == 1
+		):
+			frappe.throw(_("Compensation {0} has been paid in batch {1} and cannot be cancelled.").format(self.name, self.payment_batch))
+
+	def on_cancel(self) -> None:
+		leave_draft_batches(self.name)
+		refresh_measure_amounts(self.support_plan)
+
+	# --- the plan, the learner and the claim --------------------------------------------------------------
+
+	def load_plan(self):
+		plan = frappe.get_doc(PLAN, self.support_plan)
+		if plan.docstatus != 1 or plan.workflow_state not in (plan_rules.APPROVED, plan_rules.EVALUATED):
+			frappe.throw(
+				_("Compensations are paid only against approved plans; {0} is {1}.").format(plan.name, _(plan.workflow_state))
+			)
+		self.learner, self.learner_name = plan.learner, plan.learner_name
+		self.institution, self.partner, self.school_term = plan.institution, plan.partner, plan.school_term
+		return plan
+
+	def plan_measure(self, plan):
+		measure = next((m for m in plan.measures if m.name == self.measure), None)
+		if not measure or measure.measure_kind != plan_rules.COMPENSATION:
+			frappe.throw(_("Choose one of the plan's compensation measures."))
+		self.compensation_type = measure.compensation_type
+		self.planned_amount = measure.planned_amount
+		return measure
+
+	def validate_learner(self) -> None:
+		status = frappe.db.get_value("Learner", self.learner, "status")
+		if status != "Active":
+			frappe.throw(_("{0} is not an active learner ({1}); no compensation can be claimed.").format(self.learner_name, _(status, context="Learner")))
+
+	def claim_lines(self) -> list[rules.ClaimLine]:
+		return [
+			rules.ClaimLine(row.idx, getdate(row.line_date), Decimal(str(row.quantity or 0)), Decimal(str(row.unit_price or 0)), bool(row.evidence))
+			for row in self.lines
+		]
+
+	def compute_lines(self, compensation_type) -> None:
+		"""Unit price from the type (or the partner's override) when not entered; amounts and the total exact."""
+		if not self.lines:
+			frappe.throw(_("Add at least one line."))
+		default_price = compensation_type.caps_for(self.partner, getdate(self.period_from)).unit_price
+		for row in self.lines:
+			if not row.unit_price and default_price:
+				row.unit_price = float(default_price)
+		amounts = [rules.line_amount(line) for line in self.claim_lines()]
+		for row, amount in zip(self.lines, amounts, strict=True):
+			row.amount = float(amount)
+		self.total_amount = float(money_sum(amounts))
+
+	def validate_period(self, plan) -> None:
+		start, end = frappe.db.get_value("School Term", plan.school_term, ["start_date", "end_date"])
+		period_from, period_to = getdate(self.period_from), getdate(self.period_to)
+		caps.check_period(period_from, period_to)
+		if period_from < start or period_to > end:
+			frappe.throw(
+				_("The period {0} – {1} is outside the plan's term {2} ({3} – {4}).").format(
+					period_from, period_to, plan.school_term, start, end
+				)
+			)
+		caps.check_within_period(self.cap_lines(), period_from, period_to)
+
+	def validate_payee(self, compensation_type) -> None:
+		rules.check_payee(self.payee_kind, compensation_type.allowed_payees(), bool(frappe.db.get_value("Learner", self.learner, "is_adult")))
+		self.payee_name = " ".join((self.payee_name or "").split())
+		self.payee_iban = bank.normalize_iban(self.payee_iban)
+		self.payee_bic = bank.normalize_bic(self.payee_bic, self.payee_iban) or None
+
+	def lock_learner(self) -> None:
+		"""Claims for one learner are checked one at a time: two drafts saved at once cannot both slip under
+		a cap, because the second waits here for the first to commit and then sees its lines."""
+		frappe.db.sql("select name from `tabLearner` where name = %s for update", self.learner)
+
+	def other_claims(self) -> list[dict]:
+		"""The learner's other live claims of this type, read as committed now (a locking read), not as the
+		transaction's snapshot saw them before :meth:`lock_learner` waited for a concurrent claim."""
+		claim = frappe.qb.DocType("Compensation")
+		return (
+			frappe.qb.from_(claim)
+			.select(claim.name, claim.period_from, claim.period_to)
+			.where(
+				(claim.learner == self.learner)
+				& (claim.compensation_type == self.compensation_type)
+				& claim.workflow_state.isin(rules.LIVE)
+				& (claim.docstatus < 2)
+				& (claim.name != (self.name or ""))
+			)
+			.for_update()
+			.run(as_dict=True)
+		)
+
+	def validate_no_overlap(self) -> None:
+		others = [(c.name, getdate(c.period_from), getdate(c.period_to)) for c in self.other_claims()]
+		clash = caps.overlapping_claims(getdate(self.period_from), getdate(self.period_to), others)
+		if clash:
+			frappe.throw(
+				_("{0} already has claim {1} for {2} covering some of these dates.").format(self.learner_name, clash[0], self.compensation_type),
+				frappe.DuplicateEntryError,
+			)
+
+	def cap_lines(self) -> list[caps.Line]:
+		return [caps.Line(getdate(row.line_date), to_money(str(row.amount)), self.name or "new") for row in self.lines]
+
+	def validate_caps(self, compensation_type, plan) -> None:
+		names = [c.name for c in self.other_claims()]
+		existing = []
+		if names:
+			line = frappe.qb.DocType("Compensation Line")
+			rows = (
+				frappe.qb.from_(line)
+				.select(line.parent, line.line_date, line.amount)
+				.where((line.parenttype == "Compensation") & line.parent.isin(names))
+				.for_update()
+				.run(as_dict=True)
+			)
+			existing = [caps.Line(getdate(r.line_date), to_money(str(r.amount)), r.parent) for r in rows]
+		start, end = frappe.db.get_value("School Term", plan.school_term, ["start_date", "end_date"])
+		limits = compensation_type.caps_for(self.partner, getdate(self.period_from))
+		caps.raise_for_breaches(caps.check_caps(limits, existing, self.cap_lines(), (start, end), plan.school_term))
+
+	def compare_with_plan(self, measure) -> None:
+		earlier = frappe.get_all(
+			"Compensation",
+			filters={
+				"support_plan": self.support_plan,
+				"measure": self.measure,
+				"workflow_state": ("in", rules.LIVE),
+				"docstatus": ("<", 2),
+				"name": ("!=", self.name or ""),
+			},
+			pluck="total_amount",
+		)
+		this = to_money(str(self.total_amount))
+		self.claimed_for_measure = float(money_sum([to_money(str(a)) for a in earlier] + [this]))
+		self._above_plan = rules.exceeds_plan(to_money(str(measure.planned_amount or 0)), [to_money(str(a)) for a in earlier], this)
+
+	# --- workflow -----------------------------------------------------------------------------------------
+
+	def check_edit_rights(self) -> None:
+		"""Once sent for verification the claim stays as sent; verifiers and approvers only decide on it."""
+		before = self.get_doc_before_save()
+		if not before or before.workflow_state != self.workflow_state or before.workflow_state == rules.DRAFT:
+			return
+		if self.content_signature() != before.content_signature():
+			frappe.throw(
+				_("A compensation in state {0} cannot be changed; return it for correction first.").format(_(before.workflow_state)),
+				frappe.PermissionError,
+			)
+
+	def content_signature(self) -> str:
+		content = {field: str(self.get(field) or "") for field in CONTENT_FIELDS}
+		content["lines"] = [[str(row.get(f) or "") for f in LINE_FIELDS] for row in self.lines]
+		return json.dumps(content, sort_keys=True)
+
+	def handle_transition(self) -> None:
+		before = self.get_doc_before_save()
+		old, new = (before.workflow_state if before else None), self.workflow_state
+		if not before or old == new:
+			return
+		actor = frappe.session.user
+		if new in (rules.VERIFIED, rules.APPROVED):
+			with rules_enforced(self.doctype):
+				rules.check_four_eyes(actor, self.owner, self.verified_by, new)
+		if new == rules.VERIFIED:
+			self.verified_by, self.verified_on = actor, now_datetime()
+		elif new == rules.APPROVED:
+			if self._above_plan and not (self.over_plan_override and (self.override_reason or "").strip()):
+				frappe.throw(
+					_("The claims for this measure exceed the plan's planned amount by {0} EUR; tick 'Approve above the Planned Amount' and give the reason to approve.").format(self._above_plan)
+				)
+			self.approved_by, self.approved_on = actor, now_datetime()
+		elif new in (rules.REJECTED,) or (new == rules.DRAFT and old in (rules.SUBMITTED, rules.VERIFIED)):
+			if not (self.decision_reason or "").strip():
+				frappe.throw(_("Write the reason for returning or rejecting the compensation first."))
+			self.add_comment("Workflow", f"{_(new)}: {self.decision_reason}")
+			self.verified_by = self.verified_on = None
+		if new == rules.SUBMITTED:
+			self.decision_reason = None
+
+
+def leave_draft_batches(compensation: str) -> None:
+	"""A cancelled compensation leaves any payment batch that has not been confirmed yet."""
+	for row in frappe.get_all(
+		"Compensation Payment Line",
+		filters={"parenttype": "Compensation Payment Batch", "compensation": compensation},
+		fields=["name", "parent"],
+	):
+		batch = frappe.get_doc("Compensation Payment Batch", row.parent)
+		if batch.docstatus == 0:
+			batch.lines = [line for line in batch.lines if line.compensation != compensation]
+			batch.flags.ignore_permissions = True
+			batch.save()
+
+
+def refresh_measure_amounts(plan: str) -> None:
+	"""Approved and paid amounts per compensation measure of a plan (the plan itself may be submitted)."""
+	rows = frappe.get_all(
+		"Compensation",
+		filters={"support_plan": plan, "docstatus": 1, "workflow_state": ("in", rules.APPROVED_OR_LATER)},
+		fields=["measure", "workflow_state", "total_amount"],
+	)
+	for measure in frappe.get_all(
+		"Support Plan Measure", filters={"parent": plan, "parenttype": PLAN, "measure_kind": plan_rules.COMPENSATION}, pluck="name"
+	):
+		mine = [r for r in rows if r.measure == measure]
+		approved = money_sum(to_money(str(r.total_amount)) for r in mine)
+		paid = money_sum(to_money(str(r.total_amount)) for r in mine if r.workflow_state in rules.PAID_OR_LATER)
+		frappe.db.set_value(
+			"Support Plan Measure", measure, {"approved_amount": float(approved), "paid_amount": float(paid)}, update_modified=False
+		)
+
+
+@frappe.whitelist()
+def set_decision_reason(compensation: str, reason: str) -> None:
+	"""Verifiers and approvers give their reason before returning or rejecting (the action reloads the claim)."""
+	doc = frappe.get_doc("Compensation", compensation)
+	doc.check_permission("write")
+	if not doc.has_permlevel_access_to("decision_reason", permission_type="write"):
+		frappe.throw(_("Only a verifier or an approver can return or reject a compensation."), frappe.PermissionError)
+	if doc.workflow_state not in (rules.SUBMITTED, rules.VERIFIED):
+		frappe.throw(_("Only a compensation waiting for verification or approval can be returned or rejected."))
+	doc.decision_reason = (reason or "").strip()
+	doc.save()
+
+
+@frappe.whitelist()
+def set_override(compensation: str, reason: str) -> None:
+	"""The approver allows a claim above the plan's planned amount, with the reason."""
+	doc = frappe.get_doc("Compensation", compensation)
+	doc.check_permission("write")
+	if not doc.has_permlevel_access_to("over_plan_override", permission_type="write"):
+		frappe.throw(_("Only an approver can allow a claim above the plan's planned amount."), frappe.PermissionError)
+	if doc.workflow_state != rules.VERIFIED:
+		frappe.throw(_("Only a verified compensation waits for this decision."))
+	doc.over_plan_override = 1
+	doc.override_reason = (reason or "").strip()
+	doc.save()
+
+
+@frappe.whitelist()
+def compensation_measures(support_plan: str) -> list[dict]:
+	"""The plan's compensation measures, for the form's measure picker."""
+	plan = frappe.get_doc(PLAN, support_plan)
+	plan.check_permission("read")
+	return [
+		{
+			"value": m.name,
+			"label": f"{m.idx}. {_(m.compensation_type)} — {frappe.format_value(m.planned_amount, {'fieldtype': 'Currency', 'options': 'EUR'})}",
+			"compensation_type": m.compensation_type,
+		}
+		for m in plan.measures
+		if m.measure_kind == plan_rules.COMPENSATION
+	]

@@ -1,0 +1,169 @@
+"""A bank statement of the partner's paying account, matched to the payments of its batches.
+
+Saving parses the whole file (camt.053 or the bank's Excel/CSV export) and matches each transaction: by the
+end-to-end ID the payment file gave it, else by IBAN, amount and a date window. Nothing changes until the
+statement is submitted: then matched payments reconcile their compensations, returned ones make their
+compensations payable again, and every exception stays listed with its reason.
+"""
+
+from decimal import Decimal
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import format_date, getdate
+
+from pumpurs_app import access
+from pumpurs_app.compensations.doctype.compensation_payment_batch.compensation_payment_batch import set_state
+from pumpurs_app.rules import compensations as comp_rules
+from pumpurs_app.rules import RuleViolation, matching, statements
+from pumpurs_app.rules.money import money_sum
+from pumpurs_app.utils import translated
+
+SHOWN_ERRORS = 20
+
+
+class CompensationBankStatement(Document):
+	def validate(self) -> None:
+		access.check_in_scope(self)
+		if self.is_new() or self.has_value_changed("statement_file"):
+			self.read_statement()
+
+	def read_statement(self) -> None:
+		try:
+			file = frappe.get_doc("File", {"file_url": self.statement_file})
+			with open(file.get_full_path(), "rb") as f:  # bytes: File.get_content() decodes text files
+				content = f.read()
+		except (OSError, frappe.DoesNotExistError):
+			frappe.throw(_("The statement file is empty or cannot be read."))
+		try:
+			statement = statements.parse_statement(content, file.file_name)
+		except statements.StatementErrors as errors:
+			self.refuse_rows(errors)
+		except RuleViolation as exc:
+			frappe.throw(translated(exc), title=_("The statement cannot be read"))
+		account = frappe.db.get_value("Partner", self.partner, "iban")
+		if statement.account_iban and account and statement.account_iban != account:
+			frappe.throw(
+				_("This statement is of account {0}, not of {1}'s paying account {2}.").format(statement.account_iban, self.partner, account)
+			)
+		self.fingerprint = statements.fingerprint(statement)
+		duplicate = frappe.db.get_value(self.doctype, {"fingerprint": self.fingerprint, "name": ("!=", self.name or "")})
+		if duplicate:
+			frappe.throw(_("This statement has already been uploaded as {0}.").format(duplicate), frappe.DuplicateEntryError)
+		self.account_iban = statement.account_iban or account
+		self.statement_id = statement.statement_id
+		self.from_date, self.to_date = statement.from_date, statement.to_date
+		self.match(statement.transactions)
+
+	def refuse_rows(self, errors: statements.StatementErrors) -> None:
+		lines = [translated(errors)] + [
+			_("Row {0}, column {1}: {2}").format(e.row, _(e.column), _(e.reason_template).format(**e.params))
+			for e in errors.errors[:SHOWN_ERRORS]
+		]
+		if len(errors.errors) > SHOWN_ERRORS:
+			lines.append(_("… and {0} more.").format(len(errors.errors) - SHOWN_ERRORS))
+		frappe.throw("<br>".join(lines), title=_("The statement cannot be read"))
+
+	def match(self, transactions: list[statements.Transaction]) -> None:
+		payments, batches = open_payments(self.partner)
+		window = frappe.get_cached_doc("PuMPuRS Settings").match_window_days
+		results = matching.match(transactions, payments, window_days=window)
+		self.lines = []
+		for result in results:
+			t = result.transaction
+			self.append(
+				"lines",
+				{
+					"booking_date": t.booking_date,
+					"amount": float(t.amount),
+					"direction": t.direction,
+					"counterparty_name": t.counterparty_name,
+					"counterparty_iban": t.counterparty_iban,
+					"end_to_end_id": t.end_to_end_id,
+					"reference": t.reference,
+					"bank_reference": t.bank_reference,
+					"return_reason": t.return_reason,
+					"match_status": result.status,
+					"payment_batch": batches.get(result.line_key),
+					"end_to_end_of_line": result.line_key,
+					"reason": _(result.reason).format(**result.params) if result.reason else None,
+				},
+			)
+		for status, field in (
+			(matching.MATCHED, "matched_count"),
+			(matching.AMOUNT_MISMATCH, "mismatch_count"),
+			(matching.UNMATCHED, "unmatched_count"),
+			(matching.RETURNED, "returned_count"),
+		):
+			self.set(field, sum(1 for line in self.lines if line.match_status == status))
+
+	def on_submit(self) -> None:
+		for line in self.lines:
+			if not line.end_to_end_of_line:
+				continue
+			rows = frappe.get_all(
+				"Compensation Payment Line",
+				filters={"parent": line.payment_batch, "end_to_end_id": line.end_to_end_of_line},
+				fields=["name", "compensation"],
+			)
+			for row in rows:
+				self.apply(line, row)
+
+	def apply(self, line, row) -> None:
+		if line.match_status == matching.MATCHED:
+			frappe.db.set_value("Compensation Payment Line", row.name, "status", "Matched")
+			set_state(
+				row.compensation,
+				comp_rules.RECONCILED,
+				_("Reconciled with bank statement {0} ({1}).").format(self.name, format_date(line.booking_date)),
+				bank_statement=self.name,
+				reconciled_on=line.booking_date,
+			)
+		elif line.match_status == matching.RETURNED:
+			# the money came back: the compensation is payable again in a new batch
+			frappe.db.set_value("Compensation Payment Line", row.name, {"status": "Returned", "active_compensation": None})
+			set_state(
+				row.compensation,
+				comp_rules.APPROVED,
+				_("Returned by the bank ({0}), statement {1}; pay it again in a new batch.").format(line.return_reason or "-", self.name),
+				payment_batch=None,
+				paid_on=None,
+				payment_reference=None,
+			)
+		elif line.match_status == matching.AMOUNT_MISMATCH:
+			frappe.db.set_value("Compensation Payment Line", row.name, "status", "Amount mismatch")
+		plan = frappe.db.get_value("Compensation", row.compensation, "support_plan")
+		from pumpurs_app.compensations.doctype.compensation.compensation import refresh_measure_amounts
+
+		refresh_measure_amounts(plan)
+
+
+def open_payments(partner: str) -> tuple[list[matching.BatchLine], dict[str, str]]:
+	"""Payments of the partner's confirmed batches that the bank has not yet confirmed, keyed by end-to-end
+	ID (lines paid together to one payee share it, and their amounts add up), and the batch of each."""
+	batch = frappe.qb.DocType("Compensation Payment Batch")
+	line = frappe.qb.DocType("Compensation Payment Line")
+	rows = (
+		frappe.qb.from_(line)
+		.join(batch)
+		.on(line.parent == batch.name)
+		.select(batch.name.as_("batch"), batch.execution_date, line.end_to_end_id, line.payee_iban, line.amount)
+		.where((batch.partner == partner) & (batch.docstatus == 1) & (line.end_to_end_id.isnotnull()))
+		.where(line.status.isnull() | (line.status == "") | (line.status == "Amount mismatch"))
+		.run(as_dict=True)
+	)
+	grouped: dict[str, list] = {}
+	for row in rows:
+		grouped.setdefault(row.end_to_end_id, []).append(row)
+	payments = [
+		matching.BatchLine(
+			key=e2e,
+			end_to_end_id=e2e,
+			iban=parts[0].payee_iban,
+			amount=money_sum(Decimal(str(p.amount)).quantize(Decimal("0.01")) for p in parts),
+			execution_date=getdate(parts[0].execution_date),
+		)
+		for e2e, parts in grouped.items()
+	]
+	return payments, {e2e: parts[0].batch for e2e, parts in grouped.items()}

@@ -1,0 +1,279 @@
+"""A batch of approved compensations paid from the partner's account by one SEPA credit transfer file.
+
+Draft: the accountant picks compensations (a compensation can sit in one live batch only — a unique
+database key on the batch line). Export: the pain.001 file and the Excel payment list, once. Confirm
+(submit): the bank has executed it, the compensations become Paid. Cancel: they are unpaid again.
+"""
+
+import io
+from decimal import Decimal
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import format_date, getdate, now_datetime
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from pumpurs_app import access
+from pumpurs_app.rules import compensations as comp_rules
+from pumpurs_app.rules import sepa
+from pumpurs_app.rules.money import money_sum, to_money
+from pumpurs_app.rules.spreadsheets import safe_cell
+from pumpurs_app.utils import rules_enforced, set_with_audit
+
+COMPENSATION = "Compensation"
+
+
+class CompensationPaymentBatch(Document):
+	def validate(self) -> None:
+		access.check_in_scope(self)
+		partner = frappe.db.get_value("Partner", self.partner, ["iban", "bic"], as_dict=True)
+		if not partner.iban:
+			frappe.throw(_("Partner {0} has no paying account (IBAN); add it on the partner first.").format(self.partner))
+		self.debtor_iban, self.debtor_bic = partner.iban, partner.bic
+		if self.exported_on and self.lines_changed():
+			frappe.throw(_("Batch {0} has been exported; its payments cannot change. Cancel it and make a new batch.").format(self.name))
+		self.validate_lines()
+
+	def lines_changed(self) -> bool:
+		before = self.get_doc_before_save()
+		return bool(before) and [(r.compensation, r.amount) for r in before.lines] != [(r.compensation, r.amount) for r in self.lines]
+
+	def validate_lines(self) -> None:
+		seen = set()
+		for row in self.lines:
+			if row.compensation in seen:
+				frappe.throw(_("Compensation {0} is in the batch twice.").format(row.compensation))
+			seen.add(row.compensation)
+			claim = frappe.db.get_value(
+				COMPENSATION,
+				row.compensation,
+				["name", "docstatus", "workflow_state", "partner", "learner_name", "compensation_type", "payee_name", "payee_iban", "payee_bic", "total_amount"],
+				as_dict=True,
+			)
+			if claim.partner != self.partner:
+				frappe.throw(_("Compensation {0} is paid by another partner.").format(row.compensation))
+			if self.docstatus == 0 and not self.exported_on and (claim.docstatus != 1 or claim.workflow_state != comp_rules.APPROVED):
+				frappe.throw(_("Compensation {0} is {1}; only approved, unpaid compensations can be paid.").format(row.compensation, _(claim.workflow_state)))
+			other = frappe.db.get_value(
+				"Compensation Payment Line",
+				{"active_compensation": row.compensation, "parent": ("!=", self.name or "")},
+				"parent",
+			)
+			if other:
+				frappe.throw(_("Compensation {0} is already in payment batch {1}.").format(row.compensation, other), frappe.DuplicateEntryError)
+			row.update(
+				{
+					"learner_name": claim.learner_name,
+					"compensation_type": claim.compensation_type,
+					"payee_name": claim.payee_name,
+					"payee_iban": claim.payee_iban,
+					"payee_bic": claim.payee_bic,
+					"amount": claim.total_amount,
+					"active_compensation": row.compensation,
+				}
+			)
+		self.line_count = len(self.lines)
+		self.total_amount = float(money_sum(to_money(str(r.amount)) for r in self.lines))
+
+	def before_submit(self) -> None:
+		if not self.exported_on:
+			frappe.throw(_("Export the payment file and send it to the bank before confirming the payment."))
+
+	def on_submit(self) -> None:
+		"""The bank has executed the file: the compensations are paid."""
+		reference = self.payment_reference or self.message_id
+		for row in self.lines:
+			set_state(
+				row.compensation,
+				comp_rules.PAID,
+				_("Paid in batch {0} on {1}.").format(self.name, format_date(self.execution_date)),
+				payment_batch=self.name,
+				paid_on=self.execution_date,
+				payment_reference=reference,
+			)
+		self.db_set("status", "Paid")
+		refresh_plans(self)
+
+	def before_cancel(self) -> None:
+		if any(row.status == "Matched" for row in self.lines):
+			frappe.throw(_("Payments of batch {0} are already reconciled with the bank statement; it cannot be cancelled.").format(self.name))
+
+	def on_cancel(self) -> None:
+		for row in self.lines:
+			row.db_set("active_compensation", None)
+			if frappe.db.get_value(COMPENSATION, row.compensation, "payment_batch") == self.name:
+				set_state(
+					row.compensation,
+					comp_rules.APPROVED,
+					_("Payment batch {0} was cancelled; the compensation is unpaid again.").format(self.name),
+					payment_batch=None,
+					paid_on=None,
+					payment_reference=None,
+				)
+		self.db_set("status", "Cancelled")
+		refresh_plans(self)
+
+	def on_trash(self) -> None:
+		for row in self.lines:
+			row.db_set("active_compensation", None)
+
+	# --- choosing compensations -----------------------------------------------------------------------------
+
+	@frappe.whitelist()
+	def get_compensations(self) -> int:
+		"""Add the approved, unpaid compensations of the partner that match the filters and sit in no other
+		live batch; only those the accountant may see."""
+		self.check_permission("write")
+		if self.exported_on:
+			frappe.throw(_("Batch {0} has been exported; its payments cannot change.").format(self.name))
+		filters = {"partner": self.partner, "docstatus": 1, "workflow_state": comp_rules.APPROVED}
+		for field, value in (
+			("institution", self.filter_institution),
+			("school_term", self.filter_term),
+			("compensation_type", self.filter_type),
+			("payee_kind", self.filter_payee_kind),
+		):
+			if value:
+				filters[field] = value
+		in_batches = set(frappe.get_all("Compensation Payment Line", filters={"active_compensation": ("is", "set")}, pluck="compensation"))
+		present = {row.compensation for row in self.lines}
+		added = 0
+		for name in frappe.get_list(COMPENSATION, filters=filters, pluck="name", order_by="payee_name, name", limit=0):
+			if name not in in_batches and name not in present:
+				self.append("lines", {"compensation": name})
+				added += 1
+		self.save()
+		return added
+
+	# --- the bank files -----------------------------------------------------------------------------------
+
+	@frappe.whitelist()
+	def export(self) -> dict:
+		"""Write the SEPA pain.001 file and the Excel payment list — once, so that the bank gets each payment once."""
+		self.check_permission("write")
+		if self.docstatus != 0:
+			frappe.throw(_("Only a batch that is not yet confirmed can be exported."))
+		if self.exported_on:
+			frappe.throw(
+				_("Batch {0} was already exported on {1} by {2}. Download the existing file; upload it to the bank only once.").format(
+					self.name, frappe.utils.format_datetime(self.exported_on), self.exported_by
+				)
+			)
+		if not self.lines:
+			frappe.throw(_("The batch has no compensations to pay."))
+		payments = self.payments()
+		with rules_enforced(self.doctype):
+			xml = sepa.build_pain001(
+				debtor_name=self.partner,
+				debtor_iban=self.debtor_iban,
+				debtor_bic=self.debtor_bic,
+				message_id=self.name,
+				execution_date=getdate(self.execution_date),
+				payments=[payment for payment, _keys in payments],
+				created=now_datetime(),
+			)
+		by_key = {row.name: row for row in self.lines}
+		for payment, keys in payments:
+			for key in keys:
+				by_key[key].end_to_end_id = sepa.end_to_end_id(payment.key)
+		self.payment_count = len(payments)
+		self.message_id = self.name
+		self.exported_on, self.exported_by = now_datetime(), frappe.session.user
+		self.sepa_file = self.attach(f"{self.name}.xml", xml)
+		self.payment_list = self.attach(f"{self.name}.xlsx", self.payment_list_workbook(payments))
+		self.status = "Exported"
+		self.save()
+		return {"sepa_file": self.sepa_file, "payment_list": self.payment_list}
+
+	def payments(self) -> list[tuple[sepa.PaymentLine, list[str]]]:
+		"""One payment per line, or per payee IBAN when the batch says so; keyed by the batch line's row."""
+		lines = []
+		for row in self.lines:
+			claim = frappe.db.get_value(COMPENSATION, row.compensation, ["compensation_type", "period_from", "period_to"], as_dict=True)
+			lines.append(
+				sepa.PaymentLine(
+					key=row.name,
+					payee_name=row.payee_name,
+					iban=row.payee_iban,
+					bic=row.payee_bic,
+					amount=Decimal(str(row.amount)).quantize(Decimal("0.01")),
+					remittance=f"PuMPuRS {row.compensation} {_(claim.compensation_type, 'lv')} {format_date(claim.period_from, 'MM.yyyy')}",
+				)
+			)
+		with rules_enforced(self.doctype):
+			return sepa.aggregate(lines, per_iban=bool(self.aggregate_per_iban))
+
+	def attach(self, file_name: str, content: bytes) -> str:
+		return frappe.get_doc(
+			{
+				"doctype": "File",
+				"file_name": file_name,
+				"content": content,
+				"is_private": 1,
+				"attached_to_doctype": self.doctype,
+				"attached_to_name": self.name,
+			}
+		).insert(ignore_permissions=True).file_url
+
+	def payment_list_workbook(self, payments) -> bytes:
+		"""The list an accountant hands to the bank or an auditor: every transfer, its compensations, totals."""
+		book = Workbook()
+		sheet = book.active
+		sheet.title = _("Payments", context="Compensation Payment Batch")
+		sheet.append([_("Payment batch {0}").format(self.name)])
+		sheet.append([_("Payer", context="Compensation Payment Batch"), self.partner, _("Account", context="Compensation Payment Batch"), self.debtor_iban])
+		sheet.append([_("Execution Date", context="Compensation Payment Batch"), getdate(self.execution_date)])
+		sheet.append([])
+		header = [_("No.", context="Compensation Payment Batch"), _("Payee", context="Compensation Payment Batch"), _("IBAN", context="Compensation Payment Batch"), _("BIC", context="Compensation Payment Batch"), _("Amount (EUR)", context="Compensation Payment Batch"), _("End-to-End ID", context="Compensation Payment Batch"), _("Compensations", context="Compensation Payment Batch"), _("Learners", context="Compensation Payment Batch")]
+		sheet.append(header)
+		by_key = {row.name: row for row in self.lines}
+		for number, (payment, keys) in enumerate(payments, start=1):
+			rows = [by_key[key] for key in keys]
+			sheet.append(
+				[safe_cell(v) for v in (
+					number,
+					payment.payee_name,
+					payment.iban,
+					payment.bic or "",
+					float(payment.amount),
+					sepa.end_to_end_id(payment.key),
+					", ".join(r.compensation for r in rows),
+					", ".join(sorted({r.learner_name for r in rows})),
+				)]
+			)
+		total_row = sheet.max_row + 1
+		sheet.cell(total_row, 4, _("Total", context="Compensation Payment Batch"))
+		sheet.cell(total_row, 5, float(money_sum(p.amount for p, _k in payments)))
+		for cell in sheet[5]:
+			cell.font = Font(bold=True)
+		sheet.cell(1, 1).font = Font(bold=True, size=13)
+		sheet.cell(total_row, 4).font = sheet.cell(total_row, 5).font = Font(bold=True)
+		for row in sheet.iter_rows(min_row=6, min_col=5, max_col=5):
+			row[0].number_format = "#,##0.00"
+		sheet.cell(3, 2).number_format = "DD.MM.YYYY"
+		sheet.freeze_panes = "A6"
+		for index, width in enumerate((5, 34, 24, 12, 14, 26, 40, 40), start=1):
+			sheet.column_dimensions[get_column_letter(index)].width = width
+		for row in sheet.iter_rows(min_row=6):
+			for cell in row:
+				cell.alignment = Alignment(vertical="top", wrap_text=cell.column in (7, 8))
+		buffer = io.BytesIO()
+		book.save(buffer)
+		return buffer.getvalue()
+
+
+def set_state(compensation: str, state: str, comment: str, **values) -> None:
+	"""Paid and Reconciled are set by batches and statements, never by a person."""
+	doc = frappe.get_doc(COMPENSATION, compensation)
+	set_with_audit(doc, {"workflow_state": state, **values}, f"{_(state)}: {comment}")
+
+
+def refresh_plans(batch) -> None:
+	from pumpurs_app.compensations.doctype.compensation.compensation import refresh_measure_amounts
+
+	plans = set(frappe.get_all(COMPENSATION, filters={"name": ("in", [r.compensation for r in batch.lines])}, pluck="support_plan"))
+	for plan in plans:
+		refresh_measure_amounts(plan)
