@@ -20,6 +20,50 @@ LINE_FIELDS = ("line_date", "description", "quantity", "unit_price", "evidence")
 
 
 class Compensation(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+		from pumpurs_app.compensations.doctype.compensation_line.compensation_line import CompensationLine
+
+		amended_from: DF.Link | None
+		approved_by: DF.Link | None
+		approved_on: DF.Datetime | None
+		bank_statement: DF.Link | None
+		claimed_for_measure: DF.Currency
+		compensation_type: DF.Link | None
+		decision_reason: DF.SmallText | None
+		institution: DF.Link | None
+		learner: DF.Link | None
+		learner_name: DF.Data | None
+		lines: DF.Table[CompensationLine]
+		measure: DF.Literal[None]
+		notes: DF.SmallText | None
+		over_plan_override: DF.Check
+		override_reason: DF.SmallText | None
+		paid_on: DF.Date | None
+		partner: DF.Link | None
+		payee_bic: DF.Data | None
+		payee_iban: DF.Data
+		payee_kind: DF.Literal["Guardian", "Adult learner", "Institution", "Supplier"]
+		payee_name: DF.Data
+		payment_batch: DF.Link | None
+		payment_reference: DF.Data | None
+		period_from: DF.Date
+		period_to: DF.Date
+		planned_amount: DF.Currency
+		reconciled_on: DF.Date | None
+		school_term: DF.Link | None
+		support_plan: DF.Link
+		total_amount: DF.Currency
+		verified_by: DF.Link | None
+		verified_on: DF.Datetime | None
+		workflow_state: DF.Link | None
+	# end: auto-generated types
+
 	def validate(self) -> None:
 		plan = self.load_plan()
 		access.check_in_scope(self)

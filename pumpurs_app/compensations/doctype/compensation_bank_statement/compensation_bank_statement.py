@@ -24,6 +24,30 @@ SHOWN_ERRORS = 20
 
 
 class CompensationBankStatement(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+		from pumpurs_app.compensations.doctype.compensation_bank_statement_line.compensation_bank_statement_line import CompensationBankStatementLine
+
+		account_iban: DF.Data | None
+		amended_from: DF.Link | None
+		fingerprint: DF.Data | None
+		from_date: DF.Date | None
+		lines: DF.Table[CompensationBankStatementLine]
+		matched_count: DF.Int
+		mismatch_count: DF.Int
+		partner: DF.Link
+		returned_count: DF.Int
+		statement_file: DF.Attach
+		statement_id: DF.Data | None
+		to_date: DF.Date | None
+		unmatched_count: DF.Int
+	# end: auto-generated types
+
 	def validate(self) -> None:
 		access.check_in_scope(self)
 		if self.is_new() or self.has_value_changed("statement_file"):

@@ -27,6 +27,38 @@ COMPENSATION = "Compensation"
 
 
 class CompensationPaymentBatch(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+		from pumpurs_app.compensations.doctype.compensation_payment_line.compensation_payment_line import CompensationPaymentLine
+
+		aggregate_per_iban: DF.Check
+		amended_from: DF.Link | None
+		debtor_bic: DF.Data | None
+		debtor_iban: DF.Data | None
+		execution_date: DF.Date
+		exported_by: DF.Link | None
+		exported_on: DF.Datetime | None
+		filter_institution: DF.Link | None
+		filter_payee_kind: DF.Literal["", "Guardian", "Adult learner", "Institution", "Supplier"]
+		filter_term: DF.Link | None
+		filter_type: DF.Link | None
+		line_count: DF.Int
+		lines: DF.Table[CompensationPaymentLine]
+		message_id: DF.Data | None
+		partner: DF.Link
+		payment_count: DF.Int
+		payment_list: DF.Attach | None
+		payment_reference: DF.Data | None
+		sepa_file: DF.Attach | None
+		status: DF.Literal["Draft", "Exported", "Paid", "Cancelled"]
+		total_amount: DF.Currency
+	# end: auto-generated types
+
 	def validate(self) -> None:
 		access.check_in_scope(self)
 		partner = frappe.db.get_value("Partner", self.partner, ["iban", "bic"], as_dict=True)

@@ -19,6 +19,31 @@ AMOUNT_FIELDS = ("default_unit_price", "cap_per_day", "cap_per_month", "cap_per_
 
 
 class CompensationType(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+		from pumpurs_app.compensations.doctype.compensation_cap_override.compensation_cap_override import CompensationCapOverride
+
+		allow_adult_learner: DF.Check
+		allow_guardian: DF.Check
+		allow_institution: DF.Check
+		allow_supplier: DF.Check
+		cap_per_day: DF.Currency
+		cap_per_month: DF.Currency
+		cap_per_term: DF.Currency
+		default_unit_price: DF.Currency
+		disabled: DF.Check
+		evidence_mandatory: DF.Check
+		overrides: DF.Table[CompensationCapOverride]
+		type_name: DF.Data
+		type_name_lv: DF.Data
+		unit: DF.Literal["trip", "day", "month", "item", "amount"]
+	# end: auto-generated types
+
 	def validate(self) -> None:
 		if not self.allowed_payees():
 			frappe.throw(_("Allow at least one kind of payee."))

@@ -33,7 +33,7 @@ class Learner(Document):
 		is_adult: DF.Check
 		last_name: DF.Data
 		partner: DF.Link | None
-		personal_code: DF.Data | None
+		personal_code: DF.Data
 		personal_code_masked: DF.Data | None
 		status: DF.Literal["Active", "Left", "Graduated", "Transferred"]
 	# end: auto-generated types

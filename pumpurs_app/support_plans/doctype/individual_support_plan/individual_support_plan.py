@@ -27,6 +27,54 @@ APPROVER_STAMPS = {
 
 
 class IndividualSupportPlan(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+		from pumpurs_app.support_plans.doctype.support_plan_measure.support_plan_measure import SupportPlanMeasure
+		from pumpurs_app.support_plans.doctype.support_plan_risk.support_plan_risk import SupportPlanRisk
+
+		active_plan_key: DF.Data | None
+		amended_from: DF.Link | None
+		approval_reminded_on: DF.Date | None
+		consent_on_file: DF.Check
+		continues_next_term: DF.Literal["", "Yes", "No", "Unknown"]
+		decision_reason: DF.SmallText | None
+		director_approved_by: DF.Link | None
+		director_approved_on: DF.Datetime | None
+		education_type: DF.Literal["General", "Vocational"]
+		evaluated_by: DF.Link | None
+		evaluated_on: DF.Date | None
+		evaluation_notes: DF.Text | None
+		evaluation_reminded_on: DF.Date | None
+		grade: DF.Int
+		highest_severity: DF.Data | None
+		holiday_order: DF.Attach | None
+		ikvd_approved_by: DF.Link | None
+		ikvd_approved_on: DF.Datetime | None
+		institution: DF.Link | None
+		learner: DF.Link
+		learner_name: DF.Data | None
+		measures: DF.Table[SupportPlanMeasure]
+		partner: DF.Link | None
+		partner_approved_by: DF.Link | None
+		partner_approved_on: DF.Datetime | None
+		partner_type: DF.Data | None
+		pending_since: DF.Datetime | None
+		plan_author: DF.Link
+		plan_author_name: DF.Data | None
+		plan_date: DF.Date
+		previous_plan: DF.Link | None
+		risk_groups: DF.SmallText | None
+		risks: DF.Table[SupportPlanRisk]
+		school_term: DF.Link
+		term_type: DF.Data | None
+		workflow_state: DF.Link | None
+	# end: auto-generated types
+
 	def autoname(self) -> None:
 		school_year, term_type = frappe.db.get_value("School Term", self.school_term, ["school_year", "term_type"])
 		term_code = f"{school_terms.school_year_start(school_year)}{school_terms.TERM_SUFFIX[term_type]}"

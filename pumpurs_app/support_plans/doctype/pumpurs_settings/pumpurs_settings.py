@@ -6,6 +6,22 @@ POSITIVE = ("max_consultation_minutes", "confirmation_days", "approval_reminder_
 
 
 class PuMPuRSSettings(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		aggregate_per_iban: DF.Check
+		approval_reminder_days: DF.Int
+		confirmation_days: DF.Int
+		evaluation_reminder_days: DF.Int
+		match_window_days: DF.Int
+		max_consultation_minutes: DF.Int
+	# end: auto-generated types
+
 	def validate(self) -> None:
 		for field in POSITIVE:
 			if (self.get(field) or 0) < 1:

@@ -10,6 +10,36 @@ from pumpurs_app.utils import rules_enforced
 
 
 class SupportConsultation(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		confirmed_at: DF.Datetime | None
+		consultation_date: DF.Date
+		duration_minutes: DF.Int
+		end_time: DF.Time | None
+		institution: DF.Link | None
+		learner: DF.Link | None
+		learner_confirmed: DF.Check
+		learner_name: DF.Data | None
+		measure: DF.Literal[None]
+		measure_description: DF.Data | None
+		mode: DF.Literal["In person", "Remote"]
+		partner: DF.Link | None
+		remote_order_reference: DF.Data | None
+		school_term: DF.Link | None
+		specialist: DF.Link
+		specialist_name: DF.Data | None
+		specialist_role: DF.Data | None
+		start_time: DF.Time
+		support_plan: DF.Link
+		topic: DF.SmallText
+	# end: auto-generated types
+
 	def validate(self) -> None:
 		plan = frappe.get_doc("Individual Support Plan", self.support_plan)
 		self.set_plan_details(plan)

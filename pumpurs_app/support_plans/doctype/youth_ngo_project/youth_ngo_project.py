@@ -7,6 +7,27 @@ from pumpurs_app.utils import check_unique_rows, rules_enforced
 
 
 class YouthNGOProject(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+		from pumpurs_app.support_plans.doctype.youth_ngo_project_participant.youth_ngo_project_participant import YouthNGOProjectParticipant
+
+		amount: DF.Currency
+		description: DF.TextEditor | None
+		organisation_name: DF.Data
+		organisation_registration_number: DF.Data
+		participants: DF.Table[YouthNGOProjectParticipant]
+		partner: DF.Link
+		period_from: DF.Date
+		period_to: DF.Date
+		status: DF.Literal["Planned", "Running", "Completed", "Cancelled"]
+		title: DF.Data
+	# end: auto-generated types
+
 	def validate(self) -> None:
 		if frappe.db.get_value("Partner", self.partner, "partner_type") != "Municipality":
 			frappe.throw(_("Youth NGO projects are organised by municipalities."))
