@@ -27,7 +27,7 @@ from tests.integration.browser.desk import Desk
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-	"--no-sandbox",  # root in containers and CI; the bench user elsewhere
+	"--no-sandbox",  # containers have no user namespaces for it (and CI runs as root)
 	"--disable-gpu",
 	"--disable-quic",
 	"--no-first-run",
