@@ -119,6 +119,20 @@ ensure_system_packages() {
 	fi
 }
 
+# Debian's Chromium for the browser tests (tests/integration/browser, driven by Playwright). Optional: without
+# it those tests are skipped, so only root installs it; Playwright's own browser downloads are never used.
+ensure_chromium() {
+	[ -x /usr/bin/chromium ] && return 0
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+		say "Installing Debian's chromium for the browser tests"
+		{ DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; } ||
+			warn "could not install chromium; the browser tests will be skipped"
+	else
+		warn "no /usr/bin/chromium: the browser tests will be skipped (as root: apt-get install chromium)"
+	fi
+}
+
 # --- services --------------------------------------------------------------------------------------------
 
 mariadb_up() { mariadb-admin --host=$DB_HOST --port=$DB_PORT --connect-timeout=2 ping >/dev/null 2>&1 || mariadb-admin --host=$DB_HOST --port=$DB_PORT --user=nobody --connect-timeout=2 ping 2>&1 | grep -q "Access denied"; }

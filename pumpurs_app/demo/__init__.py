@@ -9,8 +9,10 @@ import frappe
 
 def load(scale: str, seed: int = 2026) -> dict[str, int]:
 	from pumpurs_app.demo import registers
+	from pumpurs_app.demo.site import prepare_site
 
 	started = time.monotonic()
+	prepare_site(password=registers.DEMO_PASSWORD)
 	counts = registers.generate(scale, seed)
 	frappe.db.commit()
 	counts["seconds"] = round(time.monotonic() - started, 1)

@@ -12,7 +12,8 @@ def test_municipal_plan_goes_through_director_municipality_and_ikvd(world):
 	plan = make_plan(world)
 	assert plan.workflow_state == "Draft" and plan.name.startswith("IAP-")
 	assert plan.institution == world.school_a and plan.partner == world.municipality
-	assert plan.risk_groups and plan.highest_severity == "High"
+	assert (plan.has_learning_risk, plan.has_economic_risk, plan.has_social_risk, plan.has_family_risk) == (1, 1, 0, 0)
+	assert plan.highest_severity == "High"
 
 	steps = [
 		("a_author", "Send for Approval", "Pending Director"),

@@ -9,6 +9,7 @@ from frappe.utils import getdate, today
 from frappe.utils.password import update_password
 
 from pumpurs_app import access
+from pumpurs_app.demo.site import prepare_site
 from pumpurs_app.rules import personal_code, school_terms
 
 PASSWORD = "Test-PuMPuRS-2026!"
@@ -61,6 +62,7 @@ def build() -> World:
 	world = World(users={key: email(key) for key in [*NATIONAL_USERS, *LOCAL_USERS]})
 	world.terms = make_terms()
 	if not frappe.db.exists("Partner", MUNICIPALITY):
+		prepare_site(f"sysadmin@{DOMAIN}", PASSWORD)
 		make_users(world)
 		make_partners_and_schools(world)
 		make_learners()
@@ -89,6 +91,7 @@ def make_users(world: World) -> None:
 			doctype="User",
 			email=user,
 			first_name=key.replace("_", " ").title(),
+			language="en",  # the site speaks Latvian; tests read English messages unless they ask for Latvian
 			send_welcome_email=0,
 			user_type="System User",
 			roles=[{"role": r} for r in roles],

@@ -1,8 +1,28 @@
 const PLAN_METHODS = "pumpurs_app.support_plans.doctype.individual_support_plan.individual_support_plan";
 const DECISIONS_NEEDING_REASON = ["Return to Author", "Reject"];
+// child-table fields whose values are option words: [child DocType, fieldname, DocType of their translation]
+const TRANSLATED_VALUES = [
+	["Support Plan Risk", "risk_group", "Risk Factor"],
+	["Support Plan Risk", "severity", "Support Plan Risk"],
+	["Support Plan Risk", "outcome", "Support Plan Risk"],
+	["Support Plan Measure", "measure_kind", "Support Plan Measure"],
+	["Support Plan Measure", "specialist_role", "Support Plan Measure"],
+	["Support Plan Measure", "compensation_type", "Support Plan Measure"],
+];
+
+// frappe shows grid values with __(value) and no context, so the words the app translates per DocType
+// ("Consultation", "Psychologist") stayed English and generic ones took frappe's sense ("Medium" → "Medijs").
+// Every row's field is a copy of the DocType's field, so a formatter set here reaches all grids and row forms.
+function translate_child_values() {
+	for (const [doctype, fieldname, context] of TRANSLATED_VALUES) {
+		frappe.meta.get_docfield(doctype, fieldname).formatter = (value) =>
+			value ? frappe.utils.escape_html(__(value, null, context)) : "";
+	}
+}
 
 frappe.ui.form.on("Individual Support Plan", {
 	setup(frm) {
+		translate_child_values();
 		frm.set_query("learner", () => ({ filters: { status: "Active" } }));
 		frm.set_query("risk_factor", "risks", () => ({ filters: { disabled: 0 } }));
 		frm.set_query("risk_factor", "measures", () => ({
@@ -45,24 +65,39 @@ frappe.ui.form.on("Individual Support Plan", {
 		}
 	},
 
-	// approvers say why before the plan goes back or is rejected (the workflow reloads the saved plan)
+	// approvers say why before the plan goes back or is rejected (the workflow reloads the saved plan).
+	// frappe froze the page before this event and unfreezes it only once the action is applied: the dialog
+	// lifts that freeze and puts it back when the reason is saved. Closing the dialog without a reason leaves
+	// the promise pending, so the action simply does not happen (a rejection would surface as an uncaught
+	// error in frappe's workflow code); a failed save keeps the dialog open to try again.
 	before_workflow_action(frm) {
-		if (!DECISIONS_NEEDING_REASON.includes(frm.selected_workflow_action)) return;
+		const action = frm.selected_workflow_action;
+		if (!DECISIONS_NEEDING_REASON.includes(action)) return;
 		frappe.dom.unfreeze();
-		return new Promise((resolve, reject) => {
-			const dialog = frappe.prompt(
-				{ fieldname: "reason", fieldtype: "Small Text", label: __("Reason for Return or Rejection"), reqd: 1 },
-				({ reason }) =>
-					frappe
-						.xcall(`${PLAN_METHODS}.set_decision_reason`, { plan: frm.doc.name, reason })
-						.then(() => {
+		return new Promise((resolve) => {
+			let saved = false;
+			const dialog = new frappe.ui.Dialog({
+				title: __(action),
+				fields: [
+					{ fieldname: "reason", fieldtype: "Small Text", label: __("Reason for Return or Rejection"), reqd: 1 },
+				],
+				primary_action_label: __(action),
+				primary_action({ reason }) {
+					dialog.get_primary_btn().prop("disabled", true);
+					frappe.xcall(`${PLAN_METHODS}.set_decision_reason`, { plan: frm.doc.name, reason }).then(
+						() => {
+							saved = true;
+							dialog.hide();
 							frappe.dom.freeze();
 							resolve();
-						}, reject),
-				__(frm.selected_workflow_action),
-				__(frm.selected_workflow_action)
-			);
-			dialog.onhide = () => reject();
+						},
+						// frappe has shown the server's message; the approver may correct it or close the dialog
+						() => dialog.get_primary_btn().prop("disabled", false)
+					);
+				},
+			});
+			dialog.onhide = () => saved || frappe.show_alert(__("The plan was not changed."));
+			dialog.show();
 		});
 	},
 });

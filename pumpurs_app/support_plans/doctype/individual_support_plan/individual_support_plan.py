@@ -19,6 +19,12 @@ CHILD_CONTENT = {
 	"risks": ("risk_factor", "severity", "observation"),
 	"measures": ("measure_kind", "risk_factor", "specialist_role", "specialist", "compensation_type", "ngo_project", "planned_hours", "planned_amount", "frequency"),
 }
+RISK_GROUP_FIELDS = {
+	rules.LEARNING: "has_learning_risk",
+	rules.SOCIAL: "has_social_risk",
+	rules.ECONOMIC: "has_economic_risk",
+	rules.FAMILY: "has_family_risk",
+}
 APPROVER_STAMPS = {
 	rules.PENDING_DIRECTOR: ("director_approved_by", "director_approved_on"),
 	rules.PENDING_PARTNER: ("partner_approved_by", "partner_approved_on"),
@@ -194,8 +200,11 @@ class IndividualSupportPlan(Document):
 		]
 
 	def summarise_risks(self) -> None:
+		"""Which risk groups the plan has and how severe, stored as values (not words) for lists and reports."""
 		risks = self.risk_list()
-		self.risk_groups = ", ".join(_(group, context="Risk Factor") for group in rules.groups_present(risks))
+		present = set(rules.groups_present(risks))
+		for group, field in RISK_GROUP_FIELDS.items():
+			self.set(field, int(group in present))
 		self.highest_severity = rules.highest_severity(risks)
 
 	def validate_measure_links(self) -> None:
@@ -205,10 +214,13 @@ class IndividualSupportPlan(Document):
 				if row.risk_factor in disabled:
 					frappe.throw(_("Risk factor {0} is no longer used.").format(row.risk_factor))
 		for row in self.measures:
+			# fields of other kinds of measure are cleared (numbers to 0, as the database stores them)
 			if row.measure_kind != rules.CONSULTATION:
-				row.specialist = row.specialist_role = row.planned_hours = None
+				row.specialist = row.specialist_role = None
+				row.planned_hours = 0
 			if row.measure_kind != rules.COMPENSATION:
-				row.compensation_type = row.planned_amount = None
+				row.compensation_type = None
+				row.planned_amount = 0
 			if row.measure_kind != rules.NGO_PROJECT:
 				row.ngo_project = None
 			if row.specialist and not frappe.db.exists(

@@ -1,0 +1,241 @@
+"""A logged-in user's browser tab on the desk (/app), driven the way a person uses it.
+
+Fields are found by their fieldname (``data-fieldname``, what frappe renders for every control), buttons and
+menu items by their visible label, so the tests break when the UI a user sees changes, not when frappe
+reshuffles its CSS. After each step the tab waits until frappe has no request in flight and no freeze overlay.
+"""
+
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+# frappe counts its own requests (jQuery ajaxSend/ajaxComplete) and freezes the page while it saves; an open
+# grid-row editor holds one freeze of its own (the dark backdrop) for as long as it is open
+IDLE = """() => !!(window.frappe && frappe.request && frappe.dom)
+	&& !frappe.request.ajax_count
+	&& document.body.getAttribute("data-ajax-state") !== "triggered"
+	&& frappe.dom.freeze_count <= (document.querySelector("#freeze.grid-form") ? 1 : 0)"""
+BUSY = """() => ({requests: frappe.request.ajax_count, freezes: frappe.dom.freeze_count,
+	ajax_state: document.body.getAttribute("data-ajax-state"), overlay: !!document.querySelector("#freeze")})"""
+TIMEOUT = 30_000
+
+
+class Desk:
+	def __init__(self, page: Page, user: str, shots: Path, shot_list: list[str]) -> None:
+		self.page = page
+		self.user = user
+		self.shots = shots
+		self.shot_list = shot_list
+		self.errors: list[str] = []  # uncaught script errors on the page (client-script bugs)
+		page.on("pageerror", lambda error: self.errors.append(f"{error.name}: {error.message}"))
+
+	# --- waiting and evidence -----------------------------------------------------------------------------
+
+	def idle(self) -> None:
+		try:
+			self.page.wait_for_function(IDLE, timeout=TIMEOUT)
+			self.page.wait_for_timeout(150)  # let frappe's refresh handlers that follow a response run
+			self.page.wait_for_function(IDLE, timeout=TIMEOUT)
+		except PlaywrightTimeoutError as error:
+			raise AssertionError(f"the desk did not settle: {self.page.evaluate(BUSY)}") from error
+
+	def shot(self, step: str) -> str:
+		self.shots.mkdir(parents=True, exist_ok=True)
+		path = self.shots / f"{len(self.shot_list) + 1:02d}-{re.sub(r'[^A-Za-z0-9_.-]+', '-', step)}.png"
+		self.page.screenshot(path=str(path), full_page=True)
+		self.shot_list.append(str(path))
+		return str(path)
+
+	# --- navigation ---------------------------------------------------------------------------------------
+
+	def goto(self, route: str) -> None:
+		self.page.goto(f"/app/{route}")
+		self.page.wait_for_function(
+			"() => !!(window.frappe && frappe.boot && frappe.container)", timeout=TIMEOUT
+		)
+		self.idle()
+
+	def open_form(self, doctype: str, name: str) -> None:
+		self.goto(f"{slug(doctype)}/{quote(name)}")
+		self.wait_for_form(doctype, name)
+
+	def new_form(self, doctype: str) -> None:
+		self.goto(f"{slug(doctype)}/new")
+		self.page.wait_for_function(
+			"dt => window.cur_frm && cur_frm.doctype === dt && cur_frm.is_new()", arg=doctype, timeout=TIMEOUT
+		)
+		self.idle()
+
+	def wait_for_form(self, doctype: str, name: str) -> None:
+		self.page.wait_for_function(
+			"([dt, dn]) => window.cur_frm && cur_frm.doctype === dt && cur_frm.docname === dn && !cur_frm.is_dirty()",
+			arg=[doctype, name],
+			timeout=TIMEOUT,
+		)
+		self.idle()
+
+	def doc(self, field: str | None = None):
+		"""What the open form holds (frappe's model in the page, after the last refresh)."""
+		doc = self.page.evaluate("() => cur_frm && JSON.parse(JSON.stringify(cur_frm.doc))")
+		return doc.get(field) if field else doc
+
+	# --- the current page ---------------------------------------------------------------------------------
+
+	@property
+	def main(self) -> Locator:
+		"""The visible page (frappe keeps earlier pages in the DOM, hidden)."""
+		return self.page.locator(".page-container:visible")
+
+	def field(self, fieldname: str) -> Locator:
+		return self.main.locator(f'.frappe-control[data-fieldname="{fieldname}"]').first
+
+	def label_of(self, fieldname: str) -> str:
+		return self.field(fieldname).locator(".control-label, label").first.inner_text().strip()
+
+	def fill_link(
+		self, fieldname: str, text: str, pick: str | None = None, scope: Locator | None = None
+	) -> None:
+		"""Type into a Link field and choose the suggestion showing ``pick`` (default: the typed text)."""
+		control = (scope or self.main).locator(f'.frappe-control[data-fieldname="{fieldname}"]').first
+		box = control.locator("input:visible").first
+		box.click()
+		box.fill(text)
+		option = control.get_by_role("option").filter(has_text=pick or text).first
+		option.wait_for(state="visible", timeout=TIMEOUT)
+		option.click()
+		self.idle()
+
+	def fill(self, fieldname: str, value: str, scope: Locator | None = None) -> None:
+		control = (scope or self.main).locator(f'.frappe-control[data-fieldname="{fieldname}"]').first
+		box = control.locator("input:visible, textarea:visible").first
+		box.fill(value)
+		box.press("Tab")
+		self.idle()
+
+	def select(self, fieldname: str, value: str, scope: Locator | None = None) -> None:
+		control = (scope or self.main).locator(f'.frappe-control[data-fieldname="{fieldname}"]').first
+		control.locator("select").select_option(label=value)
+		self.idle()
+
+	def button(self, label: str) -> Locator:
+		"""A button of the page head (Save, Update, custom buttons) by its label."""
+		return self.main.locator(".page-head").get_by_role("button", name=label, exact=True).first
+
+	def save(self, label: str = "Save") -> None:
+		self.button(label).click()
+		self.idle()
+		self.page.wait_for_function(
+			"() => window.cur_frm && !cur_frm.is_new() && !cur_frm.is_dirty()", timeout=TIMEOUT
+		)
+		self.idle()
+
+	def actions_button(self) -> Locator:
+		return self.main.locator(".page-head .actions-btn-group > button")
+
+	def workflow_actions(self) -> list[str]:
+		"""The labels in the Actions menu (the workflow transitions this user may take now)."""
+		self.actions_button().click()
+		items = self.main.locator(".page-head .actions-btn-group .dropdown-menu .menu-item-label")
+		items.first.wait_for(state="visible", timeout=TIMEOUT)
+		labels = [label.strip() for label in items.all_inner_texts()]
+		self.page.keyboard.press("Escape")
+		workflow_help = self.page.evaluate('() => __("Help")')  # frappe's own item, under the transitions
+		return [label for label in labels if label != workflow_help]
+
+	def workflow_action(self, label: str, expect_dialog: bool = False) -> None:
+		self.actions_button().click()
+		item = self.main.locator(".page-head .actions-btn-group .dropdown-menu .menu-item-label").filter(
+			has_text=re.compile(f"^{re.escape(label)}$")
+		)
+		item.click()
+		if not expect_dialog:
+			self.idle()
+
+	def menu(self, label: str) -> None:
+		"""An item of the page's ⋯ menu (Print, Email, Reload, ...)."""
+		self.main.locator(".page-head .menu-btn-group > button").click()
+		item = self.main.locator(".page-head .menu-btn-group .dropdown-menu .menu-item-label").filter(
+			has_text=re.compile(f"^{re.escape(label)}$")
+		)
+		item.click()
+		self.idle()
+
+	def dialog(self) -> Locator:
+		dialog = self.page.locator(".modal.show .modal-dialog").last
+		dialog.wait_for(state="visible", timeout=TIMEOUT)
+		return dialog
+
+	def state_indicator(self) -> Locator:
+		return self.main.locator(".page-head .indicator-pill").first
+
+	def shown_value(self, fieldname: str) -> Locator:
+		"""A read-only field's displayed value, opening its collapsed section first."""
+		control = self.field(fieldname)
+		if not control.is_visible():
+			section = self.main.locator(".form-section").filter(
+				has=self.page.locator(f'[data-fieldname="{fieldname}"]')
+			)
+			section.locator(".section-head").first.click()
+		return control.locator(".control-value")
+
+	# --- child tables -------------------------------------------------------------------------------------
+
+	def grid(self, table: str) -> Locator:
+		return self.field(table)
+
+	def grid_row(self, table: str, idx: int) -> Locator:
+		return self.grid(table).locator(f'.grid-body .grid-row[data-idx="{idx}"]')
+
+	def add_row(self, table: str) -> int:
+		rows = self.grid(table).locator(".grid-body .grid-row").count()
+		self.grid(table).get_by_role("button", name="Add Row").click()
+		self.grid_row(table, rows + 1).wait_for(state="visible", timeout=TIMEOUT)
+		return rows + 1
+
+	def cell(self, table: str, idx: int, fieldname: str) -> Locator:
+		"""Click a grid cell so that it becomes editable, and return its column."""
+		column = self.grid_row(table, idx).locator(f'.grid-static-col[data-fieldname="{fieldname}"]')
+		column.click()
+		column.locator("input, select, textarea").first.wait_for(state="visible", timeout=TIMEOUT)
+		return column
+
+	def fill_cell(self, table: str, idx: int, fieldname: str, value: str, link: bool = False) -> None:
+		column = self.cell(table, idx, fieldname)
+		if link:
+			self.fill_link(fieldname, value, scope=column)
+			return
+		select = column.locator("select")
+		if select.count():
+			select.select_option(label=value)
+		else:
+			box = column.locator("input:visible, textarea:visible").first
+			box.fill(value)
+			box.press("Tab")
+		self.idle()
+
+	def row_form(self, table: str, idx: int) -> Locator:
+		"""The row's own editor (grids that are not edited in place open it on Add Row)."""
+		form = self.grid_row(table, idx).locator(".form-in-grid")
+		if not form.is_visible():
+			self.grid_row(table, idx).locator(".btn-open-row").click()
+		form.wait_for(state="visible", timeout=TIMEOUT)
+		return form
+
+	def close_row_form(self, table: str, idx: int) -> None:
+		collapse = self.grid_row(table, idx).locator(".grid-collapse-row").first
+		if collapse.is_visible():
+			collapse.click()
+		else:  # a submitted document's row form has no toolbar; Escape closes it (frappe's shortcut)
+			self.page.keyboard.press("Escape")
+		self.grid_row(table, idx).locator(".form-in-grid").wait_for(state="hidden", timeout=TIMEOUT)
+		self.idle()
+
+
+def slug(doctype: str) -> str:
+	return doctype.lower().replace(" ", "-")
+
+
+__all__ = ["Desk", "expect", "slug"]
