@@ -61,7 +61,7 @@ def test_municipal_plan_from_draft_to_evaluated(login, world, fresh_learner):
 	compensation = author.row_form("measures", row)
 	author.select("measure_kind", "Compensation", scope=compensation)
 	author.fill_link("risk_factor", "Hard to get to school", scope=compensation)
-	author.select("compensation_type", "Public transport tickets", scope=compensation)
+	author.fill_link("compensation_type", "Public transport tickets", scope=compensation)
 	author.fill("planned_amount", "120", scope=compensation)
 	author.close_row_form("measures", row)
 	author.shot("author-filled-the-form")

@@ -57,7 +57,11 @@ class IndividualSupportPlan(Document):
 		evaluation_notes: DF.Text | None
 		evaluation_reminded_on: DF.Date | None
 		grade: DF.Int
-		highest_severity: DF.Data | None
+		has_economic_risk: DF.Check
+		has_family_risk: DF.Check
+		has_learning_risk: DF.Check
+		has_social_risk: DF.Check
+		highest_severity: DF.Literal["", "Low", "Medium", "High"]
 		holiday_order: DF.Attach | None
 		ikvd_approved_by: DF.Link | None
 		ikvd_approved_on: DF.Datetime | None
@@ -74,7 +78,6 @@ class IndividualSupportPlan(Document):
 		plan_author_name: DF.Data | None
 		plan_date: DF.Date
 		previous_plan: DF.Link | None
-		risk_groups: DF.SmallText | None
 		risks: DF.Table[SupportPlanRisk]
 		school_term: DF.Link
 		term_type: DF.Data | None
