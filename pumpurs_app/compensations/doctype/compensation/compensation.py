@@ -65,6 +65,8 @@ class Compensation(Document):
 	# end: auto-generated types
 
 	def validate(self) -> None:
+		if self.is_new():
+			self.pending_since = now_datetime()
 		plan = self.load_plan()
 		access.check_in_scope(self)
 		measure = self.plan_measure(plan)
@@ -273,6 +275,7 @@ class Compensation(Document):
 			self.verified_by = self.verified_on = None
 		if new == rules.SUBMITTED:
 			self.decision_reason = None
+		self.pending_since = now_datetime()
 
 
 def leave_draft_batches(compensation: str) -> None:

@@ -300,7 +300,7 @@ class CompensationPaymentBatch(Document):
 def set_state(compensation: str, state: str, comment: str, **values) -> None:
 	"""Paid and Reconciled are set by batches and statements, never by a person."""
 	doc = frappe.get_doc(COMPENSATION, compensation)
-	set_with_audit(doc, {"workflow_state": state, **values}, f"{_(state)}: {comment}")
+	set_with_audit(doc, {"workflow_state": state, "pending_since": now_datetime(), **values}, f"{_(state)}: {comment}")
 
 
 def refresh_plans(batch) -> None:

@@ -2,6 +2,9 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from pumpurs_app.rules import school_terms
+from pumpurs_app.utils import check_unique_rows, rules_enforced
+
 POSITIVE = ("max_consultation_minutes", "confirmation_days", "approval_reminder_days", "evaluation_reminder_days", "match_window_days")
 
 
@@ -26,3 +29,7 @@ class PuMPuRSSettings(Document):
 		for field in POSITIVE:
 			if (self.get(field) or 0) < 1:
 				frappe.throw(_("{0} must be at least 1.").format(_(self.meta.get_label(field))))
+		with rules_enforced(self.doctype):
+			for row in self.programme_targets:
+				school_terms.school_year_start(row.school_year)
+		check_unique_rows(self.programme_targets, ("school_year",), _("{0} has two rows of targets."))

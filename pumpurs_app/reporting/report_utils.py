@@ -1,0 +1,51 @@
+"""What the programme's reports share: their common filters and the grade bands they report by.
+
+Every report reads through ``frappe.get_list`` (or adds ``access.sql_condition`` to a query of its own), so a
+user sees only their partner's or institution's data — frappe runs Script Reports without permission
+filtering of their own (frappe#31063), so a report must never read with ``get_all`` or plain SQL."""
+
+import frappe
+from frappe import _
+
+from pumpurs_app.rules import target_group
+
+LIVE_PLAN_STATES = ("Approved", "Evaluated")
+
+
+def terms_of(filters: dict) -> list[str] | None:
+	"""The school terms a report's ``school_term`` / ``school_year`` filters select; None means all."""
+	if filters.get("school_term"):
+		return [filters["school_term"]]
+	if filters.get("school_year"):
+		return frappe.get_all("School Term", filters={"school_year": filters["school_year"]}, pluck="name")
+	return None
+
+
+def plan_filters(filters: dict, states: tuple[str, ...] = LIVE_PLAN_STATES) -> dict:
+	"""Filters of ``Individual Support Plan`` for a report's common filters (approved plans by default)."""
+	conditions = {"docstatus": ("<", 2)}
+	if states:
+		conditions["workflow_state"] = ("in", states)
+	terms = terms_of(filters)
+	if terms is not None:
+		conditions["school_term"] = ("in", terms or [""])
+	for field in ("partner", "institution"):
+		if filters.get(field):
+			conditions[field] = filters[field]
+	return conditions
+
+
+def grade_band(education_type: str, grade: int) -> str:
+	"""The grade band in the user's language."""
+	return _(target_group.grade_band(education_type, grade))
+
+
+def share(part, whole) -> float:
+	"""``part`` as a percentage of ``whole`` (0 when there is no whole)."""
+	return round(100.0 * float(part) / float(whole), 1) if whole else 0.0
+
+
+def current_term() -> str | None:
+	from pumpurs_app.registers.doctype.school_term.school_term import current_term
+
+	return current_term()
