@@ -52,6 +52,8 @@ scheduler_events = {
 permission_query_conditions = {doctype: "pumpurs_app.access.query_conditions" for doctype in SCOPED_DOCTYPES}
 has_permission = {doctype: "pumpurs_app.access.has_permission" for doctype in SCOPED_DOCTYPES}
 
+boot_session = "pumpurs_app.boot.boot_session"
+
 doc_events = {
 	"User": {"on_update": "pumpurs_app.access.on_user_update"},
 }

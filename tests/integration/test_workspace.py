@@ -1,0 +1,82 @@
+"""The PuMPuRS workspace: its number cards and chart count only what each user may see."""
+
+import json
+
+import frappe
+from frappe.desk.doctype.dashboard_chart.dashboard_chart import get as chart_data
+from frappe.desk.doctype.number_card.number_card import get_result
+
+from pumpurs_app.reporting import cards
+from tests.integration.money import approve_claim, make_claim
+from tests.integration.plans import act, approve_all, make_plan, transition
+
+PLAN = "Individual Support Plan"
+
+
+def card_value(user: str, name: str, extra: list | None = None):
+	card = frappe.get_doc("Number Card", name)
+	filters = json.loads(card.filters_json) + (extra or [])
+	return act(user, get_result, card.as_dict(), filters)
+
+
+def test_active_plans_this_term(world):
+	term = world.terms["current_s1"]
+	approve_all(world, make_plan(world).name)
+	approve_all(world, make_plan(world, learner="v1", author="vet_author").name, municipal=False)
+	this_term = [[PLAN, "school_term", "=", term]]
+
+	def expected(*institutions):
+		return frappe.db.count(PLAN, {"school_term": term, "workflow_state": "Approved", "docstatus": 1, "institution": ("in", institutions)})
+
+	assert card_value(world.user("a_author"), "Active Plans This Term", this_term) == expected(world.school_a)
+	assert card_value(world.user("vet_author"), "Active Plans This Term", this_term) == expected(world.vocational_school)
+	assert card_value(world.user("b_author"), "Active Plans This Term", this_term) == 0
+	assert card_value(world.user("regional"), "Active Plans This Term", this_term) == expected(world.school_a, world.vocational_school)
+
+
+def test_plans_awaiting_my_approval(world):
+	plan = make_plan(world)
+	transition(world, "a_author", plan.name, "Send for Approval")
+	assert act(world.user("a_director"), cards.plans_awaiting_my_approval) == 1
+	assert act(world.user("b_director"), cards.plans_awaiting_my_approval) == 0  # another school's director
+	assert act(world.user("muni_coord"), cards.plans_awaiting_my_approval) == 0  # not yet their step
+	transition(world, "a_director", plan.name, "Approve")
+	assert act(world.user("a_director"), cards.plans_awaiting_my_approval) == 0
+	assert act(world.user("muni_coord"), cards.plans_awaiting_my_approval) == 1
+	assert act(world.user("vet_coord"), cards.plans_awaiting_my_approval) == 0
+
+
+def test_compensations_approved_not_paid(world):
+	claim = approve_claim(world, make_claim(world).name)
+	assert card_value(world.user("a_accountant"), "Compensations Approved Not Paid") == claim.total_amount
+	assert card_value(world.user("muni_accountant"), "Compensations Approved Not Paid") == claim.total_amount
+	assert not card_value(world.user("vet_accountant"), "Compensations Approved Not Paid")
+
+
+def test_plans_per_term_chart_is_scoped(world):
+	approve_all(world, make_plan(world).name)
+	approve_all(world, make_plan(world, learner="v1", author="vet_author").name, municipal=False)
+
+	def counts(user):
+		data = act(user, chart_data, chart_name="Plans per Term", refresh=1) or {"labels": [], "datasets": [{"values": []}]}
+		return dict(zip(data["labels"], data["datasets"][0]["values"], strict=True))
+
+	term = world.terms["current_s1"]
+	school_a = frappe.db.count(PLAN, {"school_term": term, "docstatus": 1, "institution": world.school_a})
+	assert counts(world.user("a_author")).get(term) == school_a
+	assert counts(world.user("vet_author")).get(term) == 1
+	assert term not in counts(world.user("b_author"))
+
+
+def test_workspace_shortcuts_follow_the_roles(world):
+	"""Every PuMPuRS role may open the workspace (its module is one all of them read) and sees the shortcuts
+	its permissions allow."""
+	from frappe.desk.desktop import get_desktop_page
+
+	def shortcuts(user):
+		page = act(user, get_desktop_page, json.dumps({"name": "PuMPuRS", "title": "PuMPuRS", "public": 1}))
+		return {item["link_to"] for item in page["shortcuts"]["items"]}
+
+	assert "Compensation Payment Batch" in shortcuts(world.user("muni_accountant"))
+	assert "Compensation Payment Batch" not in shortcuts(world.user("a_author"))
+	assert "Individual Support Plan" in shortcuts(world.user("a_author"))
