@@ -153,6 +153,34 @@ def neutralise_formula(value):
 	return value
 
 
+def write_workbook(title: str, rows: list[list], widths: Iterable[int] = ()) -> bytes:
+	"""A one-sheet workbook of ``rows`` (the first one bold: the headings) in which no cell is a formula: text
+	is neutralised and characters a workbook cannot hold are dropped."""
+	from openpyxl import Workbook
+	from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+	from openpyxl.styles import Font
+	from openpyxl.utils import get_column_letter
+
+	workbook = Workbook()
+	sheet = workbook.active
+	sheet.title = title[:31]
+	for row in rows:
+		sheet.append(
+			[
+				neutralise_formula(ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value)
+				for value in row
+			]
+		)
+	for cell in sheet[1]:
+		cell.font = Font(bold=True)
+	for index, width in enumerate(widths, start=1):
+		sheet.column_dimensions[get_column_letter(index)].width = width
+	sheet.freeze_panes = "A2"
+	out = io.BytesIO()
+	workbook.save(out)
+	return out.getvalue()
+
+
 def header_key(text) -> str:
 	"""How a heading is compared: case, spaces and a trailing required-marker ``*`` do not matter."""
 	return " ".join(str(text).replace("*", " ").casefold().split())

@@ -444,3 +444,23 @@ def test_latvian_choices_and_headings_match_the_translations():
 	texts = {column.hint for column in COLUMNS if column.hint} | set(learner_import.INSTRUCTIONS)
 	texts |= {learner_import.LIST_ERROR, learner_import.GRADE_ERROR}
 	assert sorted(text for text in texts if text not in lv) == []
+
+
+def test_written_workbooks_hold_no_formulas():
+	content = learner_import.write_workbook(
+		"Kļūdas",
+		[["Rinda", "Vērtība"], [2, "=1+1"], [3, "<b>Anna</b>"], [4, "a\x0bb"], [5, "+371 20000000"], [6, -3]],
+		widths=(8, 30),
+	)
+	sheet = load_workbook(io.BytesIO(content)).active
+	values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+	assert values == [
+		["Rinda", "Vērtība"],
+		[2, "'=1+1"],
+		[3, "<b>Anna</b>"],
+		[4, "ab"],
+		[5, "'+371 20000000"],
+		[6, -3],
+	]
+	assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+	assert sheet.title == "Kļūdas" and sheet["A1"].font.bold

@@ -55,6 +55,7 @@ LEARNER_FIELDS = (
 	"consent_given_by",
 )
 GUARDIAN_FIELDS = ("guardian_name", "relation", "phone", "email")
+STANDARD_FIELDS = ("name", "owner", "modified_by", "creation", "modified", "docstatus", "idx")
 # what a row gives the controller; it derives the rest (full name, masked and active code, partner, ...)
 ENTERED_FIELDS = (
 	"first_name",
@@ -245,15 +246,12 @@ def _shown(value) -> str:
 
 
 def error_workbook(errors: list[rules.CellError]) -> bytes:
-	"""The errors as a workbook: row, column, the value found, the reason. Every cell is neutralised, for the
-	values come from the uploaded file."""
-	from frappe.utils.xlsxutils import make_xlsx
-
+	"""The errors as a workbook: row, column, the value found, the reason. The values come from the uploaded
+	file, so every cell is neutralised (``rules.write_workbook``); frappe's ``make_xlsx`` would also turn a
+	value with angle brackets into plain text, hiding what the error is about."""
 	data = [[_("Row in File"), _("Column in File"), _("Value in File"), _("Error Found")]]
-	for row in error_rows(errors):
-		data.append([row["row"] or "", row["column"], row["value"], row["reason"]])
-	data = [[rules.neutralise_formula(value) for value in row] for row in data]
-	return make_xlsx(data, _("Import Errors"), column_widths=[10, 34, 30, 100]).getvalue()
+	data += [[row["row"] or "", row["column"], row["value"], row["reason"]] for row in error_rows(errors)]
+	return rules.write_workbook(_("Import Errors"), data, widths=(10, 34, 30, 100))
 
 
 # --- writing ---------------------------------------------------------------------------------------------
@@ -328,8 +326,10 @@ def updater_reference(import_name: str) -> dict:
 
 
 def _write_through_controller(records, import_name, progress) -> Written:
-	names, errors = [], []
-	reference = updater_reference(import_name)
+	"""``doc.insert()`` for every learner. Two things are left out per row and done once for all: the
+	realtime "document changed" pings (frappe keeps them in a list it searches before adding each one, which
+	makes thousands of inserts in one transaction quadratic) and the Version naming the import."""
+	names, created, errors = [], [], []
 	for index, record in enumerate(records, start=1):
 		doc = frappe.get_doc(
 			{
@@ -338,11 +338,12 @@ def _write_through_controller(records, import_name, progress) -> Written:
 				"guardians": [dict(guardian) for guardian in record.guardians],
 			}
 		)
-		doc.flags.updater_reference = reference
+		doc.flags.notify_update = False
 		frappe.db.savepoint("learner_import_row")
 		try:
 			doc.insert()
 			names.append(doc.name)
+			created.append((doc.name, doc.owner, doc.creation))
 		except (frappe.ValidationError, frappe.PermissionError) as exc:
 			frappe.db.rollback(save_point="learner_import_row")
 			message = strip_html(str(exc)) or exc.__class__.__name__
@@ -358,6 +359,9 @@ def _write_through_controller(records, import_name, progress) -> Written:
 			frappe.clear_messages()
 		if progress and (index % CHUNK == 0 or index == len(records)):
 			progress(index, len(records))
+	if not errors:
+		_insert_versions(created, import_name)
+		_announce(names)
 	return Written(names, "controller", errors)
 
 
@@ -391,16 +395,8 @@ def reserve_names(count: int) -> list[str]:
 def _write_bulk(records, import_name, progress) -> list[str]:
 	now, user = now_datetime(), frappe.session.user
 	names = reserve_names(len(records))
-	reference = updater_reference(import_name)
-	standard = ("name", "owner", "modified_by", "creation", "modified", "docstatus", "idx")
-	child_standard = (*standard, "parent", "parenttype", "parentfield")
-	version_fields = (*standard, "ref_doctype", "docname", "data")
-	version_data = frappe.as_json(
-		{"creation": now, "updater_reference": reference, "created_by": user},
-		indent=None,
-		separators=(",", ":"),
-	)
-	hashes = iter(hash_names(len(records) + sum(len(record.guardians) for record in records)))
+	child_standard = (*STANDARD_FIELDS, "parent", "parenttype", "parentfield")
+	hashes = iter(hash_names(sum(len(record.guardians) for record in records)))
 	# what doc.insert() fills into empty fields (an empty Select's first option, say), from frappe itself
 	defaults = frappe.new_doc(LEARNER, as_dict=True)
 	guardian_defaults = frappe.new_doc(GUARDIAN, as_dict=True)
@@ -410,7 +406,7 @@ def _write_bulk(records, import_name, progress) -> list[str]:
 
 	for start in range(0, len(records), CHUNK):
 		chunk = list(zip(names[start : start + CHUNK], records[start : start + CHUNK], strict=True))
-		learners, guardians, versions = [], [], []
+		learners, guardians = [], []
 		for name, record in chunk:
 			learners.append(
 				(name, user, user, now, now, 0, 0, *filled(record.values, LEARNER_FIELDS, defaults))
@@ -431,18 +427,50 @@ def _write_bulk(records, import_name, progress) -> list[str]:
 						*filled(guardian, GUARDIAN_FIELDS, guardian_defaults),
 					)
 				)
-			versions.append((next(hashes), user, user, now, now, 0, 0, LEARNER, name, version_data))
-		_insert(LEARNER, (*standard, *LEARNER_FIELDS), learners)
+		_insert(LEARNER, (*STANDARD_FIELDS, *LEARNER_FIELDS), learners)
 		_insert(GUARDIAN, (*child_standard, *GUARDIAN_FIELDS), guardians)
-		_insert("Version", version_fields, versions)
 		if progress:
 			progress(start + len(chunk), len(records))
+	_insert_versions([(name, user, now) for name in names], import_name)
 	searchable = [(name, record.values["full_name"]) for name, record in zip(names, records, strict=True)]
 	frappe.db.after_commit.add(lambda: _index_for_search(searchable))
-	frappe.publish_realtime(
-		"list_update", {"doctype": LEARNER, "name": names[-1], "user": user}, after_commit=True
-	)
+	_announce(names)
 	return names
+
+
+def _insert_versions(created: list[tuple[str, str, object]], import_name: str) -> None:
+	"""The Version that ``doc.insert()`` leaves for a document created by an importer (as frappe's Data Import
+	does): each learner's timeline says it was created via this Learner Import."""
+	reference = updater_reference(import_name)
+	rows = []
+	for (name, owner, creation), version_name in zip(created, hash_names(len(created)), strict=True):
+		data = {"creation": creation, "updater_reference": reference, "created_by": owner}
+		rows.append(
+			(
+				version_name,
+				owner,
+				owner,
+				creation,
+				creation,
+				0,
+				0,
+				LEARNER,
+				name,
+				frappe.as_json(data, indent=None, separators=(",", ":")),
+			)
+		)
+	for start in range(0, len(rows), CHUNK):
+		_insert("Version", (*STANDARD_FIELDS, "ref_doctype", "docname", "data"), rows[start : start + CHUNK])
+
+
+def _announce(names: list[str]) -> None:
+	"""One "list changed" message for open Learner lists, after the commit."""
+	if names:
+		frappe.publish_realtime(
+			"list_update",
+			{"doctype": LEARNER, "name": names[-1], "user": frappe.session.user},
+			after_commit=True,
+		)
 
 
 def hash_names(count: int) -> list[str]:
