@@ -71,6 +71,15 @@ def test_template_lists_the_users_own_institutions(world, api):
 	assert api(world.user("a_author")).request("GET", path).status == 403
 
 
+def test_the_desk_loads_the_import_button_and_dialog(world, api):
+	"""learner_list.js is where frappe looks for it: the Learner list gets "Import from Excel"."""
+	response = api(world.user("a_coord")).call("frappe.desk.form.load.getdoctype", doctype=LEARNER)
+	assert response.status == 200, response.text[:300]
+	list_js = response.json["docs"][0]["__list_js"]
+	assert 'add_inner_button(__("Import from Excel")' in list_js and ".check_file" in list_js
+	assert "start_import" in list_js and "learner_import_progress" in list_js
+
+
 # --- a good file --------------------------------------------------------------------------------------------
 
 

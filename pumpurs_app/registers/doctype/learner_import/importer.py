@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import frappe
 from frappe import _
+from frappe.model.base_document import get_controller
 from frappe.model.naming import make_autoname, parse_naming_series
 from frappe.utils import getdate, now_datetime, strip_html, today
 from frappe.utils.global_search import update_global_search
@@ -261,7 +262,7 @@ def reasons_for_controller() -> list[str]:
 	"""Why learners must be written one by one through ``doc.insert()`` on this site; empty when the bulk
 	writer gives the same result."""
 	reasons = []
-	controller = frappe.get_doc({"doctype": LEARNER}).__class__
+	controller = get_controller(LEARNER)
 	if controller is not Learner:
 		reasons.append(f"the Learner controller is overridden by {controller.__module__}")
 	reasons += [f"Learner.{name}" for name in DOCUMENT_EVENTS if name in vars(Learner)]
