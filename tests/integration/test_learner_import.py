@@ -16,6 +16,7 @@ from pumpurs_app.rules import personal_code
 from tests.integration.learner_files import HEADINGS, learner_row, new_format_row, workbook
 
 LEARNER = "Learner"
+DOTTED = "pumpurs_app.registers.doctype.learner_import.learner_import"
 
 
 def upload(content: bytes, file_name: str = "izglitojamie.xlsx") -> str:
@@ -432,3 +433,64 @@ def test_a_huge_file(world, as_user):
 		== 10_000
 	)
 	assert frappe.db.count("Learner Guardian", {"guardian_name": "Inese Kalniņa"}) >= 20_000
+
+
+def test_the_desks_requests_end_to_end(world, api):
+	"""Upload, check and import through HTTP as the dialog does; each request commits on its own, so what a
+	request writes is cleaned up at the end."""
+	client = api(world.user("a_coord"))
+	method = f"/api/method/{DOTTED}"
+
+	def upload_over_http(content: bytes) -> str:
+		response = client.request(
+			"POST",
+			"/api/method/upload_file",
+			data={"is_private": "1", "file": (io.BytesIO(content), "izglitojamie.xlsx")},
+			content_type="multipart/form-data",
+		)
+		assert response.status == 200, response.text[:300]
+		return response.message["file_url"]
+
+	rows = [learner_row(world.school_a, 900 + i, first_name=f"ImportsHttp{i}") for i in range(3)]
+	try:
+		bad = client.post(
+			f"{method}.check_file", {"file_url": upload_over_http(workbook([*rows, {**rows[0]}]))}
+		)
+		assert bad.status == 200 and bad.message["status"] == "Invalid"
+		assert [e["row"] for e in bad.message["errors"]] == [2, 5]  # the same person twice
+		assert client.post(f"{method}.start_import", {"learner_import": bad.message["name"]}).status == 417
+		good = client.post(f"{method}.check_file", {"file_url": upload_over_http(workbook(rows))}).message
+		assert good["status"] == "Validated"
+		assert (
+			client.get(f"{method}.start_import", {"learner_import": good["name"]}).status == 403
+		)  # POST only
+		# another coordinator cannot start someone else's import
+		assert (
+			api(world.user("muni_coord"))
+			.post(f"{method}.start_import", {"learner_import": good["name"]})
+			.status
+			== 403
+		)
+		imported = client.post(f"{method}.start_import", {"learner_import": good["name"]}).message
+		assert imported["status"] == "Imported" and imported["imported_count"] == 3
+		listed = client.get(
+			"/api/resource/Learner", {"filters": [["first_name", "like", "ImportsHttp%"]], "limit": 10}
+		).data
+		assert len(listed) == 3  # committed by the request, visible to the coordinator
+		status = client.call(f"{DOTTED}.get_status", learner_import=good["name"])
+		assert status.status == 200 and status.message["status"] == "Imported", status.text[:500]
+		assert (
+			api(world.user("b_director")).call(f"{DOTTED}.get_status", learner_import=good["name"]).status
+			== 403
+		)
+	finally:
+		frappe.db.rollback()  # see what the requests committed
+		names = frappe.get_all(LEARNER, filters={"first_name": ("like", "ImportsHttp%")}, pluck="name")
+		if names:
+			frappe.db.delete("Learner Guardian", {"parent": ("in", names)})
+			frappe.db.delete("Version", {"ref_doctype": LEARNER, "docname": ("in", names)})
+			frappe.db.delete(LEARNER, {"name": ("in", names)})
+		imports = frappe.get_all("Learner Import", filters={"owner": world.user("a_coord")}, pluck="name")
+		for name in imports:
+			frappe.delete_doc("Learner Import", name, force=True, ignore_permissions=True)
+		frappe.db.commit()
