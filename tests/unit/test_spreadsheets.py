@@ -6,7 +6,7 @@ import pytest
 from pumpurs_app.rules.spreadsheets import safe_cell
 
 
-@pytest.mark.parametrize("value", ["=1+1", "+37120000000", "-5", "@SUM(A1)", "\t=cmd", "=HYPERLINK(\"http://x\")"])
+@pytest.mark.parametrize("value", ["=1+1", "+37120000000", "-5", "@SUM(A1)", "\t=cmd", "=HYPERLINK(\"http://x\")", "\uff1d1+1"])
 def test_formula_like_text_is_neutralised(value):
 	assert safe_cell(value) == "'" + value
 
