@@ -27,7 +27,7 @@ class LearnerImportDialog {
 				{
 					fieldtype: "Button",
 					fieldname: "download",
-					label: __("Download Template"),
+					label: __("Download Template", null, "Learner Import"),
 					click: () => window.open(`/api/method/${LEARNER_IMPORT}.download_template`),
 				},
 				{
