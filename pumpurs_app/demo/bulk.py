@@ -11,8 +11,24 @@ import frappe
 CHUNK = 5000
 
 
+def insert(doctype: str, fields: Sequence[str], rows: Sequence[Sequence]) -> None:
+	"""``frappe.db.bulk_insert`` without the query builder: one ``insert … values (…), (…)`` statement whose values
+	the database driver escapes. (bulk_insert renders every value through pypika, which costs about ten times
+	the insert itself at project scale.)"""
+	if not rows:
+		return
+	columns = ", ".join(f"`{f}`" for f in fields)
+	row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+	for start in range(0, len(rows), CHUNK):
+		chunk = rows[start : start + CHUNK]
+		frappe.db.sql(
+			f"insert into `tab{doctype}` ({columns}) values {', '.join([row] * len(chunk))}",
+			[value for values in chunk for value in values],
+		)
+
+
 class Table:
-	"""Rows of one DocType, inserted with frappe.db.bulk_insert whenever enough have gathered."""
+	"""Rows of one DocType, inserted together whenever enough have gathered."""
 
 	def __init__(self, doctype: str, fields: Sequence[str]):
 		self.doctype, self.fields, self.rows, self.count = doctype, list(fields), [], 0
@@ -24,7 +40,7 @@ class Table:
 
 	def flush(self) -> None:
 		if self.rows:
-			frappe.db.bulk_insert(self.doctype, self.fields, self.rows, chunk_size=CHUNK)
+			insert(self.doctype, self.fields, self.rows)
 			self.count += len(self.rows)
 			self.rows.clear()
 

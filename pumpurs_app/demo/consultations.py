@@ -9,6 +9,7 @@ the measure's ``delivered_hours`` are then the confirmed minutes / 60, as the co
 import random
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from pumpurs_app.demo import bulk, catalog
 from pumpurs_app.rules import consultations as consultation_rules
@@ -98,16 +99,17 @@ def deliver(ctx, writer, plans: list) -> None:
 		))
 
 
-def school_days(first: date, last: date) -> list[date]:
+@lru_cache(maxsize=4096)
+def school_days(first: date, last: date) -> tuple[date, ...]:
 	days, day = [], first
 	while day <= last:
 		if day.weekday() < 5:
 			days.append(day)
 		day += timedelta(days=1)
-	return days
+	return tuple(days)
 
 
-def free_slot(rng: random.Random, busy: dict, specialist: str, day: date, days: list[date]) -> tuple[date, int] | None:
+def free_slot(rng: random.Random, busy: dict, specialist: str, day: date, days: tuple[date, ...]) -> tuple[date, int] | None:
 	"""A slot of the specialist's day nobody else has (slots never overlap); another school day if full."""
 	for candidate in [day, *rng.sample(days, min(5, len(days)))]:
 		taken = busy[(specialist, candidate)]

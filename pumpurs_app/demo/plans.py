@@ -50,6 +50,7 @@ CONTINUE_SHARE = 0.6  # learners whose plan continues in the next semester
 REPLACED_SHARE = 0.5  # rejected plans followed by a new plan in the same term
 EXTENDED_YEAR_SHARE = 0.3  # institutions with an extended school year (holiday-term plans) in a given summer
 SHOWCASE_PLANS = {(2021, school_terms.SEMESTER_1): 53, (2021, school_terms.SEMESTER_2): 52}  # Jelgavas 4. sākumskola
+LARGE_VOCATIONAL_SCHOOL = "Rīgas Valsts tehnikums"
 SEVERITIES = {"Low": 17, "Medium": 68, "High": 15}
 OUTCOMES = {"Reduced": 50, "Unchanged": 37, "Increased": 13}
 STEP_DAYS = {  # days an approval step takes: (least, most)
@@ -197,13 +198,17 @@ class Context:
 		self.by_institution: dict[str, list[LearnerFact]] = defaultdict(list)
 		for learner in demo.learners:
 			self.by_institution[learner.institution["name"]].append(learner)
+		# plans a semester: the seed school about 50, the large vocational school about 70 (142 a year), the
+		# others spread around the median (vocational schools are bigger)
 		low, median, high = self.scale.plans_per_term
+		self.plans_per_term = (low, high)
 		self.intensity = {}
 		for institution in demo.institutions:
-			if institution["name"] == SHOWCASE_SCHOOL:
-				self.intensity[institution["name"]] = 50
-			else:
-				self.intensity[institution["name"]] = min(high, max(low, median * self.rng.lognormvariate(0, 0.55)))
+			intensity = median * self.rng.lognormvariate(0, 0.55)
+			if institution["education_type"] == target_group.VOCATIONAL:
+				intensity *= 1.6
+			intensity = {SHOWCASE_SCHOOL: 50, LARGE_VOCATIONAL_SCHOOL: 70}.get(institution["name"], intensity)
+			self.intensity[institution["name"]] = min(high, max(low, intensity))
 
 	def lv(self, text: str, context: str | None = None) -> str:
 		key = (text, context)
@@ -258,18 +263,21 @@ class Deck:
 
 def generate(demo: Demo) -> dict[str, int]:
 	ctx = Context(demo)
-	projects = ngo.make_projects(ctx)
+	by_name = ngo.make_projects(ctx)
+	projects = defaultdict(list)  # partner -> its projects
+	for project in by_name.values():
+		projects[project.partner].append(project)
 	writer = Writer(ctx)
 	previous: dict[str, Plan] = {}  # learner -> their live plan of the last semester
-	last_semester: dict[int, dict[str, Plan]] = {}  # school year -> learner -> plan of its second semester
+	spring: dict[str, Plan] = {}  # learner -> their live plan of the last second semester (for holiday plans)
 	first_plan: dict[str, datetime] = {}  # learner -> when their first plan beyond Draft was made
 	for number, term in enumerate(ctx.terms, 1):
 		plans = []
 		for institution in demo.institutions:
 			if term.term_type == school_terms.HOLIDAY:
-				plans += holiday_plans(ctx, institution, term, last_semester.get(school_terms.school_year_start(term.school_year), {}))
+				plans += holiday_plans(ctx, institution, term, spring)
 			else:
-				plans += term_plans(ctx, institution, term, previous, projects)
+				plans += term_plans(ctx, institution, term, previous, projects.get(institution["partner"], []))
 		plans.sort(key=lambda p: p.created)
 		for plan in plans:
 			plan.name = writer.plan_name(plan)
@@ -280,20 +288,19 @@ def generate(demo: Demo) -> dict[str, int]:
 			writer.write_plan(plan)
 			for row in plan.measures:
 				if row.ngo_project and plan.submitted:
-					projects[row.ngo_project].enrol(plan)
+					by_name[row.ngo_project].enrol(plan)
 		if term.term_type != school_terms.HOLIDAY:
 			previous = {p.learner.name: p for p in plans if p.live}
-			if term.term_type == school_terms.SEMESTER_2:
-				last_semester[school_terms.school_year_start(term.school_year)] = previous
-		frappe.utils.update_progress_bar("Support plans and consultations", number, len(ctx.terms))
+			spring = previous if term.term_type == school_terms.SEMESTER_2 else {}
+		frappe.utils.update_progress_bar("Support plans and consultations", number - 1, len(ctx.terms))
 	writer.flush()
-	ngo.write_projects(ctx, projects.values())
+	ngo.write_projects(ctx, by_name.values())
 	fix_consents(ctx, first_plan)
 	print()
 	counts = {
 		"Individual Support Plan": writer.plans.count,
 		"Support Consultation": writer.consultations.count,
-		"Youth NGO Project": len(projects),
+		"Youth NGO Project": len(by_name),
 	}
 	return counts
 
@@ -314,14 +321,17 @@ def eligible(ctx: Context, institution: dict, term: Term, current: bool) -> list
 	return pool
 
 
-def term_plans(ctx: Context, institution: dict, term: Term, previous: dict[str, Plan], projects: dict) -> list[Plan]:
+def term_plans(ctx: Context, institution: dict, term: Term, previous: dict[str, Plan], projects: list) -> list[Plan]:
 	rng, current = ctx.rng, not ctx.ended(term)
 	pool = eligible(ctx, institution, term, current)
 	year = school_terms.school_year_start(term.school_year)
 	wanted = SHOWCASE_PLANS.get((year, term.term_type)) if institution["name"] == SHOWCASE_SCHOOL else None
-	if wanted is None:
+	exact = wanted is not None  # the seed school's reported counts, with no rejected plan replaced
+	if not exact:
 		wanted = ctx.intensity[institution["name"]] * rng.uniform(0.85, 1.15)
-		wanted = round(wanted * (1.1 if term.term_type == school_terms.SEMESTER_2 else 1))
+		wanted = wanted * (1.1 if term.term_type == school_terms.SEMESTER_2 else 1)  # more in spring
+		low, high = ctx.plans_per_term
+		wanted = round(min(high, max(low, wanted)))
 	continuing, fresh = [], []
 	for learner, grade in pool:
 		before = previous.get(learner.name)
@@ -330,12 +340,12 @@ def term_plans(ctx: Context, institution: dict, term: Term, previous: dict[str, 
 		elif not before:
 			fresh.append((learner, grade, None))
 	chosen = continuing + rng.sample(fresh, min(len(fresh), max(0, wanted - len(continuing))))
-	running = [p for p in projects.values() if p.runs_in(institution["partner"], term)]
+	running = [p for p in projects if p.runs_in(institution["partner"], term)]
 	plans = []
 	for learner, grade, before in chosen:
 		plan = new_plan(ctx, learner, grade, term, before, running)
 		plans.append(plan)
-		if plan.state == rules.REJECTED and rng.random() < REPLACED_SHARE:
+		if plan.state == rules.REJECTED and not exact and rng.random() < REPLACED_SHARE:
 			rejected_at = plan.events[-1][0]
 			if rejected_at.date() + timedelta(days=3) < term.end_date - timedelta(days=20):
 				plans.append(new_plan(ctx, learner, grade, term, None, running, after=rejected_at, replacing=True))

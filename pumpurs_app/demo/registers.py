@@ -454,8 +454,8 @@ def consent_signer(born: date, consent: date | None) -> str | None:
 
 
 def flush(learner_fields, learners, guardian_fields, guardians) -> None:
-	frappe.db.bulk_insert("Learner", learner_fields, learners)
-	frappe.db.bulk_insert("Learner Guardian", guardian_fields, guardians)
+	bulk.insert("Learner", learner_fields, learners)
+	bulk.insert("Learner Guardian", guardian_fields, guardians)
 	learners.clear()
 	guardians.clear()
 
