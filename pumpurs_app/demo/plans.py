@@ -360,7 +360,8 @@ def holiday_plans(ctx: Context, institution: dict, term: Term, spring: dict[str,
 	candidates = [p for p in spring.values() if p.institution is institution and p.submitted and p.state != rules.CANCELLED]
 	candidates = [p for p in candidates if p.learner.last_year > school_terms.school_year_start(term.school_year) or p.learner.status == "Active"]
 	plans = []
-	for spring_plan in rng.sample(candidates, min(len(candidates), rng.randint(1, 3 if ctx.scale.learners_per_institution < 100 else 8))):
+	most = max(2, ctx.plans_per_term[1] // 10)
+	for spring_plan in rng.sample(candidates, min(len(candidates), rng.randint(1, most))):
 		plan = new_plan(ctx, spring_plan.learner, spring_plan.grade, term, spring_plan, [], holiday=True)
 		plans.append(plan)
 	return plans
@@ -616,7 +617,7 @@ def walk(ctx: Context, plan: Plan, after: datetime | None) -> None:
 	if ctx.ended(term):
 		limit = datetime.combine(term.end_date - timedelta(days=3), datetime.min.time().replace(hour=17))
 	else:
-		limit = ctx.now - timedelta(hours=1)
+		limit = max(ctx.now - timedelta(hours=1), start)  # (today's term may have begun less than an hour ago)
 	gaps = [gap_days(rng, state) for state, _who in steps]
 	total = sum(gaps)
 	if after:
