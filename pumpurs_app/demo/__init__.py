@@ -8,12 +8,15 @@ import frappe
 
 
 def load(scale: str, seed: int = 2026) -> dict[str, int]:
-	from pumpurs_app.demo import registers
+	from pumpurs_app.demo import plans, registers
 	from pumpurs_app.demo.site import prepare_site
 
 	started = time.monotonic()
 	prepare_site(password=registers.DEMO_PASSWORD)
-	counts = registers.generate(scale, seed)
+	demo = registers.build(scale, seed)
+	counts = dict(demo.counts)
+	counts["seconds (registers)"] = round(time.monotonic() - started, 1)
+	counts |= plans.generate(demo)
 	frappe.db.commit()
 	counts["seconds"] = round(time.monotonic() - started, 1)
 	return counts

@@ -3,6 +3,10 @@
 Structural records (terms, partners, institutions, users) go through the documents' own controllers;
 learners, the high-volume records, are built with the same rules the Learner controller applies and are
 bulk-inserted (a test checks that they pass the controller's validation).
+
+Besides today's learners the register keeps former ones: learners who left an institution since 2021/2022
+(finished its last grade, moved on, or left school early) after taking part in the programme, so that the
+support plans of past school years have their learners too.
 """
 
 import random
@@ -11,11 +15,11 @@ from datetime import date, timedelta
 
 import frappe
 from faker import Faker
-from frappe.utils import now_datetime
+from frappe.utils import getdate, now_datetime, nowdate
 from frappe.utils.password import update_password
 
 from pumpurs_app import access
-from pumpurs_app.demo import catalog
+from pumpurs_app.demo import bulk, catalog
 from pumpurs_app.rules import personal_code, registration, school_terms, target_group
 from pumpurs_app.rules.learners import ADULT_LEARNER, PARENT
 
@@ -32,6 +36,10 @@ class Scale:
 	schools_per_municipality: int
 	learners_per_institution: int
 	staff_can_log_in: bool  # small: real users; project: benchmark staff written directly (showcase logins aside)
+	# former learners kept in the register, as a share of a year's leaving cohort, for each past school year
+	former_learner_share: float = 0.5
+	# support plans per institution and semester: fewest, median, most (see demo/plans.py)
+	plans_per_term: tuple[int, int, int] = (8, 12, 90)
 
 
 SCALES = {
@@ -45,6 +53,7 @@ SCALES = {
 		schools_per_municipality=3,
 		learners_per_institution=30,
 		staff_can_log_in=True,
+		plans_per_term=(6, 12, 24),
 	),
 	"project": Scale(
 		municipalities=[official for _genitive, official in catalog.MUNICIPALITIES],
@@ -78,16 +87,37 @@ def ascii_slug(text: str) -> str:
 	return "".join(ch for ch in text.translate(_FOLD).lower() if ch.isalnum())
 
 
+@dataclass(slots=True)
+class LearnerFact:
+	"""What the support-plan generator needs to know of a generated learner."""
+
+	name: str
+	full_name: str
+	institution: dict
+	education_type: str
+	grade: int  # the grade in ``last_year``
+	status: str
+	last_year: int  # start of the last school year the learner spent at the institution
+	consent: date | None
+	born: date
+
+	def grade_in(self, year_start: int) -> int:
+		return self.grade - (self.last_year - year_start)
+
+
 @dataclass
 class Demo:
 	scale: Scale
 	seed: int = 2026
 	rng: random.Random = field(init=False)
 	fake: Faker = field(init=False)
-	today: date = field(default_factory=date.today)
+	today: date = field(default_factory=lambda: getdate(nowdate()))  # the site's date, in its time zone
 	used_codes: set[str] = field(default_factory=set)
 	used_emails: set[str] = field(default_factory=set)
 	users: dict[str, set[str]] = field(default_factory=dict)  # email -> roles
+	institutions: list[dict] = field(default_factory=list)
+	learners: list[LearnerFact] = field(default_factory=list)
+	counts: dict[str, int] = field(default_factory=dict)
 
 	def __post_init__(self) -> None:
 		self.rng = random.Random(self.seed)
@@ -148,6 +178,11 @@ def insert_benchmark_user(email: str, first: str, last: str, role: str) -> None:
 
 def generate(scale: str | Scale, seed: int = 2026) -> dict[str, int]:
 	"""Generate the registers at the given scale; returns counts of what was created."""
+	return build(scale, seed).counts
+
+
+def build(scale: str | Scale, seed: int = 2026) -> Demo:
+	"""Generate the registers; the returned Demo knows its institutions and learners (for demo/plans.py)."""
 	demo = Demo(SCALES[scale] if isinstance(scale, str) else scale, seed)
 	frappe.flags.pumpurs_skip_staff_sync = True  # done once at the end, for everyone
 	frappe.local.conf.throttle_user_limit = 10**9  # frappe refuses more than 60 new users a minute
@@ -157,19 +192,20 @@ def generate(scale: str | Scale, seed: int = 2026) -> dict[str, int]:
 		for email, (role, first, last, where) in showcase.items():
 			if where == "IKVD":
 				demo.new_user(role, email, first, last)
-		institutions = make_partners_and_institutions(demo, showcase)
-		learners = make_learners(demo, institutions)
+		demo.institutions = make_partners_and_institutions(demo, showcase)
+		learners = make_learners(demo, demo.institutions)
 	finally:
 		frappe.flags.pumpurs_skip_staff_sync = False
 	access.resync_all()
 	set_passwords(demo)
-	return {
+	demo.counts = {
 		"School Term": frappe.db.count("School Term"),
 		"Partner": frappe.db.count("Partner"),
-		"Educational Institution": len(institutions),
+		"Educational Institution": len(demo.institutions),
 		"Learner": learners,
 		"User": len(demo.users),
 	}
+	return demo
 
 
 def make_terms() -> None:
@@ -273,10 +309,14 @@ def make_institution(demo: Demo, showcase: dict, partner, name: str, education_t
 		return demo.new_user(role, email, first, last)
 
 	director = user(access.DIRECTOR)
-	staff = [{"user": user(access.INSTITUTION_COORDINATOR), "function": "Coordinator"}]
-	staff += [{"user": user(access.PLAN_AUTHOR), "function": "Plan Author"} for _ in range(2)]
-	for specialist_role in ("Psychologist", rng.choice(catalog.SPECIALIST_ROLES)):
-		staff.append({"user": user(access.SPECIALIST), "function": "Specialist", "specialist_role": specialist_role})
+	coordinator = user(access.INSTITUTION_COORDINATOR)
+	authors = [user(access.PLAN_AUTHOR) for _ in range(2)]
+	# every school has a psychologist; the other specialist is most often a teacher or a social pedagogue
+	second_role = rng.choices(catalog.SPECIALIST_ROLES, catalog.SECOND_SPECIALIST_WEIGHTS)[0]
+	specialists = [(user(access.SPECIALIST), role) for role in ("Psychologist", second_role)]
+	staff = [{"user": coordinator, "function": "Coordinator"}]
+	staff += [{"user": author, "function": "Plan Author"} for author in authors]
+	staff += [{"user": who, "function": "Specialist", "specialist_role": role} for who, role in specialists]
 	frappe.get_doc(
 		doctype="Educational Institution",
 		institution_name=name,
@@ -288,15 +328,29 @@ def make_institution(demo: Demo, showcase: dict, partner, name: str, education_t
 		director=director,
 		staff=staff,
 	).insert()
-	return {"name": name, "partner": partner.name, "education_type": education_type, "grades": grades}
+	return {
+		"name": name,
+		"partner": partner.name,
+		"partner_type": partner.partner_type,
+		"partner_coordinators": [row.user for row in partner.staff if row.function == "Coordinator"],
+		"education_type": education_type,
+		"grades": grades,
+		"director": director,
+		"coordinator": coordinator,
+		"authors": authors,
+		"specialists": specialists,
+	}
 
 
 def make_learners(demo: Demo, institutions: list[dict]) -> int:
-	"""Bulk-insert learners (and guardians) built with the Learner controller's own rules."""
+	"""Bulk-insert learners (and guardians) built with the Learner controller's own rules: today's learners of
+	each institution, then its former learners of every past school year since 2021/2022."""
 	rng, now, today = demo.rng, now_datetime(), demo.today
 	school_year = school_terms.school_year_of(today)
 	year_start = school_terms.school_year_start(school_year)
 	consent_file = demo_application_file()
+	# personal codes already on the site (one query: the column has no index, so never one query per learner)
+	demo.used_codes.update(frappe.get_all("Learner", pluck="personal_code"))
 	learner_fields = [
 		"name", "owner", "modified_by", "creation", "modified", "docstatus", "idx",
 		"first_name", "last_name", "full_name", "personal_code", "personal_code_masked", "active_personal_code",
@@ -310,46 +364,68 @@ def make_learners(demo: Demo, institutions: list[dict]) -> int:
 	learners, guardians = [], []
 	serial = frappe.db.sql("select current from `tabSeries` where name = 'IZGL-'")
 	serial = serial[0][0] if serial else 0
-	total = demo.scale.learners_per_institution * len(institutions)
+	first_serial = serial
+	former_years = range(FIRST_SCHOOL_YEAR, year_start)
+	total = sum(
+		demo.scale.learners_per_institution + len(former_years) * former_cohort(demo.scale, institution)
+		for institution in institutions
+	)
+
+	def add(institution: dict, education_type: str, grade: int, status: str, last_year: int, consent: date | None) -> None:
+		nonlocal serial
+		serial += 1
+		name = f"IZGL-{serial:05d}"
+		target_group.check_target_group(education_type, grade, school_year, school_terms.SEMESTER_1)
+		age = (15 if education_type == "Vocational" else 6) + grade  # on 1 January of the school year's start
+		born = date(last_year - age, 1, 1) + timedelta(days=rng.randrange(0, 365))
+		code = learner_code(demo, born)
+		first, last, _sex = demo.person()
+		adult = target_group.is_adult(born, today)
+		learners.append((
+			name, "Administrator", "Administrator", now, now, 0, 0,
+			first, last, f"{first} {last}", code, personal_code.mask(code), code if status == "Active" else None,
+			born, int(adult), status, institution["name"], institution["partner"], education_type, grade,
+			class_label(rng, education_type, grade),
+			consent, consent_signer(born, consent), consent_file if consent else None,
+		))
+		demo.learners.append(
+			LearnerFact(name, f"{first} {last}", institution, education_type, grade, status, last_year, consent, born)
+		)
+		for idx in range(1, 1 + (0 if adult else rng.choice([1, 2, 2]))):
+			g_first, g_last, sex = demo.person()
+			guardians.append((
+				frappe.generate_hash(length=10), "Administrator", "Administrator", now, now, 0, idx,
+				name, "Learner", "guardians", f"{g_first} {g_last}", "Mother" if sex == "F" else "Father",
+				f"+371 2{rng.randrange(1000000, 9999999)}",
+				f"{ascii_slug(g_first)}.{ascii_slug(g_last)}{rng.randrange(10, 99)}@example.lv",
+			))
+		if len(learners) >= 5000:
+			flush(learner_fields, learners, guardian_fields, guardians)
+			frappe.utils.update_progress_bar("Learners", serial - first_serial, total)
+
 	for institution in institutions:
 		for _ in range(demo.scale.learners_per_institution):
-			serial += 1
-			name = f"IZGL-{serial:05d}"
-			if institution["education_type"] == "Vocational" or (
-				institution["education_type"] == "Both" and rng.random() < 0.2
-			):
-				education_type, grade = "Vocational", rng.choice(range(1, 5))
-				age_now = 15 + grade
-			else:
-				education_type, grade = "General", rng.choice(institution["grades"])
-				age_now = 6 + grade
-			target_group.check_target_group(education_type, grade, school_year, school_terms.SEMESTER_1)
-			born = date(year_start - age_now, 1, 1) + timedelta(days=rng.randrange(0, 365))
-			code = learner_code(demo, born)
-			first, last, _sex = demo.person()
+			education_type, grades = learner_kind(rng, institution)
+			grade = rng.choice(grades)
 			status = rng.choices(["Active", "Left", "Graduated", "Transferred"], [92, 3, 3, 2])[0]
-			adult = target_group.is_adult(born, today)
+			# those no longer active left at the end of the last school year, in the grade recorded
+			last_year = year_start if status == "Active" else year_start - 1
 			consent = date(year_start, 9, 1) + timedelta(days=rng.randrange(0, 40)) if rng.random() < 0.9 else None
-			consent = min(consent, today) if consent else None
-			learners.append((
-				name, "Administrator", "Administrator", now, now, 0, 0,
-				first, last, f"{first} {last}", code, personal_code.mask(code), code if status == "Active" else None,
-				born, int(adult), status, institution["name"], institution["partner"], education_type, grade,
-				class_label(rng, education_type, grade),
-				consent, (ADULT_LEARNER if target_group.is_adult(born, consent) else PARENT) if consent else None,
-				consent_file if consent else None,
-			))
-			for idx in range(1, 1 + (0 if adult else rng.choice([1, 2, 2]))):
-				g_first, g_last, sex = demo.person()
-				guardians.append((
-					frappe.generate_hash(length=10), "Administrator", "Administrator", now, now, 0, idx,
-					name, "Learner", "guardians", f"{g_first} {g_last}", "Mother" if sex == "F" else "Father",
-					f"+371 2{rng.randrange(1000000, 9999999)}",
-					f"{ascii_slug(g_first)}.{ascii_slug(g_last)}{rng.randrange(10, 99)}@example.lv",
-				))
-			if len(learners) >= 5000:
-				flush(learner_fields, learners, guardian_fields, guardians)
-				frappe.utils.update_progress_bar("Learners", serial, total)
+			add(institution, education_type, grade, status, last_year, min(consent, today) if consent else None)
+		for last_year in former_years:
+			for _ in range(former_cohort(demo.scale, institution)):
+				education_type, grades = learner_kind(rng, institution)
+				kind = rng.random()
+				if kind < 0.7:  # finished the institution's last grade
+					grade = grades[-1]
+					status = "Graduated" if education_type == "Vocational" or grade >= 9 else "Transferred"
+				else:  # left school early, or moved to another school
+					grade = rng.choice(grades)
+					status = "Left" if kind < 0.9 else "Transferred"
+				# the application was signed when they joined the programme (demo/plans.py moves it to just
+				# before their first support plan)
+				joined = max(FIRST_SCHOOL_YEAR, last_year - (grade - grades[0]))
+				add(institution, education_type, grade, status, last_year, date(joined, 9, 1) + timedelta(days=rng.randrange(0, 40)))
 	flush(learner_fields, learners, guardian_fields, guardians)
 	frappe.db.sql(
 		"insert into `tabSeries` (name, current) values ('IZGL-', %s) on duplicate key update current = %s",
@@ -358,9 +434,28 @@ def make_learners(demo: Demo, institutions: list[dict]) -> int:
 	return total
 
 
+def learner_kind(rng: random.Random, institution: dict) -> tuple[str, range]:
+	"""Education type and possible grades of a learner of the institution."""
+	if institution["education_type"] == "Vocational" or (institution["education_type"] == "Both" and rng.random() < 0.2):
+		return "Vocational", range(1, 5)
+	return "General", institution["grades"]
+
+
+def former_cohort(scale: Scale, institution: dict) -> int:
+	"""Former learners per past school year: a share of one year's leaving cohort."""
+	grades = 4 if institution["education_type"] == "Vocational" else len(institution["grades"])
+	return round(scale.learners_per_institution * scale.former_learner_share / grades)
+
+
+def consent_signer(born: date, consent: date | None) -> str | None:
+	if not consent:
+		return None
+	return ADULT_LEARNER if target_group.is_adult(born, consent) else PARENT
+
+
 def flush(learner_fields, learners, guardian_fields, guardians) -> None:
-	frappe.db.bulk_insert("Learner", learner_fields, learners)
-	frappe.db.bulk_insert("Learner Guardian", guardian_fields, guardians)
+	bulk.insert("Learner", learner_fields, learners)
+	bulk.insert("Learner Guardian", guardian_fields, guardians)
 	learners.clear()
 	guardians.clear()
 
@@ -372,7 +467,7 @@ def learner_code(demo: Demo, born: date) -> str:
 			code = personal_code.make_new_format(demo.rng.randrange(0, 10**8))
 		else:
 			code = personal_code.make_old_format(born, demo.rng.randrange(0, 1000))
-		if code not in demo.used_codes and not frappe.db.exists("Learner", {"personal_code": code}):
+		if code not in demo.used_codes:
 			demo.used_codes.add(code)
 			return code
 
@@ -385,15 +480,7 @@ def class_label(rng: random.Random, education_type: str, grade: int) -> str:
 
 def demo_application_file() -> str:
 	"""One signed-application scan that every demo learner's record points to."""
-	file_name = "pumpurs-demo-iesniegums.pdf"
-	existing = frappe.db.get_value("File", {"file_name": file_name}, "file_url")
-	if existing:
-		return existing
-	content = (
-		b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
-		b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-	)
-	return frappe.get_doc(doctype="File", file_name=file_name, content=content, is_private=1).insert().file_url
+	return bulk.demo_file("pumpurs-demo-iesniegums.pdf")
 
 
 def set_passwords(demo: Demo) -> None:

@@ -1,10 +1,26 @@
-"""The demo generator's bulk-inserted learners are exactly what the Learner controller would have saved."""
+"""The demo generator's bulk-inserted rows are what the controllers would have saved: learners (the Learner
+controller finds nothing to change), and support plans in every workflow state, their consultations and the
+youth NGO projects — every plan re-validated by its controller, every rule checked over all generated rows,
+and the workflow continues from generated plans as the real users."""
+
+import re
+from collections import defaultdict
+from datetime import datetime, timedelta
 
 import frappe
+import pytest
+from frappe.model.workflow import apply_workflow
+from frappe.utils import get_datetime, get_time, getdate, now_datetime
 
 from pumpurs_app import access
+from pumpurs_app.demo import plans as demo_plans
 from pumpurs_app.demo import registers
-from pumpurs_app.rules import school_terms, target_group
+from pumpurs_app.rules import consultations as consultation_rules
+from pumpurs_app.rules import registration, school_terms, target_group
+from pumpurs_app.rules import support_plans as rules
+from pumpurs_app.setup.workflows import PLAN_STATES
+from pumpurs_app.support_plans.doctype.support_consultation.support_consultation import delivered_hours
+from tests.integration.plans import act
 
 TINY = registers.Scale(
 	municipalities=["Jelgavas valstspilsētas pašvaldība"],
@@ -12,18 +28,39 @@ TINY = registers.Scale(
 	schools_per_municipality=2,
 	learners_per_institution=12,
 	staff_can_log_in=False,
+	plans_per_term=(4, 6, 10),
 )
+INSTITUTIONS = ["Jelgavas 4. sākumskola", "Jelgavas 1. pamatskola", "Rīgas Valsts tehnikums"]
+PLAN = "Individual Support Plan"
+CONSULTATION = "Support Consultation"
+# what the controller derives from the learner, the term, the partner and the risks
+DERIVED = (
+	"institution", "partner", "partner_type", "term_type", "consent_on_file",
+	"has_learning_risk", "has_social_risk", "has_economic_risk", "has_family_risk", "highest_severity", "active_plan_key",
+)
+MEASURE_CONTENT = ("measure_kind", "risk_factor", "specialist_role", "specialist", "compensation_type", "ngo_project", "planned_hours", "planned_amount")
 
 
-def test_demo_data_is_valid_and_scoped(world, as_user):
-	counts = registers.generate(TINY, seed=7)
-	assert counts["Educational Institution"] == 3 and counts["Learner"] == 36
-	institutions = ["Jelgavas 4. sākumskola", "Jelgavas 1. pamatskola", "Rīgas Valsts tehnikums"]
-	assert set(frappe.get_all("Educational Institution", {"name": ("in", institutions)}, pluck="name")) == set(institutions)
+def test_demo_data_is_what_the_controllers_would_save(world, as_user):
+	"""One TINY demo (generating it costs most of the time), then every check in turn."""
+	built = registers.build(TINY, seed=7)
+	counts = built.counts | demo_plans.generate(built)
+	check_learners(counts, as_user)  # (after the plans: they move consent dates before the first plan)
+	check_every_plan_passes_its_controller(counts, as_user)
+	check_workflow_rules_over_all_plans(built)
+	check_consultations(built, counts, as_user)
+	check_youth_ngo_projects(counts)
+	check_the_workflow_continues(built)
 
-	learners = frappe.get_all("Learner", {"institution": ("in", institutions)}, pluck="name")
-	assert len(learners) == 36
+
+def check_learners(counts, as_user):
+	assert counts["Educational Institution"] == 3
+	assert set(frappe.get_all("Educational Institution", filters={"name": ("in", INSTITUTIONS)}, pluck="name")) == set(INSTITUTIONS)
+
+	learners = frappe.get_all("Learner", filters={"institution": ("in", INSTITUTIONS)}, pluck="name")
+	assert len(learners) == counts["Learner"]
 	school_year = school_terms.school_year_of(frappe.utils.getdate())
+	statuses = defaultdict(int)
 	for name in learners:
 		doc = frappe.get_doc("Learner", name)
 		stored = doc.as_dict()
@@ -32,9 +69,391 @@ def test_demo_data_is_valid_and_scoped(world, as_user):
 			assert str(doc.get(field)) == str(stored[field]), (name, field)  # ...and finds nothing to change
 		assert target_group.in_target_group(doc.education_type, doc.grade, school_year, school_terms.SEMESTER_1)
 		assert len(doc.guardians) >= (0 if doc.is_adult else 1)
+		statuses[doc.status] += 1
+	# today's 12 learners of each institution, and former learners of each past school year
+	assert statuses["Active"] >= 30 and sum(statuses.values()) > 36 and statuses["Graduated"] and statuses["Left"]
 
 	teacher = "skolotaja.j4@pumpurs.demo"
 	assert access.PLAN_AUTHOR in frappe.get_roles(teacher)
 	with as_user(teacher):
 		seen = set(frappe.get_list("Learner", pluck="name", limit=0))
-	assert seen == set(frappe.get_all("Learner", {"institution": "Jelgavas 4. sākumskola"}, pluck="name"))
+	assert seen == set(frappe.get_all("Learner", filters={"institution": "Jelgavas 4. sākumskola"}, pluck="name"))
+
+
+def plan_rows(**filters) -> list[frappe._dict]:
+	return frappe.get_all(PLAN, filters={"institution": ("in", INSTITUTIONS), **filters}, fields=["*"], limit=0)
+
+
+def current_term() -> school_terms.Term:
+	"""Today's term (a stand-in after the demo's last term, when all its terms have ended)."""
+	from pumpurs_app.registers.doctype.school_term.school_term import all_terms
+
+	term = school_terms.current_term(all_terms(), getdate())
+	return term or school_terms.Term("-", "2000/2001", school_terms.HOLIDAY, getdate(), getdate())
+
+
+def check_every_plan_passes_its_controller(counts, as_user):
+	plans = plan_rows()
+	assert len(plans) == counts["Individual Support Plan"] > 100
+	states = {p.workflow_state for p in plans}
+	expected = {state for state, _docstatus, _roles in PLAN_STATES}
+	if current_term().term_type != school_terms.HOLIDAY:  # in summer today's term has only a few holiday plans
+		assert states == expected
+	else:
+		assert {rules.EVALUATED, rules.APPROVED} <= states
+
+	for row in plans:
+		doc = frappe.get_doc(PLAN, row.name)
+		stored = doc.as_dict()
+		learner = frappe.get_doc("Learner", doc.learner)
+		# the demo's staff work in Latvian, so their saves store the Latvian risk group names
+		with as_user(doc.plan_author, lang="lv"):
+			if learner.status == "Active":
+				doc.run_method("validate")
+			else:
+				# a former learner: the plan was made while they studied here, so everything but the learner's
+				# status today is checked as the controller does
+				doc.sync_learner_details()
+				access.check_in_scope(doc)
+				school_year = frappe.db.get_value("School Term", doc.school_term, "school_year")
+				target_group.check_target_group(doc.education_type, doc.grade, school_year, doc.term_type)
+				rules.check_plan(doc.risk_list(), doc.measure_list())
+				doc.validate_plan_author()
+				doc.validate_measure_links()
+				doc.validate_holiday_order()
+				doc.summarise_risks()
+				doc.set_active_plan_key()
+				doc.validate_one_plan_per_term()
+		for field in DERIVED:
+			assert doc.get(field) == stored[field], (doc.name, doc.workflow_state, field)
+		for before, after in zip(stored["measures"], doc.measures, strict=True):
+			for field in MEASURE_CONTENT:
+				# (the controller blanks the fields a kind of measure does not use; the database stores 0 for a number)
+				assert (before[field] or None) == (after.get(field) or None), (doc.name, field)
+		for before, after in zip(stored["risks"], doc.risks, strict=True):
+			assert before["risk_group"] == after.risk_group, doc.name
+		# fetched from the linked records when the plan was saved
+		assert doc.learner_name == learner.full_name
+		assert doc.plan_author_name == frappe.db.get_value("User", doc.plan_author, "full_name")
+		assert doc.education_type == learner.education_type
+		if doc.school_term == current_term().name:
+			assert doc.grade == learner.grade
+		# the name as autoname makes it
+		term = frappe.get_doc("School Term", doc.school_term)
+		code = f"{school_terms.school_year_start(term.school_year)}{school_terms.TERM_SUFFIX[term.term_type]}"
+		assert re.fullmatch(rf"IAP-{code}-\d{{5}}", doc.name), doc.name
+		if doc.workflow_state in (rules.APPROVED, rules.EVALUATED):
+			# delivered hours are the confirmed consultation minutes, as the consultation controller sums them
+			hours = delivered_hours(doc.name)
+			for measure in doc.measures:
+				expected_hours = round(hours.get(measure.name, 0), 2) if measure.measure_kind == rules.CONSULTATION else 0
+				assert measure.delivered_hours == pytest.approx(expected_hours, abs=0.001), (doc.name, measure.idx)
+
+
+def check_workflow_rules_over_all_plans(built):
+	plans = plan_rows()
+	docstatus_of = {state: docstatus for state, docstatus, _roles in PLAN_STATES}
+	institutions = {i["name"]: i for i in built.institutions}
+	ikvd = set(frappe.get_all("Has Role", filters={"role": access.REGIONAL_COORDINATOR, "parenttype": "User"}, pluck="parent"))
+	terms = {t.name: t for t in frappe.get_all("School Term", fields=["*"])}
+	learners = {row.name: row for row in frappe.get_all("Learner", filters={"institution": ("in", INSTITUTIONS)}, fields=["*"])}
+	by_name = {p.name: p for p in plans}
+	live = defaultdict(int)
+	for plan in plans:
+		institution, term, learner = institutions[plan.institution], terms[plan.school_term], learners[plan.learner]
+		assert docstatus_of[plan.workflow_state] == plan.docstatus, plan.name
+		assert plan.active_plan_key == (
+			None if plan.workflow_state in rules.CLOSED_WITHOUT_SUPPORT else f"{plan.learner}|{plan.school_term}"
+		)
+		if plan.active_plan_key:
+			live[plan.active_plan_key] += 1
+		assert target_group.in_target_group(plan.education_type, plan.grade, term.school_year, term.term_type)
+		assert plan.plan_author in institution["authors"]
+		assert (plan.pending_since is not None) == (plan.workflow_state in rules.PENDING), plan.name
+		assert bool(plan.decision_reason) == (plan.workflow_state in (rules.RETURNED, rules.REJECTED)), plan.name
+		if plan.workflow_state == rules.PENDING_PARTNER:
+			assert plan.partner_type == rules.MUNICIPALITY
+		# consent: only learners with a signed application get beyond Draft, signed before the plan was made
+		if plan.workflow_state != rules.DRAFT:
+			assert plan.consent_on_file and learner.consent_date <= plan.plan_date, plan.name
+		# approvals: the chain of the partner's type, by the right people, in order, never by the plan's author
+		if plan.docstatus >= 1:
+			assert plan.director_approved_by == institution["director"]
+			assert plan.ikvd_approved_by in ikvd
+			if plan.partner_type == rules.MUNICIPALITY:
+				assert plan.partner_approved_by in institution["partner_coordinators"]
+				assert plan.director_approved_on <= plan.partner_approved_on <= plan.ikvd_approved_on
+			else:
+				assert not plan.partner_approved_by and plan.director_approved_on <= plan.ikvd_approved_on
+			assert plan.ikvd_approved_on.date() <= term.end_date
+		for approver in (plan.director_approved_by, plan.partner_approved_by, plan.ikvd_approved_by):
+			assert approver not in (plan.plan_author, plan.owner)
+		assert plan.creation <= plan.modified <= now_datetime()
+		assert datetime.combine(term.start_date, datetime.min.time()) <= plan.creation
+		if plan.workflow_state == rules.EVALUATED:
+			assert plan.continues_next_term in ("Yes", "No", "Unknown") and plan.evaluated_by and plan.evaluated_on
+			assert plan.evaluated_on >= term.end_date
+			outcomes = frappe.get_all("Support Plan Risk", filters={"parent": plan.name}, pluck="outcome")
+			assert all(outcomes), plan.name
+		else:
+			assert not plan.continues_next_term and not plan.evaluated_on
+		if plan.term_type == school_terms.HOLIDAY:
+			assert plan.holiday_order and not plan.previous_plan
+		if plan.previous_plan:
+			before = by_name[plan.previous_plan]
+			assert before.learner == plan.learner and before.continues_next_term != "No"
+			assert terms[before.school_term].end_date < term.start_date and before.term_type != school_terms.HOLIDAY
+	assert max(live.values()) == 1  # one live plan per learner and term
+	assert sum(1 for p in plans if p.previous_plan) > len(plans) / 4  # many continue the last semester's plan
+
+	# every risk group present is addressed by a measure, and every measure addresses one of the plan's risks
+	unaddressed = frappe.db.sql(
+		"""select r.parent, r.risk_group from `tabSupport Plan Risk` r
+		join `tabIndividual Support Plan` p on p.name = r.parent and p.institution in %(institutions)s
+		where not exists (
+			select 1 from `tabSupport Plan Measure` m join `tabSupport Plan Risk` r2
+				on r2.parent = m.parent and r2.risk_factor = m.risk_factor
+			where m.parent = r.parent and r2.risk_group = r.risk_group)""",
+		{"institutions": INSTITUTIONS},
+	)
+	assert not unaddressed
+	stray = frappe.db.sql(
+		"""select m.parent, m.risk_factor from `tabSupport Plan Measure` m
+		join `tabIndividual Support Plan` p on p.name = m.parent and p.institution in %(institutions)s
+		where not exists (select 1 from `tabSupport Plan Risk` r where r.parent = m.parent and r.risk_factor = m.risk_factor)""",
+		{"institutions": INSTITUTIONS},
+	)
+	assert not stray
+	# child rows follow their plan's docstatus
+	assert not frappe.db.sql(
+		"""select c.name from `tabSupport Plan Measure` c join `tabIndividual Support Plan` p on p.name = c.parent
+		where c.docstatus != p.docstatus and p.institution in %(institutions)s""",
+		{"institutions": INSTITUTIONS},
+	)
+
+	# measures: consultations by a role the school has (its specialist, if named), compensations of a known type
+	measures = frappe.get_all(
+		"Support Plan Measure", filters={"parent": ("in", list(by_name))}, fields=["*"], limit=0
+	)
+	kinds = {m.measure_kind for m in measures}
+	assert kinds == {rules.CONSULTATION, rules.COMPENSATION, rules.NGO_PROJECT}
+	compensation_types = frappe.get_all("Compensation Type", pluck="name")
+	for m in measures:
+		plan, institution = by_name[m.parent], institutions[by_name[m.parent].institution]
+		if m.measure_kind == rules.CONSULTATION:
+			assert m.planned_hours > 0 and m.specialist_role in {role for _u, role in institution["specialists"]}
+			if m.specialist:
+				assert (m.specialist, m.specialist_role) in institution["specialists"]
+		else:
+			assert not m.specialist_role and not m.specialist and not m.planned_hours and not m.delivered_hours
+		if m.measure_kind == rules.COMPENSATION:
+			assert m.compensation_type in compensation_types and m.planned_amount > 0
+		else:
+			assert not m.compensation_type and not m.planned_amount
+		if m.measure_kind == rules.NGO_PROJECT:
+			project = frappe.get_doc("Youth NGO Project", m.ngo_project)
+			term = terms[plan.school_term]
+			assert project.partner == plan.partner and project.status != "Cancelled"
+			assert project.period_from <= term.end_date and project.period_to >= term.start_date
+			if plan.docstatus >= 1:  # approval enrolled the learner
+				assert plan.learner in {p.learner for p in project.participants}, m.parent
+
+	# the approvers' open workflow actions: one for each plan that waits for someone, with frappe's roles
+	actions = frappe.get_all(
+		"Workflow Action",
+		filters={"reference_doctype": PLAN, "reference_name": ("in", list(by_name)), "status": "Open"},
+		fields=["name", "reference_name", "workflow_state"],
+		limit=0,
+	)
+	assert len(actions) == len({a.reference_name for a in actions})
+	open_for = {a.reference_name: a for a in actions}
+	roles = demo_plans.workflow_roles()
+	for plan in plans:
+		wanted = roles[(plan.workflow_state, plan.partner_type)]
+		action = open_for.get(plan.name)
+		assert bool(action) == bool(wanted), (plan.name, plan.workflow_state)
+		if action:
+			assert action.workflow_state == plan.workflow_state
+			assert sorted(frappe.get_all("Workflow Action Permitted Role", filters={"parent": action.name}, pluck="role")) == wanted
+	# returned and rejected plans carry the controller's comment with the reason
+	for plan in plans:
+		if plan.workflow_state in (rules.RETURNED, rules.REJECTED):
+			assert frappe.db.exists(
+				"Comment", {"reference_name": plan.name, "comment_type": "Workflow", "content": ("like", f"%{plan.decision_reason}")}
+			)
+
+	# the name series continue after the generated plans: the next plan the controller makes gets the next number
+	# (in the last ended semester, which always has generated plans)
+	term = max(
+		(t for t in terms.values() if t.end_date < getdate() and t.term_type != school_terms.HOLIDAY and t.name in {p.school_term for p in plans}),
+		key=lambda t: t.end_date,
+	)
+	taken = {p.learner for p in plans if p.school_term == term.name and p.active_plan_key}
+	learner = next(
+		name for name, row in learners.items()
+		if row.status == "Active" and row.consent_date and name not in taken and row.institution == "Jelgavas 4. sākumskola"
+	)
+	author = institutions["Jelgavas 4. sākumskola"]["authors"][0]
+	plan = frappe.get_doc(
+		{
+			"doctype": PLAN,
+			"learner": learner,
+			"school_term": term.name,
+			"plan_author": author,
+			"risks": [{"risk_factor": "Unexcused absences", "severity": "Medium"}],
+			"measures": [{"measure_kind": "Consultation", "risk_factor": "Unexcused absences", "specialist_role": "Psychologist", "planned_hours": 2}],
+		}
+	)
+	act(author, plan.insert)
+	prefix = plan.name.rsplit("-", 1)[0]
+	highest = max(int(p.name.rsplit("-", 1)[1]) for p in plans if p.name.startswith(prefix + "-"))
+	assert plan.name == f"{prefix}-{highest + 1:05d}"
+
+
+def check_consultations(built, counts, as_user):
+	institutions = {i["name"]: i for i in built.institutions}
+	settings = frappe.get_single("PuMPuRS Settings")
+	rows = frappe.get_all(CONSULTATION, filters={"institution": ("in", INSTITUTIONS)}, fields=["*"], limit=0)
+	assert len(rows) == counts["Support Consultation"] > 50
+	plans = {p.name: p for p in plan_rows()}
+	measures = {
+		m.name: m
+		for m in frappe.get_all("Support Plan Measure", filters={"parent": ("in", list(plans))}, fields=["*"], limit=0)
+	}
+	terms = {t.name: t for t in frappe.get_all("School Term", fields=["*"])}
+	by_specialist_day = defaultdict(list)
+	for row in rows:
+		plan, measure, term = plans[row.support_plan], measures[row.measure], terms[row.school_term]
+		assert plan.workflow_state in (rules.APPROVED, rules.EVALUATED)
+		assert (row.learner, row.learner_name, row.institution, row.partner, row.school_term) == (
+			plan.learner, plan.learner_name, plan.institution, plan.partner, plan.school_term
+		)
+		assert measure.parent == plan.name and measure.measure_kind == rules.CONSULTATION
+		assert row.specialist_role == measure.specialist_role
+		assert (row.specialist, row.specialist_role) in institutions[row.institution]["specialists"]
+		assert not measure.specialist or measure.specialist == row.specialist
+		slot = consultation_rules.Slot(row.name, row.consultation_date, get_time(row.start_time), row.duration_minutes)
+		consultation_rules.check_duration(row.duration_minutes, settings.max_consultation_minutes)
+		assert get_time(row.end_time) == consultation_rules.end_time(slot)
+		consultation_rules.check_in_term(row.consultation_date, term.start_date, term.end_date, term.name)
+		# logged while the plan was approved: after the approval, before the evaluation, not in the future
+		assert plan.ikvd_approved_on < slot.begins and slot.ends <= now_datetime()
+		if plan.evaluated_on:
+			assert row.consultation_date < plan.evaluated_on
+		if row.learner_confirmed:
+			consultation_rules.check_confirmation(slot, get_datetime(row.confirmed_at), settings.confirmation_days)
+		else:
+			assert row.confirmed_at is None
+		assert (row.mode == "Remote") == bool(row.remote_order_reference)
+		assert re.fullmatch(rf"KONS-{row.creation.year}-\d{{5}}", row.name)
+		by_specialist_day[(row.specialist, row.consultation_date)].append(slot)
+	for slots in by_specialist_day.values():
+		for slot in slots:
+			assert not consultation_rules.clashes(slot, slots), slot  # nobody is in two consultations at once
+	confirmed = sum(r.learner_confirmed for r in rows)
+	assert 0.85 * len(rows) <= confirmed < len(rows)
+	assert any(r.mode == "Remote" for r in rows)
+
+	# the controller accepts those of plans still approved, as the specialist who logged them
+	on_approved = [r for r in rows if plans[r.support_plan].workflow_state == rules.APPROVED]
+	assert on_approved
+	for row in on_approved:
+		doc = frappe.get_doc(CONSULTATION, row.name)
+		stored = doc.as_dict()
+		with as_user(row.specialist, lang="lv"):
+			doc.run_method("validate")
+		for field in ("learner", "institution", "partner", "school_term", "specialist_role", "measure_description", "confirmed_at"):
+			assert doc.get(field) == stored[field], (row.name, field)
+		assert get_time(doc.end_time) == get_time(stored.end_time)
+	# ...and refuses a new one that overlaps a generated one of the same specialist
+	row = on_approved[0]
+	clash = frappe.get_doc(
+		{
+			"doctype": CONSULTATION,
+			"support_plan": row.support_plan,
+			"measure": row.measure,
+			"specialist": row.specialist,
+			"consultation_date": row.consultation_date,
+			"start_time": str(get_time(row.start_time)),
+			"duration_minutes": 20,
+			"mode": "In person",
+			"topic": "Pārklājas",
+		}
+	)
+	with pytest.raises(frappe.ValidationError, match="already has consultation"):
+		act(row.specialist, clash.insert)
+
+
+def check_youth_ngo_projects(counts):
+	projects = frappe.get_all("Youth NGO Project", filters={"partner": "Jelgavas valstspilsētas pašvaldība"}, fields=["*"])
+	assert len(projects) == counts["Youth NGO Project"]
+	current_start = school_terms.school_year_start(school_terms.school_year_of(getdate()))
+	per_year = defaultdict(int)
+	for row in projects:
+		doc = frappe.get_doc("Youth NGO Project", row.name)
+		doc.run_method("validate")  # municipality, registration number, amount, dates, participants of the town
+		assert doc.organisation_registration_number == row.organisation_registration_number
+		registration.normalize_registration_number(doc.organisation_registration_number)
+		assert doc.amount == 4600
+		assert re.fullmatch(rf"NVO-{row.creation.year}-\d{{3}}", row.name) and row.creation.date() < row.period_from
+		per_year[school_terms.school_year_of(row.period_from)] += 1
+		# the participants are the learners whose approved plans have a measure in the project
+		enrolled = frappe.db.sql(
+			"""select distinct p.learner from `tabSupport Plan Measure` m
+			join `tabIndividual Support Plan` p on p.name = m.parent
+			where m.ngo_project = %s and p.docstatus >= 1""",
+			row.name,
+			pluck=True,
+		)
+		assert sorted(p.learner for p in doc.participants) == sorted(enrolled)
+	assert all(1 <= n <= 3 for n in per_year.values()) and len(per_year) >= current_start - registers.FIRST_SCHOOL_YEAR
+
+
+def check_the_workflow_continues(built):
+	institutions = {i["name"]: i for i in built.institutions}
+	regional = "regional@pumpurs.demo"
+
+	def step(plan: str, user: str, action: str):
+		act(user, apply_workflow, frappe.get_doc(PLAN, plan).as_dict(), action)
+		return frappe.get_doc(PLAN, plan)
+
+	# a plan waiting for its director goes on (through the municipality for a municipal school) to approval
+	waiting = plan_rows(workflow_state=rules.PENDING_DIRECTOR)
+	semester = current_term().term_type != school_terms.HOLIDAY
+	assert waiting or not semester  # the deck of today's states deals one of each first
+	if waiting:
+		plan = waiting[0]
+		institution = institutions[plan.institution]
+		doc = step(plan.name, institution["director"], "Approve")
+		assert doc.director_approved_by == institution["director"]
+		assert frappe.db.get_value("Workflow Action", {"reference_name": plan.name, "workflow_state": rules.PENDING_DIRECTOR}, "status") == "Completed"
+		if plan.partner_type == rules.MUNICIPALITY:
+			assert doc.workflow_state == rules.PENDING_PARTNER
+			doc = step(plan.name, institution["partner_coordinators"][0], "Approve")
+		assert doc.workflow_state == rules.PENDING_IKVD
+		doc = step(plan.name, regional, "Approve")
+		assert doc.workflow_state == rules.APPROVED and doc.docstatus == 1 and doc.ikvd_approved_by == regional
+	# a returned plan goes back to the director when its author sends it again; the old reason goes
+	returned = plan_rows(workflow_state=rules.RETURNED)
+	assert returned or not semester
+	if returned:
+		doc = step(returned[0].name, returned[0].plan_author, "Send for Approval")
+		assert doc.workflow_state == rules.PENDING_DIRECTOR and not doc.decision_reason
+	# an approved plan of an ended term is evaluated by its author; the delivered hours stay as generated
+	unevaluated = [p for p in plan_rows(workflow_state=rules.APPROVED) if p.school_term != current_term().name]
+	approved = unevaluated or plan_rows(workflow_state=rules.APPROVED)
+	plan = approved[0]
+	before = {m.name: m.delivered_hours for m in frappe.get_doc(PLAN, plan.name).measures}
+	doc = frappe.get_doc(PLAN, plan.name)
+	doc.continues_next_term = "Yes"
+	for row in doc.risks:
+		row.outcome = "Reduced"
+	act(plan.plan_author, doc.save)
+	doc = step(plan.name, plan.plan_author, "Evaluate")
+	assert doc.workflow_state == rules.EVALUATED and doc.evaluated_by == plan.plan_author
+	assert {m.name: m.delivered_hours for m in doc.measures} == before
+	# nothing generated happens in the future
+	now = now_datetime() + timedelta(seconds=5)
+	for doctype in (CONSULTATION, "Youth NGO Project", "Workflow Action", "Comment"):
+		latest = frappe.db.sql(f"select max(creation), max(modified) from `tab{doctype}`")[0]
+		assert all(value is None or value <= now for value in latest), doctype
