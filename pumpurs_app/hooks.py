@@ -51,6 +51,9 @@ scheduler_events = {
 # lists, link search, counts, exports (query conditions) and forms, prints, API reads (has_permission).
 permission_query_conditions = {doctype: "pumpurs_app.access.query_conditions" for doctype in SCOPED_DOCTYPES}
 has_permission = {doctype: "pumpurs_app.access.has_permission" for doctype in SCOPED_DOCTYPES}
+# frappe lists workflow actions by role only; ours are scoped like the plans and claims they point to
+permission_query_conditions["Workflow Action"] = "pumpurs_app.overrides.workflow_action_conditions"
+has_permission["Workflow Action"] = "pumpurs_app.overrides.workflow_action_permission"
 
 boot_session = "pumpurs_app.boot.boot_session"
 

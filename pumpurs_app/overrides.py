@@ -16,6 +16,7 @@ from frappe.desk.search import search_link as frappe_search_link
 from frappe.desk.search import search_widget as frappe_search_widget
 from frappe.utils import get_safe_filters
 
+from pumpurs_app import access
 from pumpurs_app.access import SCOPED_DOCTYPES
 
 
@@ -63,3 +64,32 @@ def search_widget(doctype: str, txt: str, query=None, searchfield=None, start=0,
 	return frappe_search_widget(
 		doctype, txt, query, searchfield, start, page_length, filters, filter_fields, as_dict, reference_doctype, ignore_user_permissions
 	)
+
+
+# Workflow Actions: frappe lists them by role only, so a director would see every school's waiting plans
+# (their names and learners' plan IDs). They are scoped like the documents they point to.
+WORKFLOW_DOCUMENTS = ("Individual Support Plan", "Compensation")
+
+
+def workflow_action_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	scope = access.get_scope(user)
+	if scope.national:
+		return ""
+	action = "`tabWorkflow Action`"
+	conditions = [f"{action}.reference_doctype not in ({', '.join(frappe.db.escape(d) for d in WORKFLOW_DOCUMENTS)})"]
+	for document in WORKFLOW_DOCUMENTS:
+		field, kind = access.SCOPED_DOCTYPES[document]
+		visible = access.sql_condition(scope, kind, f"`tab{document}`.`{field}`")
+		conditions.append(
+			f"({action}.reference_doctype = {frappe.db.escape(document)} and {action}.reference_name in "
+			f"(select `tab{document}`.name from `tab{document}` where {visible}))"
+		)
+	return "(" + " or ".join(conditions) + ")"
+
+
+def workflow_action_permission(doc, ptype: str | None = None, user: str | None = None) -> bool | None:
+	if doc.reference_doctype not in WORKFLOW_DOCUMENTS or not doc.reference_name:
+		return None
+	if not frappe.db.exists(doc.reference_doctype, doc.reference_name):
+		return None
+	return None if frappe.has_permission(doc.reference_doctype, "read", doc.reference_name, user=user) else False

@@ -269,3 +269,18 @@ def test_plan_isolation(world, api):
 	finally:
 		frappe.delete_doc(PLAN, plan.name, force=True, ignore_permissions=True)
 		frappe.db.commit()
+
+
+def test_workflow_actions_are_scoped_like_the_plans(world):
+	"""frappe lists open workflow actions by role; another school's director must not see ours."""
+	plan = make_plan(world)
+	transition(world, "a_author", plan.name, "Send for Approval")
+
+	def actions(who):
+		return set(act(world.user(who), frappe.get_list, "Workflow Action", filters={"status": "Open"}, pluck="reference_name"))
+
+	assert plan.name in actions("a_director")
+	assert plan.name not in actions("b_director")
+	assert plan.name not in actions("vet_director")
+	action = frappe.get_all("Workflow Action", {"reference_name": plan.name, "status": "Open"}, pluck="name")[0]
+	assert not act(world.user("b_director"), frappe.has_permission, "Workflow Action", "read", action)
