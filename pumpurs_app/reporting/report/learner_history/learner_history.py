@@ -222,12 +222,14 @@ OUTCOME_ORDER = {"Reduced": 0, "Unchanged": 1, "Increased": 2}
 
 def measure_row(plan, measure) -> dict:
 	kind = measure.measure_kind
+	# catalogue records (compensation types, risk factors) are named in English; their Latvian names are
+	# Translation records, so _() gives each user their own language
 	what = (
-		measure.compensation_type
+		_(measure.compensation_type or "")
 		or measure.ngo_project
 		or (_(measure.specialist_role, context=MEASURE) if measure.specialist_role else "")
 	)
-	details = " — ".join(part for part in (what, measure.risk_factor) if part)
+	details = " — ".join(part for part in (what, _(measure.risk_factor or "")) if part)
 	return {
 		"row_type": _("Measure", context="Learner History"),
 		"indent": 1,
@@ -273,7 +275,7 @@ def compensation_row(row) -> dict:
 		"document": row.name,
 		"indent": 2,
 		"date": row.period_from,
-		"details": f"{row.compensation_type}: {formatdate(row.period_from)} – {formatdate(row.period_to)}",
+		"details": f"{_(row.compensation_type or '')}: {formatdate(row.period_from)} – {formatdate(row.period_to)}",
 		"state": _(row.workflow_state or ""),
 		"amount": row.total_amount,
 		"paid_on": row.paid_on,
@@ -307,7 +309,7 @@ def columns() -> list[dict]:
 			"label": _("School Term"),
 			"fieldtype": "Link",
 			"options": "School Term",
-			"width": 100,
+			"width": 120,
 		},
 		{
 			"fieldname": "date",

@@ -156,6 +156,7 @@ def group_rows(group: dict) -> list[dict]:
 				**labels,
 				"indent": 1,
 				"risk_group": _(risk_group, context="Risk Factor"),
+				"retention": None,  # retention belongs to the plans, not to a risk group
 				**by_risk_group[risk_group],
 			}
 			row["reduced_share"] = reduced_share(row)
@@ -198,7 +199,7 @@ def columns(group_by: str) -> list[dict]:
 			"fieldname": "risk_group",
 			"label": _("Risk Group", context="Outcomes and Retention"),
 			"fieldtype": "Data",
-			"width": 240,
+			"width": 320,
 		},
 		{"fieldname": "plans", "label": _("Evaluated Plans"), **count},
 		{"fieldname": "continues", "label": _("Continue Studying"), **count},
