@@ -49,3 +49,11 @@ def current_term() -> str | None:
 	from pumpurs_app.registers.doctype.school_term.school_term import current_term
 
 	return current_term()
+
+
+def term_sort_keys() -> dict[str, tuple[int, int]]:
+	"""Every school term's place in time (school year, then semester 1, semester 2, holiday), so that reports
+	list terms chronologically rather than by name."""
+	from pumpurs_app.registers.doctype.school_term.school_term import all_terms
+
+	return {term.name: term.sort_key for term in all_terms()}

@@ -1,0 +1,39 @@
+frappe.query_reports["Outcomes and Retention"] = {
+	filters: [
+		{ fieldname: "school_year", label: __("School Year"), fieldtype: "Data", description: __("e.g. 2021/2022") },
+		{ fieldname: "school_term", label: __("School Term"), fieldtype: "Link", options: "School Term" },
+		{ fieldname: "partner", label: __("Partner"), fieldtype: "Link", options: "Partner" },
+		{
+			fieldname: "institution",
+			label: __("Educational Institution"),
+			fieldtype: "Link",
+			options: "Educational Institution",
+			get_query: () => {
+				const partner = frappe.query_report.get_filter_value("partner");
+				return partner ? { filters: { partner } } : {};
+			},
+		},
+		{
+			fieldname: "group_by",
+			label: __("Group by", null, "Outcomes and Retention"),
+			fieldtype: "Select",
+			options: [
+				{ value: "None", label: __("None", null, "Outcomes and Retention") },
+				{ value: "Partner", label: __("Partner") },
+				{ value: "Institution", label: __("Educational Institution") },
+				{ value: "Grade Band", label: __("Grade Band") },
+			],
+			default: "Partner",
+		},
+	],
+	tree: true,
+	initial_depth: 1,
+	formatter(value, row, column, data, default_formatter) {
+		if (data && data.is_total && ["partner", "grade_band"].includes(column.fieldname)) {
+			return `<b>${frappe.utils.escape_html(value || "")}</b>`;
+		}
+		value = default_formatter(value, row, column, data);
+		if (data && (data.indent === 0 || data.is_total)) value = `<b>${value}</b>`;
+		return value;
+	},
+};
