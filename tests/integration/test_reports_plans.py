@@ -377,12 +377,6 @@ def test_a_user_outside_any_institution_gets_an_empty_report(world, story):
 	assert rows == [] and chart is None
 
 
-@pytest.mark.xfail(
-	strict=True,
-	reason="bug outside the reports: a new Individual Support Plan gets education_type 'General' (the Select's first "
-	"option) before fetch_from learner.education_type runs, and fetch_if_empty then keeps it — so every plan of a "
-	"vocational learner is stored as General education",
-)
 def test_vocational_learners_plans_count_as_vocational(world, story):
 	t = world.terms
 	body, _total = split_total(
@@ -866,10 +860,6 @@ def test_reports_over_http_are_scoped_and_limited_to_their_roles(world, api):
 		assert run_http(api, world, user, report).status == 403, (user, report)
 
 
-@pytest.mark.xfail(
-	strict=True,
-	reason="frappe also requires 'report' permission on the report's ref_doctype (Learner), which the Specialist role lacks",
-)
 def test_specialist_opens_learner_history_over_http(world, api):
 	response = run_http(api, world, "a_specialist", "Learner History", learner=world.learners["a8money"])
 	assert response.status == 200, response.text[:300]

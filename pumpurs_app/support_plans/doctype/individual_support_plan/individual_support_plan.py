@@ -129,9 +129,13 @@ class IndividualSupportPlan(Document):
 		learner = frappe.db.get_value(
 			"Learner",
 			self.learner,
-			["institution", "partner", "status", "consent_date", "application_file"],
+			["institution", "partner", "status", "consent_date", "application_file", "education_type", "grade"],
 			as_dict=True,
 		)
+		# the learner's education type, not the field's default (which would win over fetch_if_empty); the
+		# grade stays editable for a plan written before the learner's register is moved up a grade
+		self.education_type = learner.education_type
+		self.grade = self.grade or learner.grade
 		self.institution = learner.institution
 		self.partner = learner.partner
 		self.partner_type = frappe.db.get_value("Partner", learner.partner, "partner_type")
