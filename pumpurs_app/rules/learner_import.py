@@ -608,13 +608,7 @@ class _Row:
 		values = {
 			"first_name": first_name,
 			"last_name": last_name,
-			# as Learner.validate: the names joined, each stripped
-			"full_name": f"{first_name.strip()} {last_name.strip()}".strip(),
-			"personal_code": identity.personal_code,
-			"personal_code_masked": identity.masked_code,
-			"active_personal_code": identity.personal_code if status == ACTIVE else None,
-			"date_of_birth": identity.date_of_birth,
-			"is_adult": int(identity.is_adult),
+			**learners.derived_fields(identity, first_name, last_name, status),
 			"status": status,
 			"institution": institution.name,
 			"partner": institution.partner,

@@ -9,6 +9,7 @@ from pumpurs_app.rules.target_group import is_adult
 
 PARENT = "Parent or Guardian"
 ADULT_LEARNER = "Adult Learner"
+ACTIVE = "Active"
 
 
 @dataclass(frozen=True)
@@ -52,3 +53,17 @@ def check_consent(signed_on: date | None, signed_by: str | None, born: date, tod
 			"The learner was not yet 18 on {date}: a parent or guardian must sign the application.",
 			date=signed_on.isoformat(),
 		)
+
+
+def derived_fields(identity: Identity, first_name: str, last_name: str, status: str) -> dict:
+	"""What a learner record derives from what was entered — the same whether the Learner controller saves it
+	or a bulk path (import, demo data) writes it."""
+	return {
+		"full_name": f"{(first_name or '').strip()} {(last_name or '').strip()}".strip(),
+		"personal_code": identity.personal_code,
+		"date_of_birth": identity.date_of_birth,
+		"is_adult": int(identity.is_adult),
+		"personal_code_masked": identity.masked_code,
+		# a unique key while the learner is active: two active records cannot share a code
+		"active_personal_code": identity.personal_code if status == ACTIVE else None,
+	}

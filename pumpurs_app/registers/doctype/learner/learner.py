@@ -39,7 +39,6 @@ class Learner(Document):
 	# end: auto-generated types
 
 	def validate(self) -> None:
-		self.full_name = f"{(self.first_name or '').strip()} {(self.last_name or '').strip()}".strip()
 		now = getdate(today())
 		with rules_enforced(self.doctype):
 			identity = learners.identify(
@@ -54,11 +53,7 @@ class Learner(Document):
 				identity.date_of_birth,
 				now,
 			)
-		self.personal_code = identity.personal_code
-		self.date_of_birth = identity.date_of_birth
-		self.is_adult = int(identity.is_adult)
-		self.personal_code_masked = identity.masked_code
-		self.active_personal_code = self.personal_code if self.status == "Active" else None
+		self.update(learners.derived_fields(identity, self.first_name, self.last_name, self.status))
 		self.validate_unique_active_code()
 
 	def institution_education_type(self) -> str:
