@@ -62,3 +62,14 @@ def set_with_audit(doc, values: dict, comment: str) -> None:
 		doctype="Version", ref_doctype=doc.doctype, docname=doc.name, data=frappe.as_json({"changed": changed})
 	).insert(ignore_permissions=True)
 	doc.add_comment("Workflow", comment)
+
+
+def content_signature(doc, fields: tuple[str, ...], tables: dict[str, tuple[str, ...]]) -> str:
+	"""A document's content (the given fields and child-table columns) as one comparable string: what an
+	approver decides on must not change while it waits for the decision."""
+	import json
+
+	content = {field: str(doc.get(field) or "") for field in fields}
+	for table, columns in tables.items():
+		content[table] = [[str(row.get(c) or "") for c in columns] for row in doc.get(table)]
+	return json.dumps(content, sort_keys=True)

@@ -5,7 +5,9 @@ import frappe
 from frappe.model.workflow import apply_workflow
 
 from pumpurs_app import access
-from pumpurs_app.support_plans.doctype.individual_support_plan.individual_support_plan import set_decision_reason
+from pumpurs_app.support_plans.doctype.individual_support_plan.individual_support_plan import (
+	set_decision_reason,
+)
 
 PLAN = "Individual Support Plan"
 
@@ -61,8 +63,8 @@ def transition(world, who: str, plan: str, action: str, reason: str | None = Non
 
 
 def approve_all(world, plan: str, municipal: bool = True):
-	doc = transition(world, "a_author" if municipal else "vet_author", plan, "Send for Approval")
-	doc = transition(world, "a_director" if municipal else "vet_director", plan, "Approve")
+	transition(world, "a_author" if municipal else "vet_author", plan, "Send for Approval")
+	transition(world, "a_director" if municipal else "vet_director", plan, "Approve")
 	if municipal:
-		doc = transition(world, "muni_coord", plan, "Approve")
+		transition(world, "muni_coord", plan, "Approve")
 	return transition(world, "regional", plan, "Approve")

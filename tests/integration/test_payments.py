@@ -14,7 +14,14 @@ from lxml import etree
 from openpyxl import load_workbook
 
 from pumpurs_app.compensations.report.compensation_reconciliation import compensation_reconciliation as report
-from tests.integration.money import COMPENSATION, GUARDIAN_IBAN, approve_claim, daily_tickets, make_claim, october
+from tests.integration.money import (
+	COMPENSATION,
+	GUARDIAN_IBAN,
+	approve_claim,
+	daily_tickets,
+	make_claim,
+	october,
+)
 from tests.integration.plans import act
 
 BATCH = "Compensation Payment Batch"
@@ -240,9 +247,9 @@ def test_statement_reconciles_matched_returns_returned_and_lists_exceptions(worl
 		],
 	)
 	statement = upload(world, content)
-	assert [l.match_status for l in statement.lines] == ["Matched", "Amount mismatch", "Returned", "Unmatched"]
+	assert [line.match_status for line in statement.lines] == ["Matched", "Amount mismatch", "Returned", "Unmatched"]
 	assert (statement.matched_count, statement.mismatch_count, statement.returned_count, statement.unmatched_count) == (1, 1, 1, 1)
-	assert all(l.reason for l in statement.lines)
+	assert all(line.reason for line in statement.lines)
 	assert frappe.db.get_value(COMPENSATION, claims[0], "workflow_state") == "Paid"  # nothing changes before submit
 	act(world.user("muni_accountant"), frappe.get_doc(STATEMENT, statement.name).submit)
 	assert frappe.db.get_value(COMPENSATION, claims[0], ["workflow_state", "bank_statement"]) == ("Reconciled", statement.name)
@@ -271,9 +278,9 @@ def test_statement_from_the_banks_csv_matches_by_iban_and_amount(world):
 	csv = (
 		"Datums;Saņēmējs/Maksātājs;Konts;Informācija saņēmējam;Summa;Debets/Kredīts;Arhīva kods\n"
 		f"{october(world, 27):%d.%m.%Y};Anna Bērziņa;{first.payee_iban};PuMPuRS;{amount};D;A-77\n"
-	).encode("utf-8")
+	).encode()
 	statement = upload(world, csv, "izraksts.csv")
-	assert [l.match_status for l in statement.lines] == ["Matched"]
+	assert [line.match_status for line in statement.lines] == ["Matched"]
 	assert statement.lines[0].end_to_end_of_line == first.end_to_end_id
 
 

@@ -198,7 +198,9 @@ def test_only_the_author_or_coordinator_edits_a_draft_and_nobody_while_pending(w
 
 
 def test_continue_in_next_term_copies_risks_and_measures(world):
-	from pumpurs_app.support_plans.doctype.individual_support_plan.individual_support_plan import make_next_term_plan
+	from pumpurs_app.support_plans.doctype.individual_support_plan.individual_support_plan import (
+		make_next_term_plan,
+	)
 
 	plan = approve_all(world, make_plan(world).name)
 	name = act(world.user("a_author"), make_next_term_plan, plan.name)

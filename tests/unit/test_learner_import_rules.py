@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from pumpurs_app.rules.spreadsheets import safe_cell
 from pumpurs_app.rules import RuleViolation, learner_import, personal_code
 from pumpurs_app.rules.learner_import import COLUMNS, Facts, Institution, institution_key
+from pumpurs_app.rules.spreadsheets import safe_cell
 
 TODAY = date(2026, 11, 28)
 SCHOOL = "Testa 1. vidusskola"

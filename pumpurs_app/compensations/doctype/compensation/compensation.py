@@ -1,4 +1,3 @@
-import json
 from decimal import Decimal
 
 import frappe
@@ -11,7 +10,7 @@ from pumpurs_app.rules import bank, caps
 from pumpurs_app.rules import compensations as rules
 from pumpurs_app.rules import support_plans as plan_rules
 from pumpurs_app.rules.money import money_sum, to_money
-from pumpurs_app.utils import rules_enforced
+from pumpurs_app.utils import content_signature, rules_enforced
 
 PLAN = "Individual Support Plan"
 # the claim itself: none of it may change once it has been sent for verification
@@ -27,6 +26,7 @@ class Compensation(Document):
 
 	if TYPE_CHECKING:
 		from frappe.types import DF
+
 		from pumpurs_app.compensations.doctype.compensation_line.compensation_line import CompensationLine
 
 		amended_from: DF.Link | None
@@ -247,9 +247,7 @@ class Compensation(Document):
 			)
 
 	def content_signature(self) -> str:
-		content = {field: str(self.get(field) or "") for field in CONTENT_FIELDS}
-		content["lines"] = [[str(row.get(f) or "") for f in LINE_FIELDS] for row in self.lines]
-		return json.dumps(content, sort_keys=True)
+		return content_signature(self, CONTENT_FIELDS, {"lines": LINE_FIELDS})
 
 	def handle_transition(self) -> None:
 		before = self.get_doc_before_save()

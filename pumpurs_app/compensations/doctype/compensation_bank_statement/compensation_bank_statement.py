@@ -15,8 +15,8 @@ from frappe.utils import format_date, getdate
 
 from pumpurs_app import access
 from pumpurs_app.compensations.doctype.compensation_payment_batch.compensation_payment_batch import set_state
-from pumpurs_app.rules import compensations as comp_rules
 from pumpurs_app.rules import RuleViolation, matching, statements
+from pumpurs_app.rules import compensations as comp_rules
 from pumpurs_app.rules.money import money_sum
 from pumpurs_app.utils import translated
 
@@ -31,7 +31,10 @@ class CompensationBankStatement(Document):
 
 	if TYPE_CHECKING:
 		from frappe.types import DF
-		from pumpurs_app.compensations.doctype.compensation_bank_statement_line.compensation_bank_statement_line import CompensationBankStatementLine
+
+		from pumpurs_app.compensations.doctype.compensation_bank_statement_line.compensation_bank_statement_line import (
+			CompensationBankStatementLine,
+		)
 
 		account_iban: DF.Data | None
 		amended_from: DF.Link | None

@@ -34,7 +34,10 @@ class CompensationPaymentBatch(Document):
 
 	if TYPE_CHECKING:
 		from frappe.types import DF
-		from pumpurs_app.compensations.doctype.compensation_payment_line.compensation_payment_line import CompensationPaymentLine
+
+		from pumpurs_app.compensations.doctype.compensation_payment_line.compensation_payment_line import (
+			CompensationPaymentLine,
+		)
 
 		aggregate_per_iban: DF.Check
 		amended_from: DF.Link | None

@@ -26,7 +26,10 @@ class CompensationType(Document):
 
 	if TYPE_CHECKING:
 		from frappe.types import DF
-		from pumpurs_app.compensations.doctype.compensation_cap_override.compensation_cap_override import CompensationCapOverride
+
+		from pumpurs_app.compensations.doctype.compensation_cap_override.compensation_cap_override import (
+			CompensationCapOverride,
+		)
 
 		allow_adult_learner: DF.Check
 		allow_guardian: DF.Check

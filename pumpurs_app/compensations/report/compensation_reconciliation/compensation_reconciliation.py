@@ -71,7 +71,7 @@ def batch_row(batch, lines) -> dict:
 	confirmed = batch.docstatus == 1
 
 	def total(status=None):
-		return money_sum(Decimal(str(l.amount)) for l in lines if l.amount is not None and (status is None or l.status == status))
+		return money_sum(Decimal(str(line.amount)) for line in lines if line.amount is not None and (status is None or line.status == status))
 
 	return {
 		"kind": "batch",
@@ -81,7 +81,7 @@ def batch_row(batch, lines) -> dict:
 		"execution_date": batch.execution_date,
 		"status": _(batch.status, context="Compensation Payment Batch"),
 		"indent": 1,
-		"compensations": len([l for l in lines if l.amount is not None]),
+		"compensations": sum(1 for line in lines if line.amount is not None),
 		"approved": total(),
 		"paid": total() if confirmed else Decimal(0),
 		"reconciled": total("Matched"),

@@ -15,7 +15,10 @@ class EducationalInstitution(Document):
 
 	if TYPE_CHECKING:
 		from frappe.types import DF
-		from pumpurs_app.registers.doctype.institution_staff_member.institution_staff_member import InstitutionStaffMember
+
+		from pumpurs_app.registers.doctype.institution_staff_member.institution_staff_member import (
+			InstitutionStaffMember,
+		)
 
 		address: DF.SmallText | None
 		director: DF.Link | None

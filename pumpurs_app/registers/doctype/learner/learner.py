@@ -16,6 +16,7 @@ class Learner(Document):
 
 	if TYPE_CHECKING:
 		from frappe.types import DF
+
 		from pumpurs_app.registers.doctype.learner_guardian.learner_guardian import LearnerGuardian
 
 		active_personal_code: DF.Data | None

@@ -15,6 +15,7 @@ class Partner(Document):
 
 	if TYPE_CHECKING:
 		from frappe.types import DF
+
 		from pumpurs_app.registers.doctype.partner_staff_member.partner_staff_member import PartnerStaffMember
 
 		active_from: DF.Date | None

@@ -1,4 +1,3 @@
-import json
 from decimal import Decimal
 
 import frappe
@@ -11,7 +10,7 @@ from pumpurs_app import access
 from pumpurs_app.registers.doctype.school_term.school_term import all_terms
 from pumpurs_app.rules import school_terms, target_group
 from pumpurs_app.rules import support_plans as rules
-from pumpurs_app.utils import rules_enforced
+from pumpurs_app.utils import content_signature, rules_enforced
 
 # what an approver sees and decides on: none of it may change while the plan waits for a decision
 CONTENT_FIELDS = ("learner", "school_term", "education_type", "grade", "plan_author", "holiday_order")
@@ -40,7 +39,10 @@ class IndividualSupportPlan(Document):
 
 	if TYPE_CHECKING:
 		from frappe.types import DF
-		from pumpurs_app.support_plans.doctype.support_plan_measure.support_plan_measure import SupportPlanMeasure
+
+		from pumpurs_app.support_plans.doctype.support_plan_measure.support_plan_measure import (
+			SupportPlanMeasure,
+		)
 		from pumpurs_app.support_plans.doctype.support_plan_risk.support_plan_risk import SupportPlanRisk
 
 		active_plan_key: DF.Data | None
@@ -295,10 +297,7 @@ class IndividualSupportPlan(Document):
 			)
 
 	def content_signature(self) -> str:
-		content = {field: str(self.get(field) or "") for field in CONTENT_FIELDS}
-		for table, fields in CHILD_CONTENT.items():
-			content[table] = [[str(row.get(f) or "") for f in fields] for row in self.get(table)]
-		return json.dumps(content, sort_keys=True)
+		return content_signature(self, CONTENT_FIELDS, CHILD_CONTENT)
 
 	def handle_transition(self) -> None:
 		"""Checks and records of a workflow transition, whichever channel applied it."""
@@ -348,7 +347,9 @@ class IndividualSupportPlan(Document):
 			frappe.throw(_("Give the outcome of every risk; missing: {0}.").format(", ".join(missing)))
 		self.evaluated_on = today()
 		self.evaluated_by = actor
-		from pumpurs_app.support_plans.doctype.support_consultation.support_consultation import update_delivered_hours
+		from pumpurs_app.support_plans.doctype.support_consultation.support_consultation import (
+			update_delivered_hours,
+		)
 
 		update_delivered_hours(self)
 

@@ -14,7 +14,10 @@ class YouthNGOProject(Document):
 
 	if TYPE_CHECKING:
 		from frappe.types import DF
-		from pumpurs_app.support_plans.doctype.youth_ngo_project_participant.youth_ngo_project_participant import YouthNGOProjectParticipant
+
+		from pumpurs_app.support_plans.doctype.youth_ngo_project_participant.youth_ngo_project_participant import (
+			YouthNGOProjectParticipant,
+		)
 
 		amount: DF.Currency
 		description: DF.TextEditor | None
