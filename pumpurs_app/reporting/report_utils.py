@@ -4,12 +4,15 @@ Every report reads through ``frappe.get_list`` (or adds ``access.sql_condition``
 user sees only their partner's or institution's data — frappe runs Script Reports without permission
 filtering of their own (frappe#31063), so a report must never read with ``get_all`` or plain SQL."""
 
+from decimal import Decimal
+
 import frappe
 from frappe import _
 
 from pumpurs_app.rules import target_group
 
 LIVE_PLAN_STATES = ("Approved", "Evaluated")
+CENT = Decimal("0.01")
 
 
 def terms_of(filters: dict) -> list[str] | None:
@@ -49,3 +52,23 @@ def current_term() -> str | None:
 	from pumpurs_app.registers.doctype.school_term.school_term import current_term
 
 	return current_term()
+
+
+def list_filters(doctype: str, conditions: dict) -> list[list]:
+	"""A dict of filters (``plan_filters``) in frappe's list form, so that conditions on a child table
+	(``[child_doctype, field, op, value]``) can be added to it."""
+	return [
+		[doctype, field, *(value if isinstance(value, tuple | list) else ("=", value))]
+		for field, value in conditions.items()
+	]
+
+
+def money(value) -> Decimal:
+	"""An amount the database summed, exact to the cent: MariaDB adds DECIMAL columns exactly, frappe hands
+	the sum back as a float, and its shortest repr gives the same two decimals back."""
+	return Decimal(str(value or 0)).quantize(CENT)
+
+
+def month_label(year, month) -> str:
+	"""``2026-10``: sorts in time order in the table, the chart and the spreadsheet."""
+	return f"{int(year):04d}-{int(month):02d}"
