@@ -90,6 +90,17 @@ def step_label(step: tuple[str, str]) -> str:
 	}[step]
 
 
+def short_label(step: tuple[str, str]) -> str:
+	"""Who the documents wait for, short enough for the chart's axis."""
+	return {
+		(PLAN, plan_rules.PENDING_DIRECTOR): _("Director", context="Approval Queue and Ageing"),
+		(PLAN, plan_rules.PENDING_PARTNER): _("Partner's coordinator", context="Approval Queue and Ageing"),
+		(PLAN, plan_rules.PENDING_IKVD): _("IKVD", context="Approval Queue and Ageing"),
+		(COMPENSATION, comp_rules.SUBMITTED): _("Verification", context="Approval Queue and Ageing"),
+		(COMPENSATION, comp_rules.VERIFIED): _("Approval", context="Approval Queue and Ageing"),
+	}[step]
+
+
 def bucket_of(days: int) -> str:
 	return next(key for key, first, last in BUCKETS if days >= first and (last is None or days <= last))
 
@@ -166,108 +177,68 @@ def waiting_documents(filters, day: date) -> dict[tuple[str, str], list[dict]]:
 					"school_term": d.school_term,
 					"waiting_since": since,
 					"days": days,
+					"average_days": None,
 				}
 			)
 	return result
 
 
 def columns() -> list[dict]:
-	count = {"fieldtype": "Int", "width": 90}
+	def column(fieldname: str, label: str, fieldtype: str = "Int", width: int = 90, **more) -> dict:
+		return {"fieldname": fieldname, "label": label, "fieldtype": fieldtype, "width": width, **more}
+
 	return [
-		{
-			"fieldname": "label",
-			"label": _("Step / Learner", context="Approval Queue and Ageing"),
-			"fieldtype": "Data",
-			"width": 300,
-		},
-		{
-			"fieldname": "document_type",
-			"label": _("Document Type", context="Approval Queue and Ageing"),
-			"fieldtype": "Data",
-			"width": 170,
-		},
-		{
-			"fieldname": "state",
-			"label": _("Waiting In", context="Approval Queue and Ageing"),
-			"fieldtype": "Data",
-			"width": 170,
-		},
-		{
-			"fieldname": "documents",
-			"label": _("Documents Waiting", context="Approval Queue and Ageing"),
-			**count,
-		},
-		{
-			"fieldname": "oldest_days",
-			"label": _("Oldest (Days)", context="Approval Queue and Ageing"),
-			**count,
-		},
-		{
-			"fieldname": "average_days",
-			"label": _("Average (Days)", context="Approval Queue and Ageing"),
-			"fieldtype": "Float",
-			"precision": 1,
-			"width": 90,
-		},
-		{"fieldname": "days_0_3", "label": _("0–3 Days", context="Approval Queue and Ageing"), **count},
-		{"fieldname": "days_4_7", "label": _("4–7 Days", context="Approval Queue and Ageing"), **count},
-		{"fieldname": "days_8_14", "label": _("8–14 Days", context="Approval Queue and Ageing"), **count},
-		{
-			"fieldname": "days_over_14",
-			"label": _("Over 14 Days", context="Approval Queue and Ageing"),
-			**count,
-		},
-		{
-			"fieldname": "reference_doctype",
-			"label": _("Document Type", context="Approval Queue and Ageing"),
-			"fieldtype": "Data",
-			"hidden": 1,
-		},
-		{
-			"fieldname": "document",
-			"label": _("Document", context="Approval Queue and Ageing"),
-			"fieldtype": "Dynamic Link",
-			"options": "reference_doctype",
-			"width": 170,
-		},
-		{
-			"fieldname": "institution",
-			"label": _("Educational Institution", context="Approval Queue and Ageing"),
-			"fieldtype": "Link",
-			"options": "Educational Institution",
-			"width": 200,
-		},
-		{
-			"fieldname": "partner",
-			"label": _("Partner", context="Approval Queue and Ageing"),
-			"fieldtype": "Link",
-			"options": "Partner",
-			"width": 200,
-		},
-		{
-			"fieldname": "school_term",
-			"label": _("School Term", context="Approval Queue and Ageing"),
-			"fieldtype": "Link",
-			"options": "School Term",
-			"width": 110,
-		},
-		{
-			"fieldname": "waiting_since",
-			"label": _("Waiting Since", context="Approval Queue and Ageing"),
-			"fieldtype": "Datetime",
-			"width": 150,
-		},
-		{"fieldname": "days", "label": _("Days Waiting", context="Approval Queue and Ageing"), **count},
+		column("label", _("Step / Learner", context="Approval Queue and Ageing"), "Data", 300),
+		column("document_type", _("Document Type", context="Approval Queue and Ageing"), "Data", 170),
+		column("state", _("Waiting In", context="Approval Queue and Ageing"), "Data", 170),
+		column("documents", _("Documents Waiting", context="Approval Queue and Ageing")),
+		column("oldest_days", _("Oldest (Days)", context="Approval Queue and Ageing")),
+		column(
+			"average_days", _("Average (Days)", context="Approval Queue and Ageing"), "Float", precision=1
+		),
+		column("days_0_3", _("0–3 Days", context="Approval Queue and Ageing")),
+		column("days_4_7", _("4–7 Days", context="Approval Queue and Ageing")),
+		column("days_8_14", _("8–14 Days", context="Approval Queue and Ageing")),
+		column("days_over_14", _("Over 14 Days", context="Approval Queue and Ageing")),
+		# each waiting document (with "Show documents")
+		column(
+			"reference_doctype", _("Document Type", context="Approval Queue and Ageing"), "Data", hidden=1
+		),
+		column(
+			"document",
+			_("Document", context="Approval Queue and Ageing"),
+			"Dynamic Link",
+			170,
+			options="reference_doctype",
+		),
+		column("days", _("Days Waiting", context="Approval Queue and Ageing")),
+		column("waiting_since", _("Waiting Since", context="Approval Queue and Ageing"), "Datetime", 150),
+		column(
+			"institution",
+			_("Educational Institution", context="Approval Queue and Ageing"),
+			"Link",
+			200,
+			options="Educational Institution",
+		),
+		column("partner", _("Partner", context="Approval Queue and Ageing"), "Link", 200, options="Partner"),
+		column(
+			"school_term",
+			_("School Term", context="Approval Queue and Ageing"),
+			"Link",
+			110,
+			options="School Term",
+		),
 	]
 
 
 def chart(rows: list[dict]) -> dict:
-	"""Waiting documents per step, each bar split by how long they have waited."""
+	"""Waiting documents per step (plans first, then compensations), each bar split by how long they have
+	waited."""
 	steps = [r for r in rows if r["indent"] == 0 and not r["is_total"]]
 	names = {key: label for key, label in zip([b[0] for b in BUCKETS], bucket_labels(), strict=True)}
 	return {
 		"data": {
-			"labels": [r["label"] for r in steps],
+			"labels": [short_label(step) for step in STEPS],
 			"datasets": [
 				{"name": names[key], "values": [r[key] for r in steps]} for key, _first, _last in BUCKETS
 			],

@@ -13,7 +13,6 @@ from collections import defaultdict
 
 import frappe
 from frappe import _
-from frappe.utils import get_fullname
 
 from pumpurs_app.reporting import report_utils
 
@@ -88,9 +87,10 @@ def tree(planned: dict, done: list) -> list[dict]:
 	people_of = defaultdict(set)
 	for role, person in set(planned) | set(by_person):
 		people_of[role].add(person)
+	names = full_names({p for people in people_of.values() for p in people if p})
 	rows = []
 	for role in sorted(people_of, key=role_order):
-		people = sorted(people_of[role], key=lambda s: (not s, get_fullname(s).lower() if s else ""))
+		people = sorted(people_of[role], key=lambda s: (not s, names.get(s, "").lower()))
 		rows.append(
 			row(
 				0,
@@ -103,9 +103,7 @@ def tree(planned: dict, done: list) -> list[dict]:
 		for person in people:
 			months = sorted(by_person[(role, person)], key=lambda r: (r.year, r.month))
 			label = (
-				get_fullname(person)
-				if person
-				else _("No Specialist Named in the Plan", context="Support Delivered")
+				names[person] if person else _("No Specialist Named in the Plan", context="Support Delivered")
 			)
 			rows.append(
 				row(
@@ -153,6 +151,14 @@ def row(
 		"confirmed_consultations": sum(int(r.confirmed or 0) for r in consultations),
 		"delivered_share": report_utils.share(delivered_hours, planned) if planned else None,
 	}
+
+
+def full_names(users: set[str]) -> dict[str, str]:
+	"""The specialists' names in one query. Only users already in the user's scoped rows are looked up (the
+	specialists of their own institutions' plans and consultations), and only their names are read."""
+	rows = frappe.get_all("User", filters={"name": ("in", list(users) or [""])}, fields=["name", "full_name"])
+	found = {r.name: r.full_name or r.name for r in rows}
+	return {user: found.get(user, user) for user in users}
 
 
 def hours(minutes: int) -> float:
