@@ -69,6 +69,13 @@ def money(value) -> Decimal:
 	return Decimal(str(value or 0)).quantize(CENT)
 
 
+def as_number(amount: Decimal | None) -> float | None:
+	"""An exact amount as the number a report row shows: frappe's JSON and its Excel export take floats (an
+	Excel cell gets a Decimal as text), and a two-decimal amount survives the conversion unchanged. Add the
+	Decimals first, convert the result."""
+	return None if amount is None else float(amount)
+
+
 def month_label(year, month) -> str:
 	"""``2026-10``: sorts in time order in the table, the chart and the spreadsheet."""
 	return f"{int(year):04d}-{int(month):02d}"

@@ -5,12 +5,14 @@ Each report runs as the people who read it; its numbers are checked against an i
 same data written here (never the report's own code), and users of another institution or partner see none
 of it: not in the rows, not in the totals, not in the chart."""
 
+import io
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import frappe
 import pytest
 from frappe.utils import now_datetime, today
+from openpyxl import load_workbook
 
 from pumpurs_app.reporting.report.approval_queue_and_ageing import approval_queue_and_ageing as queue_report
 from pumpurs_app.reporting.report.compensations import compensations as money_report
@@ -105,7 +107,13 @@ def total_of(rows: list[dict]) -> dict:
 
 
 def cents(value) -> Decimal:
+	"""An amount as exact cents: a report row's number (a float that is the nearest to its two decimals) or
+	MariaDB's own sum cast to text."""
 	return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def money_of(row: dict, *fields: str) -> tuple[Decimal, ...]:
+	return tuple(cents(row[f]) for f in fields)
 
 
 # --- Support Delivered --------------------------------------------------------------------------------------
@@ -442,9 +450,7 @@ def sql_planned_money(term: str, partners: list[str]) -> dict[tuple, Decimal]:
 def month_rows(rows: list[dict]) -> dict[tuple, tuple]:
 	return {
 		(r["compensation_type"], r["partner"], r["institution"], r["month"]): (
-			r["approved"],
-			r["paid"],
-			r["reconciled"],
+			*money_of(r, "approved", "paid", "reconciled"),
 			r["compensations"],
 		)
 		for r in rows
@@ -459,7 +465,7 @@ def test_compensations_planned_approved_paid_reconciled(world, compensations):
 	assert month_rows(rows) == claims
 	planned = sql_planned_money(term, [world.municipality])
 	assert {
-		(r["compensation_type"], r["partner"], r["institution"]): r["planned"]
+		(r["compensation_type"], r["partner"], r["institution"]): cents(r["planned"])
 		for r in rows
 		if r["indent"] == 2
 	} == planned
@@ -474,17 +480,20 @@ def test_compensations_planned_approved_paid_reconciled(world, compensations):
 	by_type = {r["compensation_type"]: r for r in rows if r["indent"] == 0 and not r["is_total"]}
 	assert set(by_type) == {"Public transport tickets", "Meals", "Individual learning materials"}
 	assert (
-		by_type["Public transport tickets"]["planned"]
+		cents(by_type["Public transport tickets"]["planned"])
 		== planned[("Public transport tickets", world.municipality, world.school_a)]
 		== Decimal("320.00")
 	)
 	assert by_type["Public transport tickets"]["approved_share"] == round(100 * 51 / 320, 1)
-	# exact money in the total: Decimals to the cent, equal to MariaDB's own sums
+	# exact money in the total: to the cent MariaDB's own sums, each the number nearest to its two decimals
+	# (what adding the rows' floats would not give: 0.1 + 0.2 != 0.3)
 	total = total_of(rows)
 	for i, field in enumerate(("approved", "paid", "reconciled")):
-		assert isinstance(total[field], Decimal)
-		assert total[field] == sum((v[i] for v in claims.values()), Decimal("0.00"))
-	assert (total["planned"], total["approved"], total["paid"], total["reconciled"]) == (
+		exact = sum((v[i] for v in claims.values()), Decimal("0.00"))
+		assert (
+			isinstance(total[field], float) and total[field] == float(exact) and cents(total[field]) == exact
+		)
+	assert money_of(total, "planned", "approved", "paid", "reconciled") == (
 		sum(planned.values(), Decimal("0.00")),
 		Decimal("68.64"),
 		Decimal("51.00"),
@@ -508,7 +517,7 @@ def test_compensations_are_scoped(world, compensations):
 	_c, vocational, chart = run(world, "vet_accountant", money_report, {"school_term": term})
 	assert {r["partner"] for r in vocational if r["partner"]} == {world.vocational_partner}
 	assert (
-		total_of(vocational)["planned"]
+		cents(total_of(vocational)["planned"])
 		== sum(sql_planned_money(term, [world.vocational_partner]).values())
 		== Decimal("50.00")
 	)
@@ -516,7 +525,7 @@ def test_compensations_are_scoped(world, compensations):
 		total_of(vocational)["approved"],
 		total_of(vocational)["paid"],
 		total_of(vocational)["compensations"],
-	) == (Decimal("0.00"), Decimal("0.00"), 0)
+	) == (0, 0, 0)
 	assert chart["data"]["labels"] == [] and chart["data"]["datasets"] == []
 	# the other school of the same municipality: nothing at all
 	_c, other, chart = run(world, "b_director", money_report, {"school_term": term})
@@ -526,7 +535,7 @@ def test_compensations_are_scoped(world, compensations):
 		world, "muni_coord", money_report, {"school_term": term, "compensation_type": "Meals"}
 	)
 	assert {r["compensation_type"] for r in meals if not r["is_total"]} == {"Meals"}
-	assert (total_of(meals)["planned"], total_of(meals)["approved"]) == (Decimal("60.00"), Decimal("5.00"))
+	assert money_of(total_of(meals), "planned", "approved") == (Decimal("60.00"), Decimal("5.00"))
 
 
 def test_compensations_in_latvian(world, compensations):
@@ -669,7 +678,13 @@ def test_approval_queue_counts_and_ages_each_step(world, queue):
 	assert director == [queue["director_4"], queue["director_3"]]
 	assert rows[1]["label"] == frappe.db.get_value(PLAN, queue["director_4"], "learner_name")
 	# the chart: one bar per step, split by age
-	assert chart["data"]["labels"] == ["Director", "Partner's coordinator", "IKVD", "Verification", "Approval"]
+	assert chart["data"]["labels"] == [
+		"Director",
+		"Partner's coordinator",
+		"IKVD",
+		"Verification",
+		"Approval",
+	]
 	series = {d["name"]: d["values"] for d in chart["data"]["datasets"]}
 	assert series == {
 		"0–3 Days": [1, 0, 0, 0, 0],
@@ -736,6 +751,20 @@ def test_reports_over_http_with_their_roles(world, api):
 		planned = sql_planned_money(term, [world.municipality])
 		assert cents(rows[-1]["planned"]) == sum(planned.values()) == Decimal("360.00")
 		assert report("vet_accountant", "Compensations", {"school_term": term}).message["result"] == []
+		# frappe's Excel export of the report: the money as numbers a spreadsheet adds up
+		export = api(world.user("muni_accountant")).post(
+			"/api/method/frappe.desk.query_report.export_query",
+			{
+				"report_name": "Compensations",
+				"file_format_type": "Excel",
+				"filters": {"school_term": term},
+				"visible_idx": [],
+			},
+		)
+		assert export.status == 200, export.text[:500]
+		sheet = list(load_workbook(io.BytesIO(export.body)).active.iter_rows(values_only=True))
+		header, total = sheet[0], next(r for r in sheet if r[0] == "Total")
+		assert total[header.index("Planned")] == 360.0 and len(sheet) == len(rows) + 1
 		assert report("a_specialist", "Compensations", {}).status == 403
 		# Support Delivered is the specialists' own report, not the accountants'
 		assert report("a_specialist", "Support Delivered", {"school_term": term}).status == 200
@@ -966,15 +995,15 @@ def test_programme_indicators_for_ikvd(world, programme):
 	assert values["consultation_hours"] == round(int(confirmed) / 60, 2) == round(40 / 60, 2)
 	money = sql_money(terms, both)
 	assert (
-		values["approved"]
+		cents(values["approved"])
 		== sum((v for (k, _t), v in money.items() if k == "approved"), Decimal("0.00"))
 		== Decimal("41.00")
 	)
-	assert values["paid"] == Decimal("36.00")
-	assert {k.split(":", 1)[1]: v for k, v in values.items() if k.startswith("approved:")} == {
+	assert cents(values["paid"]) == Decimal("36.00")
+	assert {k.split(":", 1)[1]: cents(v) for k, v in values.items() if k.startswith("approved:")} == {
 		t: v for (k, t), v in money.items() if k == "approved"
 	}
-	assert (values["paid:Meals"], values["paid:Public transport tickets"]) == (
+	assert (cents(values["paid:Meals"]), cents(values["paid:Public transport tickets"])) == (
 		Decimal("0.00"),
 		Decimal("36.00"),
 	)
@@ -985,7 +1014,10 @@ def test_programme_indicators_for_ikvd(world, programme):
 	by_key = {r["key"]: r for r in rows}
 	assert (by_key["plans"]["target"], by_key["plans"]["target_share"]) == (40, 12.5)
 	assert (by_key["learners"]["target"], by_key["institutions"]["target"]) == (32, 6)
-	assert (by_key["approved"]["target"], by_key["approved"]["target_share"]) == (Decimal("1000.00"), 4.1)
+	assert (cents(by_key["approved"]["target"]), by_key["approved"]["target_share"]) == (
+		Decimal("1000.00"),
+		4.1,
+	)
 	assert by_key["partners"]["target"] is None and by_key["paid"]["target"] is None
 	assert chart["data"]["labels"] == [programme["current"]]
 	assert chart["data"]["datasets"] == [
@@ -1008,7 +1040,7 @@ def test_programme_indicators_over_terms(world, programme):
 	)
 	by_key = {r["key"]: r for r in rows}
 	# the targets of both school years
-	assert (by_key["plans"]["target"], by_key["approved"]["target"]) == (60, Decimal("1500.00"))
+	assert (by_key["plans"]["target"], cents(by_key["approved"]["target"])) == (60, Decimal("1500.00"))
 	assert chart["data"]["labels"] == [programme["previous"], programme["current"]]
 	assert chart["data"]["datasets"][0]["values"] == [
 		sql_live_plans(terms_of_year(world, "previous"), "partner", both)[0],
@@ -1041,7 +1073,7 @@ def test_programme_indicators_for_a_partner_show_its_own_figures_without_targets
 		values["paid"],
 		values["ngo_projects"],
 		values["ngo_participants"],
-	) == (0, Decimal("0.00"), Decimal("0.00"), 0, 0)
+	) == (0, 0, 0, 0, 0)
 	assert not [k for k in values if k.startswith(("approved:", "paid:"))]
 	assert all(r["target"] is None and r["target_share"] is None for r in rows)
 	assert chart["data"]["datasets"] == [{"name": "Approved support plans", "values": [1]}]
@@ -1053,7 +1085,7 @@ def test_programme_indicators_for_a_partner_show_its_own_figures_without_targets
 		values["partners"],
 		values["partners_State vocational school"],
 		values["ngo_projects"],
-		values["approved"],
+		cents(values["approved"]),
 	) == (1, 0, 1, Decimal("41.00"))
 	assert all(r["target"] is None for r in rows)
 	# IKVD narrowed to one institution: that institution's figures, without the programme's targets
@@ -1067,7 +1099,7 @@ def test_programme_indicators_for_a_partner_show_its_own_figures_without_targets
 	assert (values["plans"], values["institutions"], values["approved"], values["ngo_participants"]) == (
 		1,
 		1,
-		Decimal("0.00"),
+		0,
 		0,
 	)
 	assert all(r["target"] is None for r in rows)

@@ -7,9 +7,10 @@ other amounts are submitted Compensations of those terms by the month their peri
 every claim approved or later (Approved, Paid, Reconciled), paid the Paid and Reconciled ones, reconciled the
 Reconciled ones.
 
-Money is exact: MariaDB sums the DECIMAL columns, every sum comes back to the cent as a ``Decimal`` and
-the report adds only Decimals (its own total row, not frappe's float one). Everything is read grouped through
-``frappe.get_list``, so each user sees only their own institutions' or partner's money (frappe#31063)."""
+Money is exact: MariaDB sums the DECIMAL columns, every sum comes back to the cent as a ``Decimal``, the
+report adds only Decimals (its own total row, not frappe's float one) and turns each finished amount into
+the number a row shows. Everything is read grouped through ``frappe.get_list``, so each user sees only their
+own institutions' or partner's money (frappe#31063)."""
 
 from collections import defaultdict
 from decimal import Decimal
@@ -143,10 +144,10 @@ def row(path: tuple, planned: Decimal | None, claims: list, total: bool = False)
 		"indent": max(len(path) - 1, 0),
 		"is_total": int(total),
 		**{field: path[i] if i < len(path) else None for i, (field, _attribute) in enumerate(LEVELS)},
-		"planned": planned,
-		"approved": approved,
-		"paid": amount(comp_rules.PAID_OR_LATER),
-		"reconciled": amount((comp_rules.RECONCILED,)),
+		"planned": report_utils.as_number(planned),
+		"approved": report_utils.as_number(approved),
+		"paid": report_utils.as_number(amount(comp_rules.PAID_OR_LATER)),
+		"reconciled": report_utils.as_number(amount((comp_rules.RECONCILED,))),
 		"compensations": sum(int(c.compensations) for c in claims),
 		"approved_share": report_utils.share(approved, planned) if planned else None,
 	}

@@ -301,8 +301,8 @@ def indicator(key: str, label: str, value, goal=None, kind: str = COUNT, indent:
 		"indicator": label,
 		"indent": indent,
 		"kind": kind,
-		"value": value,
-		"target": goal,
+		"value": report_utils.as_number(value) if kind == MONEY else value,
+		"target": report_utils.as_number(goal) if kind == MONEY else goal,
 		"target_share": report_utils.share(value, goal) if goal else None,
 		**extra,
 	}

@@ -90,12 +90,13 @@ def tree(planned: dict, done: list) -> list[dict]:
 	names = full_names({p for people in people_of.values() for p in people if p})
 	rows = []
 	for role in sorted(people_of, key=role_order):
+		name = role_label(role)
 		people = sorted(people_of[role], key=lambda s: (not s, names.get(s, "").lower()))
 		rows.append(
 			row(
 				0,
-				role_label(role),
-				role=role,
+				name,
+				role=name,
 				planned=sum(planned.get((role, p), 0) for p in people),
 				consultations=[m for p in people for m in by_person[(role, p)]],
 			)
@@ -109,7 +110,7 @@ def tree(planned: dict, done: list) -> list[dict]:
 				row(
 					1,
 					label,
-					role=role,
+					role=name,
 					specialist=person,
 					planned=planned.get((role, person), 0),
 					consultations=months,
@@ -117,7 +118,7 @@ def tree(planned: dict, done: list) -> list[dict]:
 			)
 			for m in months:
 				month = report_utils.month_label(m.year, m.month)
-				rows.append(row(2, month, role=role, specialist=person, month=month, consultations=[m]))
+				rows.append(row(2, month, role=name, specialist=person, month=month, consultations=[m]))
 	if rows:
 		total = _("Total", context="Support Delivered")
 		rows.append(row(0, total, planned=sum(planned.values()), consultations=done, total=True))
@@ -127,7 +128,7 @@ def tree(planned: dict, done: list) -> list[dict]:
 def row(
 	indent: int,
 	label: str,
-	role: str | None = None,
+	role: str | None = None,  # the role's name in the user's language
 	specialist: str | None = None,
 	month: str | None = None,
 	planned: float | None = None,
@@ -141,7 +142,7 @@ def row(
 		"label": label,
 		"indent": indent,
 		"is_total": int(total),
-		"specialist_role": role_label(role) if role is not None else None,
+		"specialist_role": role,
 		"specialist": specialist or None,
 		"month": month,
 		"planned_hours": round(planned, 2) if planned is not None else None,
