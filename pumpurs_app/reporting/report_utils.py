@@ -4,10 +4,13 @@ Every report reads through ``frappe.get_list`` (or adds ``access.sql_condition``
 user sees only their partner's or institution's data — frappe runs Script Reports without permission
 filtering of their own (frappe#31063), so a report must never read with ``get_all`` or plain SQL."""
 
+from decimal import Decimal
+
 import frappe
 from frappe import _
 
 from pumpurs_app.rules import target_group
+from pumpurs_app.rules.money import CENT
 
 LIVE_PLAN_STATES = ("Approved", "Evaluated")
 
@@ -57,3 +60,30 @@ def term_sort_keys() -> dict[str, tuple[int, int]]:
 	from pumpurs_app.registers.doctype.school_term.school_term import all_terms
 
 	return {term.name: term.sort_key for term in all_terms()}
+
+
+def list_filters(doctype: str, conditions: dict) -> list[list]:
+	"""A dict of filters (``plan_filters``) in frappe's list form, so that conditions on a child table
+	(``[child_doctype, field, op, value]``) can be added to it."""
+	return [
+		[doctype, field, *(value if isinstance(value, tuple | list) else ("=", value))]
+		for field, value in conditions.items()
+	]
+
+
+def money(value) -> Decimal:
+	"""An amount the database summed, exact to the cent: MariaDB adds DECIMAL columns exactly, frappe hands
+	the sum back as a float, and its shortest repr gives the same two decimals back."""
+	return Decimal(str(value or 0)).quantize(CENT)
+
+
+def as_number(amount: Decimal | None) -> float | None:
+	"""An exact amount as the number a report row shows: frappe's JSON and its Excel export take floats (an
+	Excel cell gets a Decimal as text), and a two-decimal amount survives the conversion unchanged. Add the
+	Decimals first, convert the result."""
+	return None if amount is None else float(amount)
+
+
+def month_label(year, month) -> str:
+	"""``2026-10``: sorts in time order in the table, the chart and the spreadsheet."""
+	return f"{int(year):04d}-{int(month):02d}"

@@ -8,7 +8,10 @@ import frappe
 from frappe import _
 
 from pumpurs_app.rules import compensations as comp_rules
+from pumpurs_app.reporting.report_utils import as_number
 from pumpurs_app.rules.money import money_sum
+
+AMOUNTS = ("approved", "paid", "reconciled", "open", "mismatched", "returned")
 
 
 def execute(filters: dict | None = None) -> tuple[list, list, None, dict]:
@@ -48,6 +51,8 @@ def execute(filters: dict | None = None) -> tuple[list, list, None, dict]:
 		rows += batch_rows
 	for row in rows:
 		row["open"] = row["paid"] - row["reconciled"]  # paid, not yet confirmed by the bank
+		for key in AMOUNTS:
+			row[key] = as_number(row[key])  # added exactly as Decimals; shown (and exported) as numbers
 	rows += exceptions(filters)
 	return columns(), rows, None, chart(rows)
 

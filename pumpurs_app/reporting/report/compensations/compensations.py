@@ -1,0 +1,229 @@
+"""Compensation money by type, partner, institution and month: planned in the plans, approved, paid and
+reconciled with the bank.
+
+Planned amounts are the compensation measures of live (approved or evaluated) plans in the chosen terms; they
+belong to a plan and its term, not to a month, so they show on the type, partner and institution rows. The
+other amounts are submitted Compensations of those terms by the month their period starts: approved counts
+every claim approved or later (Approved, Paid, Reconciled), paid the Paid and Reconciled ones, reconciled the
+Reconciled ones.
+
+Money is exact: MariaDB sums the DECIMAL columns, every sum comes back to the cent as a ``Decimal``, the
+report adds only Decimals (its own total row, not frappe's float one) and turns each finished amount into
+the number a row shows. Everything is read grouped through ``frappe.get_list``, so each user sees only their
+own institutions' or partner's money (frappe#31063)."""
+
+from collections import defaultdict
+from decimal import Decimal
+
+import frappe
+from frappe import _
+
+from pumpurs_app.reporting import report_utils
+from pumpurs_app.rules import compensations as comp_rules
+from pumpurs_app.rules.money import money_sum
+
+PLAN = "Individual Support Plan"
+MEASURE = "Support Plan Measure"
+COMPENSATION = "Compensation"
+
+
+def execute(filters: dict | None = None) -> tuple[list, list, None, dict]:
+	filters = frappe._dict(filters or {})
+	planned = planned_amounts(filters)
+	claims = claimed_amounts(filters)
+	return columns(), tree(planned, claims), None, chart(claims)
+
+
+def planned_amounts(filters) -> dict[tuple[str, str, str], Decimal]:
+	"""(type, partner, institution) -> planned amount of the live plans' compensation measures."""
+	conditions = report_utils.list_filters(PLAN, report_utils.plan_filters(filters))
+	conditions.append([MEASURE, "measure_kind", "=", "Compensation"])
+	if filters.get("compensation_type"):
+		conditions.append([MEASURE, "compensation_type", "=", filters.compensation_type])
+	rows = frappe.get_list(
+		PLAN,
+		filters=conditions,
+		fields=[
+			f"`tab{MEASURE}`.compensation_type as compensation_type",
+			"partner",
+			"institution",
+			f"sum(`tab{MEASURE}`.planned_amount) as amount",
+		],
+		group_by=f"`tab{MEASURE}`.compensation_type, partner, institution",
+		order_by=f"`tab{MEASURE}`.compensation_type",
+		limit=0,
+	)
+	return {(r.compensation_type, r.partner, r.institution): report_utils.money(r.amount) for r in rows}
+
+
+def claimed_amounts(filters) -> list[frappe._dict]:
+	"""Approved-or-later compensations per type, partner, institution, month and state, with their sums."""
+	conditions = {"docstatus": 1, "workflow_state": ("in", comp_rules.APPROVED_OR_LATER)}
+	terms = report_utils.terms_of(filters)
+	if terms is not None:
+		conditions["school_term"] = ("in", terms or [""])
+	for field in ("partner", "institution", "compensation_type"):
+		if filters.get(field):
+			conditions[field] = filters[field]
+	rows = frappe.get_list(
+		COMPENSATION,
+		filters=conditions,
+		fields=[
+			"compensation_type",
+			"partner",
+			"institution",
+			"workflow_state as state",
+			"year(period_from) as year",
+			"month(period_from) as month",
+			"count(*) as compensations",
+			"sum(total_amount) as amount",
+		],
+		group_by="compensation_type, partner, institution, workflow_state, year(period_from), month(period_from)",
+		order_by="compensation_type, partner, institution",
+		limit=0,
+	)
+	for r in rows:
+		r.amount = report_utils.money(r.amount)
+		r.month_label = report_utils.month_label(r.year, r.month)
+	return rows
+
+
+# the tree's levels: a row's field, and the claim attribute it groups by
+LEVELS = (
+	("compensation_type", "compensation_type"),
+	("partner", "partner"),
+	("institution", "institution"),
+	("month", "month_label"),
+)
+
+
+def tree(planned: dict, claims: list) -> list[dict]:
+	"""Type → partner → institution → month rows, then the total."""
+	rows = branch((), planned, claims)
+	if rows:
+		rows.append(row((), money_sum(planned.values()), claims, total=True))
+	return rows
+
+
+def branch(path: tuple, planned: dict[tuple, Decimal], claims: list) -> list[dict]:
+	"""The rows under ``path`` (each level's planned money and claims handed down, so each is looked at once
+	per level). Planned money has no month: month rows show only what was claimed."""
+	depth = len(path)
+	attribute = LEVELS[depth][1]
+	planned_under, claims_under = defaultdict(dict), defaultdict(list)
+	if depth < 3:
+		for key, amount in planned.items():
+			planned_under[key[depth]][key] = amount
+	for claim in claims:
+		claims_under[claim[attribute]].append(claim)
+	rows = []
+	for value in sorted(
+		set(planned_under) | set(claims_under), key=lambda v: _(v).lower() if depth == 0 else v
+	):
+		below = (*path, value)
+		mine = claims_under.get(value, [])
+		if depth < 3:
+			rows.append(row(below, money_sum(planned_under[value].values()), mine))
+			rows += branch(below, planned_under[value], mine)
+		else:
+			rows.append(row(below, None, mine))
+	return rows
+
+
+def row(path: tuple, planned: Decimal | None, claims: list, total: bool = False) -> dict:
+	def amount(states) -> Decimal:
+		return money_sum(c.amount for c in claims if c.state in states)
+
+	approved = amount(comp_rules.APPROVED_OR_LATER)
+	if total:
+		label = _("Total", context="Compensations")
+	else:
+		label = _(path[-1]) if len(path) == 1 else path[-1]
+	return {
+		"label": label,
+		"indent": max(len(path) - 1, 0),
+		"is_total": int(total),
+		**{field: path[i] if i < len(path) else None for i, (field, _attribute) in enumerate(LEVELS)},
+		"planned": report_utils.as_number(planned),
+		"approved": report_utils.as_number(approved),
+		"paid": report_utils.as_number(amount(comp_rules.PAID_OR_LATER)),
+		"reconciled": report_utils.as_number(amount((comp_rules.RECONCILED,))),
+		"compensations": sum(int(c.compensations) for c in claims),
+		"approved_share": report_utils.share(approved, planned) if planned else None,
+	}
+
+
+def columns() -> list[dict]:
+	money = {"fieldtype": "Currency", "options": "EUR", "width": 120}
+	return [
+		{
+			"fieldname": "label",
+			"label": _("Type / Partner / Institution / Month", context="Compensations"),
+			"fieldtype": "Data",
+			"width": 280,
+		},
+		{
+			"fieldname": "compensation_type",
+			"label": _("Compensation Type", context="Compensations"),
+			"fieldtype": "Link",
+			"options": "Compensation Type",
+			"width": 170,
+		},
+		{
+			"fieldname": "partner",
+			"label": _("Partner", context="Compensations"),
+			"fieldtype": "Link",
+			"options": "Partner",
+			"width": 200,
+		},
+		{
+			"fieldname": "institution",
+			"label": _("Educational Institution", context="Compensations"),
+			"fieldtype": "Link",
+			"options": "Educational Institution",
+			"width": 200,
+		},
+		{
+			"fieldname": "month",
+			"label": _("Month", context="Compensations"),
+			"fieldtype": "Data",
+			"width": 90,
+		},
+		{"fieldname": "planned", "label": _("Planned", context="Compensations"), **money},
+		{"fieldname": "approved", "label": _("Approved", context="Compensations"), **money},
+		{"fieldname": "paid", "label": _("Paid", context="Compensations"), **money},
+		{"fieldname": "reconciled", "label": _("Reconciled", context="Compensations"), **money},
+		{
+			"fieldname": "compensations",
+			"label": _("Approved Compensations", context="Compensations"),
+			"fieldtype": "Int",
+			"width": 110,
+		},
+		{
+			"fieldname": "approved_share",
+			"label": _("Approved, % of Planned", context="Compensations"),
+			"fieldtype": "Percent",
+			"width": 120,
+		},
+	]
+
+
+def chart(claims: list) -> dict:
+	"""Spend (approved money) per month, one bar per compensation type."""
+	amounts = defaultdict(list)
+	for c in claims:
+		amounts[(c.compensation_type, c.month_label)].append(c.amount)
+	labels = sorted({month for _kind, month in amounts})
+	kinds = sorted({kind for kind, _month in amounts}, key=lambda k: _(k).lower())
+	return {
+		"data": {
+			"labels": labels,
+			"datasets": [
+				{"name": _(kind), "values": [float(money_sum(amounts.get((kind, m), []))) for m in labels]}
+				for kind in kinds
+			],
+		},
+		"type": "bar",
+		"barOptions": {"stacked": 1},
+		"fieldtype": "Currency",
+	}
