@@ -258,6 +258,8 @@ link_app() {
 	grep -qx pumpurs_app "$BENCH_DIR/sites/apps.txt" || as_bench sh -c "printf '\npumpurs_app\n' >> '$BENCH_DIR/sites/apps.txt' && sed -i '/^$/d' '$BENCH_DIR/sites/apps.txt'"
 	# (re)install into the bench's Python: the app's dependencies, and its import path pointing here
 	in_bench uv pip install --quiet --python env/bin/python -e apps/pumpurs_app || die "installing pumpurs_app failed"
+	# the app's static files (the reports' shared script) are served from sites/assets, as bench build links them
+	as_bench ln -sfn "$BENCH_DIR/apps/pumpurs_app/pumpurs_app/public" "$BENCH_DIR/sites/assets/pumpurs_app"
 	APP_SOURCE=$target
 }
 

@@ -10,6 +10,9 @@ required_apps = []
 
 export_python_type_annotations = True
 
+# the reports' shared filters (plain static file: no build step needed)
+app_include_js = ["/assets/pumpurs_app/js/pumpurs.js"]
+
 # Installation
 before_install = "pumpurs_app.install.before_install"
 after_install = "pumpurs_app.install.after_install"

@@ -1,16 +1,6 @@
 frappe.query_reports["Learner Register"] = {
 	filters: [
-		{ fieldname: "partner", label: __("Partner"), fieldtype: "Link", options: "Partner" },
-		{
-			fieldname: "institution",
-			label: __("Educational Institution"),
-			fieldtype: "Link",
-			options: "Educational Institution",
-			get_query: () => {
-				const partner = frappe.query_report.get_filter_value("partner");
-				return partner ? { filters: { partner } } : {};
-			},
-		},
+		...pumpurs.scope_filters().slice(2),
 		{
 			fieldname: "education_type",
 			label: __("Education Type"),

@@ -1,27 +1,6 @@
 frappe.query_reports["Approval Queue and Ageing"] = {
 	filters: [
-		{ fieldname: "partner", label: __("Partner"), fieldtype: "Link", options: "Partner" },
-		{
-			fieldname: "institution",
-			label: __("Educational Institution"),
-			fieldtype: "Link",
-			options: "Educational Institution",
-			get_query: () => {
-				const partner = frappe.query_report.get_filter_value("partner");
-				return partner ? { filters: { partner } } : {};
-			},
-		},
-		{ fieldname: "school_year", label: __("School Year", null, "Approval Queue and Ageing"), fieldtype: "Data", placeholder: "2025/2026" },
-		{
-			fieldname: "school_term",
-			label: __("School Term"),
-			fieldtype: "Link",
-			options: "School Term",
-			get_query: () => {
-				const school_year = frappe.query_report.get_filter_value("school_year");
-				return school_year ? { filters: { school_year } } : {};
-			},
-		},
+		...pumpurs.scope_filters(),
 		{ fieldname: "show_documents", label: __("Show documents", null, "Approval Queue and Ageing"), fieldtype: "Check", default: 0 },
 	],
 	tree: true,

@@ -1,35 +1,7 @@
 (() => {
-	// the school year running today (1 September – 31 August), e.g. "2025/2026"
-	const current_school_year = () => {
-		const today = new Date();
-		const start = today.getMonth() >= 8 ? today.getFullYear() : today.getFullYear() - 1;
-		return `${start}/${start + 1}`;
-	};
-
 	frappe.query_reports["Compensations"] = {
 		filters: [
-			{ fieldname: "school_year", label: __("School Year", null, "Compensations"), fieldtype: "Data", placeholder: "2025/2026", default: current_school_year() },
-			{
-				fieldname: "school_term",
-				label: __("School Term"),
-				fieldtype: "Link",
-				options: "School Term",
-				get_query: () => {
-					const school_year = frappe.query_report.get_filter_value("school_year");
-					return school_year ? { filters: { school_year } } : {};
-				},
-			},
-			{ fieldname: "partner", label: __("Partner"), fieldtype: "Link", options: "Partner" },
-			{
-				fieldname: "institution",
-				label: __("Educational Institution"),
-				fieldtype: "Link",
-				options: "Educational Institution",
-				get_query: () => {
-					const partner = frappe.query_report.get_filter_value("partner");
-					return partner ? { filters: { partner } } : {};
-				},
-			},
+			...pumpurs.scope_filters({ current_year: true }),
 			{ fieldname: "compensation_type", label: __("Compensation Type"), fieldtype: "Link", options: "Compensation Type" },
 		],
 		tree: true,

@@ -1,18 +1,6 @@
 frappe.query_reports["Outcomes and Retention"] = {
 	filters: [
-		{ fieldname: "school_year", label: __("School Year"), fieldtype: "Data", description: __("e.g. 2021/2022") },
-		{ fieldname: "school_term", label: __("School Term"), fieldtype: "Link", options: "School Term" },
-		{ fieldname: "partner", label: __("Partner"), fieldtype: "Link", options: "Partner" },
-		{
-			fieldname: "institution",
-			label: __("Educational Institution"),
-			fieldtype: "Link",
-			options: "Educational Institution",
-			get_query: () => {
-				const partner = frappe.query_report.get_filter_value("partner");
-				return partner ? { filters: { partner } } : {};
-			},
-		},
+		...pumpurs.scope_filters(),
 		{
 			fieldname: "group_by",
 			label: __("Group by", null, "Outcomes and Retention"),

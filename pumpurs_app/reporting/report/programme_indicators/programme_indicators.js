@@ -1,11 +1,4 @@
 (() => {
-	// the school year running today (1 September – 31 August), e.g. "2025/2026"
-	const current_school_year = () => {
-		const today = new Date();
-		const start = today.getMonth() >= 8 ? today.getFullYear() : today.getFullYear() - 1;
-		return `${start}/${start + 1}`;
-	};
-
 	// from–to terms choose the period instead of the school year
 	const period_changed = (report) => {
 		const terms = report.get_filter_value("from_term") || report.get_filter_value("to_term");
@@ -18,7 +11,7 @@
 
 	frappe.query_reports["Programme Indicators"] = {
 		filters: [
-			{ fieldname: "school_year", label: __("School Year", null, "Programme Indicators"), fieldtype: "Data", placeholder: "2025/2026", default: current_school_year() },
+			{ fieldname: "school_year", label: __("School Year", null, "Programme Indicators"), fieldtype: "Data", placeholder: "2025/2026", default: (frappe.boot.pumpurs || {}).current_school_year },
 			{
 				fieldname: "from_term",
 				label: __("From Term", null, "Programme Indicators"),
@@ -33,17 +26,7 @@
 				options: "School Term",
 				on_change: period_changed,
 			},
-			{ fieldname: "partner", label: __("Partner"), fieldtype: "Link", options: "Partner" },
-			{
-				fieldname: "institution",
-				label: __("Educational Institution"),
-				fieldtype: "Link",
-				options: "Educational Institution",
-				get_query: () => {
-					const partner = frappe.query_report.get_filter_value("partner");
-					return partner ? { filters: { partner } } : {};
-				},
-			},
+			...pumpurs.scope_filters().slice(2),
 		],
 		tree: true,
 		formatter(value, row, column, data, default_formatter) {

@@ -1,29 +1,6 @@
 frappe.query_reports["Risk Profile"] = {
 	filters: [
-		{
-			fieldname: "school_year",
-			label: __("School Year"),
-			fieldtype: "Data",
-			description: __("e.g. 2021/2022"),
-			// the current school year (it starts in September), e.g. 2026/2027
-			default: (() => {
-				const today = new Date();
-				const start = today.getMonth() >= 8 ? today.getFullYear() : today.getFullYear() - 1;
-				return `${start}/${start + 1}`;
-			})(),
-		},
-		{ fieldname: "school_term", label: __("School Term"), fieldtype: "Link", options: "School Term" },
-		{ fieldname: "partner", label: __("Partner"), fieldtype: "Link", options: "Partner" },
-		{
-			fieldname: "institution",
-			label: __("Educational Institution"),
-			fieldtype: "Link",
-			options: "Educational Institution",
-			get_query: () => {
-				const partner = frappe.query_report.get_filter_value("partner");
-				return partner ? { filters: { partner } } : {};
-			},
-		},
+		...pumpurs.scope_filters({ current_year: true }),
 		{
 			fieldname: "group_by",
 			label: __("Group by", null, "Risk Profile"),
