@@ -24,6 +24,7 @@ STATUSES = (MATCHED, AMOUNT_MISMATCH, UNMATCHED, RETURNED)
 BY_END_TO_END_ID = "Matched by the end-to-end ID {end_to_end_id}."
 BY_IBAN_AND_AMOUNT = "Matched by IBAN and amount; days between execution and booking: {days}."
 WRONG_AMOUNT = "Batch line {line} is for {expected} EUR, but {amount} EUR was booked."
+WRONG_PAYEE = "Batch line {line} pays {expected}, but the bank paid {iban}."
 RETURN_OF_LINE = "The payment of batch line {line} was returned."
 RETURN_WITH_REASON = "The payment of batch line {line} was returned; reason: {return_reason}."
 ALREADY_MATCHED = "Batch line {line} is already matched to another transaction."
@@ -36,6 +37,7 @@ REASONS = (
 	BY_END_TO_END_ID,
 	BY_IBAN_AND_AMOUNT,
 	WRONG_AMOUNT,
+	WRONG_PAYEE,
 	RETURN_OF_LINE,
 	RETURN_WITH_REASON,
 	ALREADY_MATCHED,
@@ -110,6 +112,10 @@ def _same_payee(transaction: Transaction, by_payee) -> list[BatchLine]:
 
 
 def _by_end_to_end_id(transaction: Transaction, line: BatchLine, e2e: str) -> Match:
+	iban = _compact(transaction.counterparty_iban)
+	if iban and iban != _compact(line.iban):
+		# our ID on a payment to someone else: never reconcile it, show it as an exception
+		return Match(transaction, line.key, UNMATCHED, WRONG_PAYEE, {"line": line.key, "expected": line.iban, "iban": iban})
 	if transaction.amount != line.amount:
 		params = {"line": line.key, "expected": str(line.amount), "amount": str(transaction.amount)}
 		return Match(transaction, line.key, AMOUNT_MISMATCH, WRONG_AMOUNT, params)

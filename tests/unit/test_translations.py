@@ -4,7 +4,10 @@ workspace and report names, and every message in the code (``_("...")`` and rule
 import ast
 import csv
 import json
+import re
 from pathlib import Path
+
+from pumpurs_app.rules import matching
 
 APP = Path(__file__).resolve().parents[2] / "pumpurs_app"
 
@@ -65,9 +68,32 @@ def code_strings() -> set[tuple[str, str]]:
 	return strings
 
 
+# __("literal"), or __("literal", args, "context")
+JS_CALL = re.compile(r'''__\(\s*"((?:[^"\\]|\\.)*)"(?:\s*,\s*(?:null|\[[^\]]*\])\s*,\s*"([^"]*)")?''')
+# words the desk's scripts use as frappe itself does: frappe's own translations apply
+FRAPPE_WORDS = {"From", "To", "Status", "Import"}
+
+
+def js_strings() -> set[tuple[str, str]]:
+	"""Literal first arguments of ``__()`` in the desk's scripts, with their literal context, if any."""
+	strings = set()
+	for path in APP.rglob("*.js"):
+		for text, context in JS_CALL.findall(path.read_text()):
+			if text not in FRAPPE_WORDS:
+				strings.add((text.replace('\\"', '"'), context))
+	return strings
+
+
+def test_js_strings_are_found():
+	found = js_strings()
+	assert ("{0} compensations added", "") in found
+	assert ("Group by", "Risk Profile") in found
+
+
 def test_every_user_visible_string_has_a_latvian_translation():
 	lv = latvian()
-	wanted = doctype_strings() | code_strings() | {(s, "") for s in record_strings()}
+	wanted = doctype_strings() | code_strings() | js_strings() | {(s, "") for s in record_strings()}
+	wanted |= {(reason, "") for reason in matching.REASONS}
 	missing = sorted(f"{s}  [{c}]" if c else s for s, c in wanted if (s, "") not in lv and (s, c) not in lv)
 	assert not missing, "missing in translations/lv.csv:\n" + "\n".join(missing)
 

@@ -1,7 +1,7 @@
 frappe.query_reports["Compensation Reconciliation"] = {
 	filters: [
 		{ fieldname: "partner", label: __("Partner"), fieldtype: "Link", options: "Partner" },
-		{ fieldname: "payment_batch", label: __("Payment Batch"), fieldtype: "Link", options: "Compensation Payment Batch" },
+		{ fieldname: "payment_batch", label: __("Payment Batch", null, "Compensation Reconciliation"), fieldtype: "Link", options: "Compensation Payment Batch" },
 		{ fieldname: "from_date", label: __("From"), fieldtype: "Date" },
 		{ fieldname: "to_date", label: __("To"), fieldtype: "Date" },
 	],
