@@ -309,6 +309,45 @@ def on_user_update(doc, method=None) -> None:
 		sync_user(doc.name, roles=False)
 
 
+def roles_here(user: str, institution: str | None, partner: str | None) -> set[str]:
+	"""The roles the staff tables give a user at this institution, or for this partner."""
+	links = get_links(user)
+	roles = {PARTNER_FUNCTION_ROLES[f] for p, f in links.partner_functions if p == partner}
+	roles |= {DIRECTOR if f == "Director" else INSTITUTION_FUNCTION_ROLES[f] for i, f in links.institution_functions if i == institution}
+	return roles
+
+
+def check_acts_here(doc, old_state: str, new_state: str) -> None:
+	"""Roles are site-wide and a user's scope joins all their places of work: frappe has checked that the
+	user has a role this transition allows; here they must hold it at this document's institution or
+	partner (a director at one school who writes plans at another does not approve there)."""
+	user = frappe.session.user
+	if doc.flags.ignore_permissions or is_national(user):
+		return
+	from frappe.model.workflow import get_workflow_name
+
+	workflow = frappe.get_cached_doc("Workflow", get_workflow_name(doc.doctype))
+	allowed = {t.allowed for t in workflow.transitions if t.state == old_state and t.next_state == new_state}
+	if allowed and not allowed & roles_here(user, doc.get("institution"), doc.get("partner")):
+		frappe.throw(
+			_("You are not a {0} at {1}, so you cannot take this step.").format(
+				" / ".join(sorted(_(role) for role in allowed)), doc.get("institution") or doc.get("partner")
+			),
+			frappe.PermissionError,
+		)
+
+
+def keep_stored_place(doc, method=None) -> None:
+	"""`validate` of every scoped DocType: a record is changed only by someone whose scope holds it as
+	stored, not only as sent (a request naming one's own institution must not take over another's record)."""
+	before = doc.get_doc_before_save()
+	if not before or doc.flags.ignore_permissions:
+		return
+	field, kind = SCOPED_DOCTYPES[doc.doctype]
+	if not get_scope().allows(kind, before.get(field)):
+		frappe.throw(_("You cannot change records outside your institutions."), frappe.PermissionError, title=_("Outside your institutions"))
+
+
 def check_in_scope(doc) -> None:
 	"""For documents whose institution is derived (from the learner or the plan) while they are validated:
 	refuse one that ends up outside the acting user's institutions."""

@@ -62,6 +62,8 @@ boot_session = "pumpurs_app.boot.boot_session"
 
 doc_events = {
 	"User": {"on_update": "pumpurs_app.access.on_user_update"},
+	"Version": {"before_insert": "pumpurs_app.registers.doctype.learner.learner.mask_version"},
+	**{doctype: {"validate": "pumpurs_app.access.keep_stored_place"} for doctype in SCOPED_DOCTYPES},
 }
 
 # frappe endpoints that can see past permissions; ours apply them to PuMPuRS records (see overrides.py)

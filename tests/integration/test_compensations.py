@@ -94,8 +94,12 @@ def test_a_sent_claim_cannot_be_changed(world):
 
 def test_submitting_outside_the_workflow_is_refused(world):
 	claim = make_claim(world)
+	with pytest.raises(frappe.PermissionError, match="draft claim"):
+		act(world.user("muni_coord"), claim.submit)  # nor may anyone but its author touch a draft
+	step(world, "a_coord", claim.name, "Submit for Verification")
+	verified = step(world, "a_accountant", claim.name, "Verify")
 	with pytest.raises(frappe.ValidationError, match="approval workflow"):
-		act(world.user("muni_coord"), claim.submit)
+		act(world.user("muni_coord"), verified.submit)
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,11 @@ PLAN = "Individual Support Plan"
 # the claim itself: none of it may change once it has been sent for verification
 CONTENT_FIELDS = ("support_plan", "measure", "period_from", "period_to", "payee_kind", "payee_name", "payee_iban", "payee_bic")
 LINE_FIELDS = ("line_date", "description", "quantity", "unit_price", "evidence")
+# written by the workflow, payment batches and bank statements, never by a form or an API call
+KEPT_FIELDS = (
+	"verified_by", "verified_on", "approved_by", "approved_on",
+	"payment_batch", "paid_on", "payment_reference", "bank_statement", "reconciled_on",
+)
 
 
 class Compensation(Document):
@@ -67,6 +72,9 @@ class Compensation(Document):
 	def validate(self) -> None:
 		if self.is_new():
 			self.pending_since = now_datetime()
+		before = self.get_doc_before_save()
+		for field in KEPT_FIELDS:
+			self.set(field, before.get(field) if before else None)
 		plan = self.load_plan()
 		access.check_in_scope(self)
 		measure = self.plan_measure(plan)
@@ -94,6 +102,7 @@ class Compensation(Document):
 		refresh_measure_amounts(self.support_plan)
 
 	def before_cancel(self) -> None:
+		access.check_acts_here(self, rules.APPROVED, rules.CANCELLED)
 		if self.workflow_state in rules.PAID_OR_LATER or (
 			self.payment_batch and frappe.db.get_value("Compensation Payment Batch", self.payment_batch, "docstatus") == 1
 		):
@@ -236,11 +245,18 @@ class Compensation(Document):
 	# --- workflow -----------------------------------------------------------------------------------------
 
 	def check_edit_rights(self) -> None:
-		"""Once sent for verification the claim stays as sent; verifiers and approvers only decide on it."""
+		"""A draft is its enterer's or the institution coordinator's (whoever verifies or approves it must not
+		have shaped it); once sent for verification it stays as sent, transitions included."""
 		before = self.get_doc_before_save()
-		if not before or before.workflow_state != self.workflow_state or before.workflow_state == rules.DRAFT:
+		if not before or self.flags.ignore_permissions:
 			return
-		if self.content_signature() != before.content_signature():
+		if before.workflow_state == rules.DRAFT:
+			user = frappe.session.user
+			if user != self.owner and not access.is_national(user) and access.INSTITUTION_COORDINATOR not in access.roles_here(
+				user, self.institution, self.partner
+			):
+				frappe.throw(_("Only the claim's author or the institution's coordinator can change a draft claim."), frappe.PermissionError)
+		elif self.content_signature() != before.content_signature():
 			frappe.throw(
 				_("A compensation in state {0} cannot be changed; return it for correction first.").format(_(before.workflow_state)),
 				frappe.PermissionError,
@@ -255,6 +271,7 @@ class Compensation(Document):
 		if not before or old == new:
 			return
 		actor = frappe.session.user
+		access.check_acts_here(self, old, new)
 		if new in (rules.VERIFIED, rules.APPROVED):
 			with rules_enforced(self.doctype):
 				rules.check_four_eyes(actor, self.owner, self.verified_by, new)

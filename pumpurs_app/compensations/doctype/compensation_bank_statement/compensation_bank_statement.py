@@ -56,7 +56,12 @@ class CompensationBankStatement(Document):
 		if self.is_new() or self.has_value_changed("statement_file"):
 			self.read_statement()
 
-	def read_statement(self) -> None:
+	def before_submit(self) -> None:
+		"""Matched again, under lock, against the payments open now: a batch cancelled or another statement
+		submitted since this one was read must not reconcile a payment twice."""
+		self.read_statement(lock=True)
+
+	def read_statement(self, lock: bool = False) -> None:
 		try:
 			file = frappe.get_doc("File", {"file_url": self.statement_file})
 			with open(file.get_full_path(), "rb") as f:  # bytes: File.get_content() decodes text files
@@ -81,7 +86,7 @@ class CompensationBankStatement(Document):
 		self.account_iban = statement.account_iban or account
 		self.statement_id = statement.statement_id
 		self.from_date, self.to_date = statement.from_date, statement.to_date
-		self.match(statement.transactions)
+		self.match(statement.transactions, lock)
 
 	def refuse_rows(self, errors: statements.StatementErrors) -> None:
 		lines = [translated(errors)] + [
@@ -92,8 +97,8 @@ class CompensationBankStatement(Document):
 			lines.append(_("… and {0} more.").format(len(errors.errors) - SHOWN_ERRORS))
 		frappe.throw("<br>".join(lines), title=_("The statement cannot be read"))
 
-	def match(self, transactions: list[statements.Transaction]) -> None:
-		payments, batches = open_payments(self.partner)
+	def match(self, transactions: list[statements.Transaction], lock: bool = False) -> None:
+		payments, batches = open_payments(self.partner, lock)
 		window = frappe.get_cached_doc("PuMPuRS Settings").match_window_days
 		results = matching.match(transactions, payments, window_days=window)
 		self.lines = []
@@ -166,20 +171,20 @@ class CompensationBankStatement(Document):
 		refresh_measure_amounts(plan)
 
 
-def open_payments(partner: str) -> tuple[list[matching.BatchLine], dict[str, str]]:
+def open_payments(partner: str, lock: bool = False) -> tuple[list[matching.BatchLine], dict[str, str]]:
 	"""Payments of the partner's confirmed batches that the bank has not yet confirmed, keyed by end-to-end
 	ID (lines paid together to one payee share it, and their amounts add up), and the batch of each."""
 	batch = frappe.qb.DocType("Compensation Payment Batch")
 	line = frappe.qb.DocType("Compensation Payment Line")
-	rows = (
+	query = (
 		frappe.qb.from_(line)
 		.join(batch)
 		.on(line.parent == batch.name)
 		.select(batch.name.as_("batch"), batch.execution_date, line.end_to_end_id, line.payee_iban, line.amount)
 		.where((batch.partner == partner) & (batch.docstatus == 1) & (line.end_to_end_id.isnotnull()))
 		.where(line.status.isnull() | (line.status == "") | (line.status == "Amount mismatch"))
-		.run(as_dict=True)
 	)
+	rows = (query.for_update() if lock else query).run(as_dict=True)
 	grouped: dict[str, list] = {}
 	for row in rows:
 		grouped.setdefault(row.end_to_end_id, []).append(row)

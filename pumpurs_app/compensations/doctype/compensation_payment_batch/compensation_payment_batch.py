@@ -24,6 +24,8 @@ from pumpurs_app.rules.spreadsheets import safe_cell
 from pumpurs_app.utils import rules_enforced, set_with_audit
 
 COMPENSATION = "Compensation"
+# written by export() (and the status by confirmation and cancellation) alone
+EXPORT_FIELDS = ("exported_on", "exported_by", "message_id", "sepa_file", "payment_list", "payment_count", "status")
 
 
 class CompensationPaymentBatch(Document):
@@ -64,6 +66,7 @@ class CompensationPaymentBatch(Document):
 
 	def validate(self) -> None:
 		access.check_in_scope(self)
+		self.keep_export()
 		partner = frappe.db.get_value("Partner", self.partner, ["iban", "bic"], as_dict=True)
 		if not partner.iban:
 			frappe.throw(_("Partner {0} has no paying account (IBAN); add it on the partner first.").format(self.partner))
@@ -71,6 +74,19 @@ class CompensationPaymentBatch(Document):
 		if self.exported_on and self.lines_changed():
 			frappe.throw(_("Batch {0} has been exported; its payments cannot change. Cancel it and make a new batch.").format(self.name))
 		self.validate_lines()
+
+	def keep_export(self) -> None:
+		"""What export() wrote stays as it wrote it, whatever a form or an API call sends."""
+		if self.flags.exporting:
+			return
+		before = self.get_doc_before_save()
+		for field in EXPORT_FIELDS:
+			self.set(field, before.get(field) if before else None)
+		if not before:
+			self.status = "Draft"
+		written = {row.name: row.end_to_end_id for row in before.lines} if before else {}
+		for row in self.lines:
+			row.end_to_end_id = written.get(row.name)
 
 	def lines_changed(self) -> bool:
 		before = self.get_doc_before_save()
@@ -133,7 +149,10 @@ class CompensationPaymentBatch(Document):
 		refresh_plans(self)
 
 	def before_cancel(self) -> None:
-		if any(row.status == "Matched" for row in self.lines):
+		reconciled = frappe.db.exists(
+			COMPENSATION, {"payment_batch": self.name, "workflow_state": comp_rules.RECONCILED}
+		)
+		if reconciled or any(row.status == "Matched" for row in self.lines):
 			frappe.throw(_("Payments of batch {0} are already reconciled with the bank statement; it cannot be cancelled.").format(self.name))
 
 	def on_cancel(self) -> None:
@@ -150,8 +169,14 @@ class CompensationPaymentBatch(Document):
 				)
 		self.db_set("status", "Cancelled")
 		refresh_plans(self)
+		rematch_draft_statements(self.name)
 
 	def on_trash(self) -> None:
+		if frappe.db.get_value(self.doctype, self.name, "exported_on"):
+			# the bank may have executed the file: deleting the batch would let its claims be paid again
+			frappe.throw(
+				_("Batch {0} has been exported and cannot be deleted; confirm it once the bank has paid, then cancel it if it must be undone.").format(self.name)
+			)
 		for row in self.lines:
 			row.db_set("active_compensation", None)
 
@@ -188,6 +213,7 @@ class CompensationPaymentBatch(Document):
 	@frappe.whitelist()
 	def export(self) -> dict:
 		"""Write the SEPA pain.001 file and the Excel payment list — once, so that the bank gets each payment once."""
+		self.reload()  # the files are made from the batch as saved, never from what the browser sent
 		self.check_permission("write")
 		if self.docstatus != 0:
 			frappe.throw(_("Only a batch that is not yet confirmed can be exported."))
@@ -220,6 +246,7 @@ class CompensationPaymentBatch(Document):
 		self.sepa_file = self.attach(f"{self.name}.xml", xml)
 		self.payment_list = self.attach(f"{self.name}.xlsx", self.payment_list_workbook(payments))
 		self.status = "Exported"
+		self.flags.exporting = True
 		self.save()
 		return {"sepa_file": self.sepa_file, "payment_list": self.payment_list}
 
@@ -304,6 +331,17 @@ def set_state(compensation: str, state: str, comment: str, **values) -> None:
 	"""Paid and Reconciled are set by batches and statements, never by a person."""
 	doc = frappe.get_doc(COMPENSATION, compensation)
 	set_with_audit(doc, {"workflow_state": state, "pending_since": now_datetime(), **values}, f"{_(state)}: {comment}")
+
+
+def rematch_draft_statements(batch: str) -> None:
+	"""Statements read but not yet submitted may have matched this batch's payments: match them again."""
+	for name in set(
+		frappe.get_all("Compensation Bank Statement Line", filters={"payment_batch": batch, "docstatus": 0}, pluck="parent")
+	):
+		statement = frappe.get_doc("Compensation Bank Statement", name)
+		statement.read_statement()
+		statement.flags.ignore_permissions = True
+		statement.save()
 
 
 def refresh_plans(batch) -> None:

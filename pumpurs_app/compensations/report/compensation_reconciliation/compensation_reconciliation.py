@@ -7,8 +7,8 @@ from decimal import Decimal
 import frappe
 from frappe import _
 
-from pumpurs_app.rules import compensations as comp_rules
 from pumpurs_app.reporting.report_utils import as_number
+from pumpurs_app.rules import compensations as comp_rules
 from pumpurs_app.rules.money import money_sum
 
 AMOUNTS = ("approved", "paid", "reconciled", "open", "mismatched", "returned")
@@ -88,7 +88,7 @@ def batch_row(batch, lines) -> dict:
 		"indent": 1,
 		"compensations": sum(1 for line in lines if line.amount is not None),
 		"approved": total(),
-		"paid": total() if confirmed else Decimal(0),
+		"paid": total() - total("Returned") if confirmed else Decimal(0),  # returned money was not paid
 		"reconciled": total("Matched"),
 		"mismatched": total("Amount mismatch"),
 		"returned": total("Returned"),

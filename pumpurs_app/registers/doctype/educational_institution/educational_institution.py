@@ -43,6 +43,9 @@ class EducationalInstitution(Document):
 			elif not row.specialist_role:
 				frappe.throw(_("Row {0}: choose the specialist role of {1}.").format(row.idx, row.user))
 		self.validate_education_type()
+		if not self.is_new() and self.has_value_changed("partner") and not access.get_scope().national:
+			# the school's learners, plans and money would move under another partner's staff and approval chain
+			frappe.throw(_("Only IKVD can move an institution to another partner."), frappe.PermissionError)
 
 	def validate_education_type(self) -> None:
 		"""Narrowing the education type must not leave active learners of the other type behind."""

@@ -1,10 +1,13 @@
+import json
+
 import frappe
 from frappe import _
 from frappe.model.document import Document
 from frappe.utils import getdate, today
 
+from pumpurs_app import access
 from pumpurs_app.registers.doctype.school_term.school_term import current_term
-from pumpurs_app.rules import learners, school_terms, target_group
+from pumpurs_app.rules import learners, personal_code, school_terms, target_group
 from pumpurs_app.utils import rules_enforced
 
 
@@ -80,11 +83,27 @@ class Learner(Document):
 			["name", "institution"],
 			as_dict=True,
 		)
-		if other:
-			frappe.throw(
-				_(
-					"An active learner with personal code {0} is already registered at {1}. Mark that record Left or Transferred first."
-				).format(self.personal_code, frappe.bold(other.institution)),
-				frappe.DuplicateEntryError,
-				title=_("Learner already registered"),
+		if not other:
+			return
+		if access.get_scope().allows(access.INSTITUTION, other.institution):
+			message = _(
+				"An active learner with personal code {0} is already registered at {1}. Mark that record Left or Transferred first."
+			).format(self.personal_code, frappe.bold(other.institution))
+		else:
+			# where a child studies is not told to staff of other institutions
+			message = _("An active learner with personal code {code} is already registered at another institution.").format(
+				code=self.personal_code
 			)
+		frappe.throw(message, frappe.DuplicateEntryError, title=_("Learner already registered"))
+
+
+def mask_version(version, method=None) -> None:
+	"""`before_insert` of Version: everyone who may read a learner reads its change history, so the history
+	never holds a full personal code (the form shows it only to the roles with permlevel 1)."""
+	if version.ref_doctype != "Learner" or not version.data:
+		return
+	data = json.loads(version.data)
+	for change in data.get("changed") or []:
+		if change[0] in ("personal_code", "active_personal_code"):
+			change[1], change[2] = personal_code.mask(change[1]), personal_code.mask(change[2])
+	version.data = frappe.as_json(data)

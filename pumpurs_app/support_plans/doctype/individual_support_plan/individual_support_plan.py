@@ -29,6 +29,8 @@ APPROVER_STAMPS = {
 	rules.PENDING_PARTNER: ("partner_approved_by", "partner_approved_on"),
 	rules.PENDING_IKVD: ("ikvd_approved_by", "ikvd_approved_on"),
 }
+# written by the transitions alone, never by a form or an API call
+STAMP_FIELDS = (*(field for pair in APPROVER_STAMPS.values() for field in pair), "evaluated_by", "evaluated_on")
 
 
 class IndividualSupportPlan(Document):
@@ -92,6 +94,7 @@ class IndividualSupportPlan(Document):
 		self.name = make_autoname(f"IAP-{term_code}-.#####", doc=self)
 
 	def validate(self) -> None:
+		self.keep_stamps()
 		self.sync_learner_details()
 		access.check_in_scope(self)
 		with rules_enforced(self.doctype):
@@ -107,6 +110,7 @@ class IndividualSupportPlan(Document):
 		self.handle_transition()
 
 	def before_update_after_submit(self) -> None:
+		self.keep_stamps()
 		self.check_evaluation_rights()
 		self.handle_transition()
 		self.set_active_plan_key()
@@ -120,6 +124,9 @@ class IndividualSupportPlan(Document):
 
 	def on_submit(self) -> None:
 		self.enrol_in_ngo_projects()
+
+	def before_cancel(self) -> None:
+		access.check_acts_here(self, rules.APPROVED, rules.CANCELLED)
 
 	def on_cancel(self) -> None:
 		self.db_set("active_plan_key", None)
@@ -273,20 +280,23 @@ class IndividualSupportPlan(Document):
 
 	# --- approval -----------------------------------------------------------------------------------------
 
+	def keep_stamps(self) -> None:
+		before = self.get_doc_before_save()
+		for field in STAMP_FIELDS:
+			self.set(field, before.get(field) if before else None)
+
 	def check_edit_rights(self) -> None:
 		"""Frappe's workflow says who may edit in each state only to the browser; the server enforces it:
-		a draft is the author's (or the coordinator's), and what waits for a decision stays as it was sent."""
+		a draft is the author's (or the coordinator's), to change and to send, and what waits for a decision
+		stays as it was sent, transitions included."""
 		before = self.get_doc_before_save()
-		if not before or before.workflow_state != self.workflow_state or self.flags.ignore_permissions:
+		if not before or self.flags.ignore_permissions:
 			return
 		user = frappe.session.user
 		if before.workflow_state in (rules.DRAFT, rules.RETURNED):
-			roles = set(frappe.get_roles(user))
-			if user not in (self.plan_author, "Administrator") and not roles & {
-				access.INSTITUTION_COORDINATOR,
-				access.ADMINISTRATOR,
-				"System Manager",
-			}:
+			if user != before.plan_author and not access.is_national(user) and access.INSTITUTION_COORDINATOR not in access.roles_here(
+				user, self.institution, self.partner
+			):
 				frappe.throw(_("Only the plan's author or the institution's coordinator can change a draft plan."), frappe.PermissionError)
 		elif self.content_signature() != before.content_signature():
 			frappe.throw(
@@ -306,9 +316,14 @@ class IndividualSupportPlan(Document):
 		if not before or old == new:
 			return
 		actor = frappe.session.user
+		access.check_acts_here(self, old, new)
 		if old in rules.PENDING:
 			with rules_enforced(self.doctype):
-				rules.check_not_own_plan(actor, self.plan_author, self.owner)
+				rules.check_not_own_plan(actor, before.plan_author, self.owner)
+			steps = list(APPROVER_STAMPS)
+			earlier = {before.get(APPROVER_STAMPS[step][0]) for step in steps[: steps.index(old)]} if old in steps else set()
+			if actor in earlier:
+				frappe.throw(_("You have already approved this plan at an earlier step; another person decides now."), frappe.PermissionError)
 		if new in rules.PENDING and old in (rules.DRAFT, rules.RETURNED):
 			if not self.consent_on_file:
 				frappe.throw(

@@ -71,7 +71,17 @@ class SupportConsultation(Document):
 	def on_update(self) -> None:
 		refresh_delivered_hours(self.support_plan)
 
+	def check_logged_by_specialist(self) -> None:
+		"""A specialist logs their own consultations; the institution's coordinator may log for any of them."""
+		user = frappe.session.user
+		specialists = {self.specialist, self.get_db_value("specialist") if not self.is_new() else self.specialist}
+		if self.flags.ignore_permissions or specialists == {user} or access.is_national(user):
+			return
+		if access.INSTITUTION_COORDINATOR not in access.roles_here(user, self.institution, self.partner):
+			frappe.throw(_("You can log and change only your own consultations."), frappe.PermissionError)
+
 	def on_trash(self) -> None:
+		self.check_logged_by_specialist()
 		if self.learner_confirmed and not access.get_scope().national:
 			frappe.throw(_("A consultation confirmed by the learner cannot be deleted."))
 
@@ -97,6 +107,7 @@ class SupportConsultation(Document):
 
 	def validate_specialist(self, measure) -> None:
 		"""The specialist works at the learner's institution in the role the measure asks for."""
+		self.check_logged_by_specialist()
 		works_here = frappe.db.exists(
 			"Institution Staff Member",
 			{
