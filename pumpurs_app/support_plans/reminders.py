@@ -36,13 +36,8 @@ def remind_approvers() -> list[str]:
 		transitions = [t for t in workflow.transitions if t.state == doc.workflow_state]
 		users = list(get_users_next_action_data(transitions, doc))
 		if users:
-			notify(
-				users,
-				doc,
-				_("Plan {0} ({1}) has been waiting for your decision since {2}.").format(
-					doc.name, doc.learner_name, frappe.utils.format_datetime(doc.pending_since, "dd.MM.yyyy")
-				),
-			)
+			since = frappe.utils.format_datetime(doc.pending_since, "dd.MM.yyyy")
+			notify(users, doc, "Plan {0} ({1}) has been waiting for your decision since {2}.", doc.name, doc.learner_name, since)
 		doc.db_set("approval_reminded_on", today(), update_modified=False)
 	return plans
 
@@ -61,26 +56,29 @@ def remind_evaluations() -> list[str]:
 	)
 	for name in plans:
 		doc = frappe.get_doc(PLAN, name)
-		notify(
-			[doc.plan_author],
-			doc,
-			_("The term {0} has ended: evaluate plan {1} ({2}).").format(doc.school_term, doc.name, doc.learner_name),
-		)
+		notify([doc.plan_author], doc, "The term {0} has ended: evaluate plan {1} ({2}).", doc.school_term, doc.name, doc.learner_name)
 		doc.db_set("evaluation_reminded_on", today(), update_modified=False)
 	return plans
 
 
-def notify(users: list[str], doc, subject: str) -> None:
-	enqueue_create_notification(
-		users,
-		{"type": "Alert", "document_type": doc.doctype, "document_name": doc.name, "subject": subject, "from_user": "Administrator"},
-	)
-	if not frappe.db.exists("Email Account", {"enable_outgoing": 1, "default_outgoing": 1}):
-		return  # a site without outgoing e-mail still gets the desk notifications
-	frappe.sendmail(
-		recipients=users,
-		subject=subject,
-		message=f'<p>{subject}</p><p><a href="{get_url_to_form(doc.doctype, doc.name)}">{doc.name}</a></p>',
-		reference_doctype=doc.doctype,
-		reference_name=doc.name,
-	)
+def notify(users: list[str], doc, message: str, *values) -> None:
+	"""Each recipient reads the reminder in their own language (the scheduler runs in the site's)."""
+	languages = dict(frappe.get_all("User", filters={"name": ("in", users)}, fields=["name", "language"], as_list=True))
+	by_language: dict[str, list[str]] = {}
+	for user in users:
+		by_language.setdefault(languages.get(user) or frappe.db.get_default("lang") or "en", []).append(user)
+	for lang, recipients in by_language.items():
+		subject = _(message, lang).format(*values)
+		enqueue_create_notification(
+			recipients,
+			{"type": "Alert", "document_type": doc.doctype, "document_name": doc.name, "subject": subject, "from_user": "Administrator"},
+		)
+		if not frappe.db.exists("Email Account", {"enable_outgoing": 1, "default_outgoing": 1}):
+			continue  # a site without outgoing e-mail still gets the desk notifications
+		frappe.sendmail(
+			recipients=recipients,
+			subject=subject,
+			message=f'<p>{subject}</p><p><a href="{get_url_to_form(doc.doctype, doc.name)}">{doc.name}</a></p>',
+			reference_doctype=doc.doctype,
+			reference_name=doc.name,
+		)

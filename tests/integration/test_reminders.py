@@ -27,6 +27,21 @@ def test_approvers_are_reminded_once_a_day_after_the_setting(world):
 	assert alerts(director, plan.name) == 1
 
 
+def test_each_recipient_reads_the_reminder_in_their_language(world):
+	frappe.db.set_value("User", world.user("a_director"), "language", "lv")
+	frappe.db.set_value("User", world.user("muni_coord"), "language", "en")
+	for who in ("a_director", "muni_coord"):
+		plan = make_plan(world, learner="a7" if who == "a_director" else "a3")
+		transition(world, "a_author", plan.name, "Send for Approval")
+		if who == "muni_coord":
+			transition(world, "a_director", plan.name, "Approve")
+		frappe.db.set_value(PLAN, plan.name, "pending_since", add_to_date(now_datetime(), days=-4))
+		reminders.remind_approvers()
+		subject = frappe.db.get_value("Notification Log", {"for_user": world.user(who), "document_name": plan.name}, "subject")
+		expected = "gaida jūsu lēmumu" if who == "a_director" else "waiting for your decision"
+		assert expected in subject, subject
+
+
 def test_authors_are_reminded_to_evaluate_after_the_term(world):
 	plan = approve_all(world, make_plan(world, term="previous_s1").name)
 	assert frappe.db.get_value("School Term", plan.school_term, "end_date") < frappe.utils.getdate(add_days(today(), -7))

@@ -82,12 +82,14 @@ class Compensation(Document):
 		with rules_enforced(self.doctype):
 			self.validate_learner()
 			self.compute_lines(compensation_type)
-			self.validate_period(plan)
+			term = frappe.db.get_value("School Term", plan.school_term, ["start_date", "end_date"])
+			self.validate_period(plan.school_term, term)
 			self.validate_payee(compensation_type)
 			rules.check_evidence(self.claim_lines(), bool(compensation_type.evidence_mandatory))
 			self.lock_learner()
-			self.validate_no_overlap()
-			self.validate_caps(compensation_type, plan)
+			others = self.other_claims()
+			self.validate_no_overlap(others)
+			self.validate_caps(compensation_type, others, term)
 		self.compare_with_plan(measure)
 		self.check_edit_rights()
 		self.handle_transition()
@@ -156,14 +158,14 @@ class Compensation(Document):
 			row.amount = float(amount)
 		self.total_amount = float(money_sum(amounts))
 
-	def validate_period(self, plan) -> None:
-		start, end = frappe.db.get_value("School Term", plan.school_term, ["start_date", "end_date"])
+	def validate_period(self, school_term: str, term: tuple) -> None:
+		start, end = term
 		period_from, period_to = getdate(self.period_from), getdate(self.period_to)
 		caps.check_period(period_from, period_to)
 		if period_from < start or period_to > end:
 			frappe.throw(
 				_("The period {0} – {1} is outside the plan's term {2} ({3} – {4}).").format(
-					period_from, period_to, plan.school_term, start, end
+					period_from, period_to, school_term, start, end
 				)
 			)
 		caps.check_within_period(self.cap_lines(), period_from, period_to)
@@ -197,9 +199,9 @@ class Compensation(Document):
 			.run(as_dict=True)
 		)
 
-	def validate_no_overlap(self) -> None:
-		others = [(c.name, getdate(c.period_from), getdate(c.period_to)) for c in self.other_claims()]
-		clash = caps.overlapping_claims(getdate(self.period_from), getdate(self.period_to), others)
+	def validate_no_overlap(self, others: list[dict]) -> None:
+		periods = [(c.name, getdate(c.period_from), getdate(c.period_to)) for c in others]
+		clash = caps.overlapping_claims(getdate(self.period_from), getdate(self.period_to), periods)
 		if clash:
 			frappe.throw(
 				_("{0} already has claim {1} for {2} covering some of these dates.").format(self.learner_name, clash[0], self.compensation_type),
@@ -209,8 +211,8 @@ class Compensation(Document):
 	def cap_lines(self) -> list[caps.Line]:
 		return [caps.Line(getdate(row.line_date), to_money(str(row.amount)), self.name or "new") for row in self.lines]
 
-	def validate_caps(self, compensation_type, plan) -> None:
-		names = [c.name for c in self.other_claims()]
+	def validate_caps(self, compensation_type, others: list[dict], term: tuple) -> None:
+		names = [c.name for c in others]
 		existing = []
 		if names:
 			line = frappe.qb.DocType("Compensation Line")
@@ -222,9 +224,8 @@ class Compensation(Document):
 				.run(as_dict=True)
 			)
 			existing = [caps.Line(getdate(r.line_date), to_money(str(r.amount)), r.parent) for r in rows]
-		start, end = frappe.db.get_value("School Term", plan.school_term, ["start_date", "end_date"])
 		limits = compensation_type.caps_for(self.partner, getdate(self.period_from))
-		caps.raise_for_breaches(caps.check_caps(limits, existing, self.cap_lines(), (start, end), plan.school_term))
+		caps.raise_for_breaches(caps.check_caps(limits, existing, self.cap_lines(), term, self.school_term))
 
 	def compare_with_plan(self, measure) -> None:
 		earlier = frappe.get_all(

@@ -24,7 +24,7 @@ BANDS = {
 
 def execute(filters: dict | None = None) -> tuple[list, list, None, dict]:
 	filters = frappe._dict(filters or {})
-	conditions = approved_plans(filters)
+	conditions = report_utils.plan_filters(filters)  # approved and evaluated plans
 	rows = {}
 	for row in frappe.get_list(
 		PLAN,
@@ -77,12 +77,6 @@ def execute(filters: dict | None = None) -> tuple[list, list, None, dict]:
 	if data:
 		data.append(total)
 	return columns(), data, None, chart(data, order)
-
-
-def approved_plans(filters: frappe._dict) -> dict:
-	conditions = report_utils.plan_filters(filters)
-	conditions["docstatus"] = 1
-	return conditions
 
 
 def columns() -> list[dict]:

@@ -31,7 +31,7 @@ GROUPS_PRESENT = " + ".join(f"`tab{PLAN}`.{flag}" for flag in GROUP_FLAGS.values
 def execute(filters: dict | None = None) -> tuple[list, list, None, dict]:
 	filters = frappe._dict(filters or {})
 	level = level_fields(filters)
-	conditions = approved_plans(filters)
+	conditions = report_utils.plan_filters(filters)  # approved and evaluated plans
 	keyed = [f"`tab{PLAN}`.{field}" for field in level] + [f"`tab{PLAN}`.school_term"]
 
 	plans = frappe.get_list(
@@ -99,12 +99,6 @@ def level_fields(filters: frappe._dict) -> list[str]:
 	if group_by not in LEVELS:
 		frappe.throw(_("Group by must be Partner, Institution or nothing."))
 	return LEVELS[group_by]
-
-
-def approved_plans(filters: frappe._dict) -> dict:
-	conditions = report_utils.plan_filters(filters)
-	conditions["docstatus"] = 1
-	return conditions
 
 
 def severity_count(field: str, severity: str, table: str, at_least: bool = False) -> str:
