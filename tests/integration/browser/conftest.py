@@ -206,21 +206,37 @@ def fresh_learner(site, world):
 
 def delete_plans_of(learner: str) -> None:
 	"""Plans and what the workflow left around them (the plans may be submitted, so not through delete_doc)."""
-	for plan in frappe.get_all(PLAN, filters={"learner": learner}, pluck="name"):
-		for child in ("Support Plan Risk", "Support Plan Measure"):
-			frappe.db.delete(child, {"parent": plan, "parenttype": PLAN})
-		frappe.db.delete("Comment", {"reference_doctype": PLAN, "reference_name": plan})
-		frappe.db.delete("Workflow Action", {"reference_doctype": PLAN, "reference_name": plan})
-		frappe.db.delete("ToDo", {"reference_type": PLAN, "reference_name": plan})
-		frappe.db.delete("Version", {"ref_doctype": PLAN, "docname": plan})
-		frappe.db.delete("Notification Log", {"document_type": PLAN, "document_name": plan})
-		mails = frappe.get_all(
-			"Email Queue", filters={"reference_doctype": PLAN, "reference_name": plan}, pluck="name"
-		)
-		if mails:
-			frappe.db.delete("Email Queue Recipient", {"parent": ("in", mails)})
-			frappe.db.delete("Email Queue", {"name": ("in", mails)})
-		frappe.db.delete(PLAN, plan)
+	purge(PLAN, frappe.get_all(PLAN, filters={"learner": learner}, pluck="name"))
+
+
+def purge(doctype: str, names) -> None:
+	"""Delete documents the browser made, submitted or not, with their rows, files and everything frappe keeps
+	about them (comments, versions, workflow actions, to-dos, notifications, queued e-mails, access logs)."""
+	names = sorted(set(names))
+	if not names:
+		return
+	for table in frappe.get_meta(doctype).get_table_fields():
+		frappe.db.delete(table.options, {"parent": ("in", names), "parenttype": doctype})
+	for about, type_field, name_field in (
+		("Comment", "reference_doctype", "reference_name"),
+		("Workflow Action", "reference_doctype", "reference_name"),
+		("ToDo", "reference_type", "reference_name"),
+		("Version", "ref_doctype", "docname"),
+		("Notification Log", "document_type", "document_name"),
+		("Access Log", "export_from", "reference_document"),
+	):
+		frappe.db.delete(about, {type_field: doctype, name_field: ("in", names)})
+	mails = frappe.get_all(
+		"Email Queue", filters={"reference_doctype": doctype, "reference_name": ("in", names)}, pluck="name"
+	)
+	if mails:
+		frappe.db.delete("Email Queue Recipient", {"parent": ("in", mails)})
+		frappe.db.delete("Email Queue", {"name": ("in", mails)})
+	for file in frappe.get_all(
+		"File", filters={"attached_to_doctype": doctype, "attached_to_name": ("in", names)}, pluck="name"
+	):
+		frappe.delete_doc("File", file, force=True, ignore_permissions=True)
+	frappe.db.delete(doctype, {"name": ("in", names)})
 
 
 @pytest.fixture
