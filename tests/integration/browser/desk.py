@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-from playwright.sync_api import Download, Locator, Page, expect
+from playwright.sync_api import ConsoleMessage, Download, Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 # frappe counts its own requests (jQuery ajaxSend/ajaxComplete) and freezes the page while it saves; an open
@@ -31,13 +31,14 @@ REPORT = """() => { const report = frappe.query_report;
 	return {
 		filters: report.get_filter_values(),
 		columns: report.columns ? report.columns.map((column) => column.fieldname) : [],
+		hidden: report.columns ? report.columns.map((column) => !!column.hidden) : [],
 		rows: JSON.parse(JSON.stringify(report.data || [])),
-		shown: report.datatable && report.data && report.data.length ? report.datatable.bodyRenderer.visibleRowIndices.length : 0,
+		visible: report.datatable && report.data && report.data.length ? [...report.datatable.bodyRenderer.visibleRowIndices] : [],
 		chart: report.chart_options ? JSON.parse(JSON.stringify(report.chart_options.data)) : null,
 	}; }"""
-# frappe charts draw after the report has rendered: one bar per label and dataset
-CHART_DRAWN = """bars => { const chart = frappe.query_report.$chart[0];
-	return chart.querySelectorAll("svg rect.bar").length === bars; }"""
+# frappe charts draw after the report has rendered, one bar per label and dataset, and grow them from nothing
+CHART_DRAWN = """([bars, grown]) => { const drawn = [...frappe.query_report.$chart[0].querySelectorAll("svg rect.bar")];
+	return drawn.length === bars && (!grown || drawn.some((bar) => parseFloat(bar.getAttribute("height")) > 0)); }"""
 
 
 class Desk:
@@ -50,9 +51,17 @@ class Desk:
 		self.console: list[str] = []  # what the page logged as an error (failed requests, caught exceptions)
 		self.downloads: list[Download] = []  # files the tab, or a tab it opened, downloaded
 		page.on("pageerror", lambda error: self.errors.append(f"{error.name}: {error.message}"))
-		page.on("console", lambda message: self.console.append(message.text) if message.type == "error" else None)
+		page.on("console", self._console)
 		page.on("download", lambda download: self.downloads.append(download))
 		page.context.on("page", lambda tab: tab.on("download", lambda download: self.downloads.append(download)))
+
+	def _console(self, message: ConsoleMessage) -> None:
+		if message.type != "error":
+			return
+		url = (message.location or {}).get("url") or ""
+		if "/socket.io/" in url:
+			return  # the test server (bench serve) runs no realtime server: the desk's socket keeps retrying
+		self.console.append(f"{message.text} ({url})" if url else message.text)
 
 	# --- waiting and evidence -----------------------------------------------------------------------------
 
@@ -101,7 +110,8 @@ class Desk:
 
 	def open_report(self, name: str, **filters) -> dict:
 		"""Open a query report (``filters`` as the address's query string, as a link to a report gives them) and
-		return what it shows: filters, columns, rows, the rows the table shows, the chart's data."""
+		return what it shows: filters, columns (and which are hidden), rows, the indices of the rows the table
+		shows (a tree's collapsed rows are not), the chart's data."""
 		self.goto(f"query-report/{quote(name)}" + (f"?{urlencode(filters)}" if filters else ""))
 		self.page.wait_for_function(REPORT_READY, arg=name, timeout=TIMEOUT)
 		self.idle()
@@ -110,10 +120,20 @@ class Desk:
 	def report(self) -> dict:
 		return self.page.evaluate(REPORT)
 
+	def export_report(self) -> tuple[str, bytes]:
+		"""Export the open report to Excel through its menu, as a user does; the downloaded file."""
+		self.menu("Export")
+		dialog = self.dialog()
+		expect(dialog.locator('[data-fieldname="file_format"] select')).to_have_value("Excel")
+		download = dialog.locator(".modal-footer").get_by_role("button", name="Download", exact=True)
+		return self.download(download.click)
+
 	def chart_bars(self, chart: dict) -> list[float]:
-		"""Wait until the report's chart has drawn a bar for every value; their heights."""
+		"""Wait until the report's chart has drawn a bar for every value (and grown those that are not zero);
+		their heights."""
 		bars = len(chart["labels"]) * len(chart["datasets"])
-		self.page.wait_for_function(CHART_DRAWN, arg=bars, timeout=TIMEOUT)
+		grown = any(value for dataset in chart["datasets"] for value in dataset["values"])
+		self.page.wait_for_function(CHART_DRAWN, arg=[bars, grown], timeout=TIMEOUT)
 		return self.page.evaluate(
 			"""() => [...frappe.query_report.$chart[0].querySelectorAll("svg rect.bar")]
 				.map((bar) => parseFloat(bar.getAttribute("height")) || 0)"""
@@ -210,7 +230,8 @@ class Desk:
 		frappe then saves the document: fill in what it needs first, and see :meth:`saved`)."""
 		control = (scope or self.main).locator(f'.frappe-control[data-fieldname="{fieldname}"]').first
 		control.get_by_role("button", name="Attach", exact=True).click()
-		uploader = self.dialog()
+		uploader = self.page.locator(".modal.show .modal-dialog").filter(has=self.page.locator(".file-uploader")).last
+		uploader.wait_for(state="visible", timeout=TIMEOUT)
 		uploader.locator('input[type="file"]').set_input_files(files=[{"name": name, "mimeType": mime, "buffer": content}])
 		uploader.locator(".modal-footer").get_by_role("button", name="Upload", exact=True).click()
 		uploader.wait_for(state="hidden", timeout=TIMEOUT)
