@@ -81,6 +81,9 @@ def test_a_batch_of_approved_compensations_exports_a_valid_sepa_file(world):
 	batch, claims = exported_batch(world)
 	assert sorted(r.compensation for r in batch.lines) == sorted(claims)
 	assert batch.total_amount == 56.0 and batch.status == "Exported" and batch.payment_count == 3
+	# one File per bank file, attached to its field (frappe adds a second one to a field whose File names none)
+	files = frappe.get_all("File", {"attached_to_doctype": BATCH, "attached_to_name": batch.name}, ["file_url", "attached_to_field"])
+	assert sorted((f.attached_to_field or "", f.file_url) for f in files) == [("payment_list", batch.payment_list), ("sepa_file", batch.sepa_file)]
 	xml = file_content(batch.sepa_file)
 	pain001_schema().validate(xml)  # raises if the file does not pass the XSD
 	tree = etree.fromstring(xml)

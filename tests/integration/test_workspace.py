@@ -80,3 +80,24 @@ def test_workspace_shortcuts_follow_the_roles(world):
 	assert "Compensation Payment Batch" in shortcuts(world.user("muni_accountant"))
 	assert "Compensation Payment Batch" not in shortcuts(world.user("a_author"))
 	assert "Individual Support Plan" in shortcuts(world.user("a_author"))
+
+
+def test_workspace_number_cards_follow_the_roles(world):
+	"""frappe shows a number card to users who may read its document type (a card counted by a method and
+	naming none would show to System Managers only): the approvers see what waits for them, the partner's
+	coordinators and accountants the bank's exceptions."""
+	from frappe.desk.desktop import get_desktop_page
+
+	def cards(user):
+		page = act(user, get_desktop_page, json.dumps({"name": "PuMPuRS", "title": "PuMPuRS", "public": 1}))
+		return {item.get("number_card_name") for item in page["number_cards"]["items"]}
+
+	everything = {
+		"Active Plans This Term",
+		"Plans Awaiting My Approval",
+		"Compensations Approved Not Paid",
+		"Unmatched Bank Transactions",
+	}
+	for key in ("muni_coord", "muni_accountant", "regional", "auditor"):
+		assert cards(world.user(key)) == everything, key
+	assert cards(world.user("a_director")) == everything - {"Unmatched Bank Transactions"}

@@ -124,29 +124,11 @@ def login(request, browser, base_url, desk_site, world, shots_dir):
 	``via_form=True`` logs in through the /login page as a person does; otherwise the session cookie comes
 	from /api/method/login in the same browser context (faster, same session)."""
 	contexts = []
-	request.node.browser_desks = desks = []
-	request.node.browser_shots = shot_list = []
+	desks, shot_list = recorded(request)
 
 	def open_tab(key: str, via_form: bool = False) -> Desk:
-		user = world.user(key)
-		context = browser.new_context(
-			base_url=base_url, viewport={"width": 1366, "height": 900}, locale="en-GB"
-		)
-		context.set_default_timeout(30_000)
-		contexts.append(context)
-		page = context.new_page()
-		if via_form:
-			page.goto("/login")
-			page.locator("#login_email").fill(user)
-			page.locator("#login_password").fill(world_module.PASSWORD)
-			page.get_by_role("button", name="Login", exact=True).click()
-			page.wait_for_url("**/app**")
-		else:
-			response = context.request.post(
-				"/api/method/login", form={"usr": user, "pwd": world_module.PASSWORD}
-			)
-			assert response.ok, f"login of {user} failed: {response.status} {response.text()[:300]}"
-		desk = Desk(page, user, shots_dir, shot_list)
+		desk = new_desk(browser, base_url, world.user(key), via_form, shots_dir, shot_list)
+		contexts.append(desk.page.context)
 		desks.append(desk)
 		return desk
 
@@ -154,6 +136,60 @@ def login(request, browser, base_url, desk_site, world, shots_dir):
 
 	for context in contexts:
 		context.close()
+
+
+@pytest.fixture(scope="module")
+def desk_pool(browser, base_url, desk_site, world):
+	"""Logged-in tabs kept for a whole test module: a new browser context loads the desk's scripts afresh, which
+	tests that open many pages as the same few users need not wait for each time."""
+	pool: dict[str, Desk] = {}
+	yield pool
+	for desk in pool.values():
+		desk.page.context.close()
+
+
+@pytest.fixture
+def pooled_login(request, desk_pool, browser, base_url, world, shots_dir):
+	"""``pooled_login("muni_coord")`` → that user's tab from the module's :func:`desk_pool` (made on first use),
+	its screenshots and script errors recorded for this test."""
+	desks, shot_list = recorded(request)
+
+	def open_tab(key: str) -> Desk:
+		if key not in desk_pool:
+			desk_pool[key] = new_desk(browser, base_url, world.user(key), False, shots_dir, shot_list)
+		desk = desk_pool[key]
+		desk.shots, desk.shot_list = shots_dir, shot_list
+		desk.errors.clear()
+		desk.console.clear()
+		if desk not in desks:
+			desks.append(desk)
+		return desk
+
+	return open_tab
+
+
+def recorded(request) -> tuple[list[Desk], list[str]]:
+	"""The tabs and screenshots of a test, for its report when it fails (see pytest_runtest_makereport)."""
+	if not hasattr(request.node, "browser_desks"):
+		request.node.browser_desks, request.node.browser_shots = [], []
+	return request.node.browser_desks, request.node.browser_shots
+
+
+def new_desk(browser, base_url: str, user: str, via_form: bool, shots_dir: Path, shot_list: list[str]) -> Desk:
+	"""A tab of ``user``'s own, logged in (through the login page, or /api/method/login in the same context)."""
+	context = browser.new_context(base_url=base_url, viewport={"width": 1366, "height": 900}, locale="en-GB")
+	context.set_default_timeout(30_000)
+	page = context.new_page()
+	if via_form:
+		page.goto("/login")
+		page.locator("#login_email").fill(user)
+		page.locator("#login_password").fill(world_module.PASSWORD)
+		page.get_by_role("button", name="Login", exact=True).click()
+		page.wait_for_url("**/app**")
+	else:
+		response = context.request.post("/api/method/login", form={"usr": user, "pwd": world_module.PASSWORD})
+		assert response.ok, f"login of {user} failed: {response.status} {response.text()[:300]}"
+	return Desk(page, user, shots_dir, shot_list)
 
 
 # --- committed data the server can see --------------------------------------------------------------------
@@ -206,21 +242,40 @@ def fresh_learner(site, world):
 
 def delete_plans_of(learner: str) -> None:
 	"""Plans and what the workflow left around them (the plans may be submitted, so not through delete_doc)."""
-	for plan in frappe.get_all(PLAN, filters={"learner": learner}, pluck="name"):
-		for child in ("Support Plan Risk", "Support Plan Measure"):
-			frappe.db.delete(child, {"parent": plan, "parenttype": PLAN})
-		frappe.db.delete("Comment", {"reference_doctype": PLAN, "reference_name": plan})
-		frappe.db.delete("Workflow Action", {"reference_doctype": PLAN, "reference_name": plan})
-		frappe.db.delete("ToDo", {"reference_type": PLAN, "reference_name": plan})
-		frappe.db.delete("Version", {"ref_doctype": PLAN, "docname": plan})
-		frappe.db.delete("Notification Log", {"document_type": PLAN, "document_name": plan})
-		mails = frappe.get_all(
-			"Email Queue", filters={"reference_doctype": PLAN, "reference_name": plan}, pluck="name"
-		)
-		if mails:
-			frappe.db.delete("Email Queue Recipient", {"parent": ("in", mails)})
-			frappe.db.delete("Email Queue", {"name": ("in", mails)})
-		frappe.db.delete(PLAN, plan)
+	purge(PLAN, frappe.get_all(PLAN, filters={"learner": learner}, pluck="name"))
+
+
+def purge(doctype: str, names, file_urls=()) -> None:
+	"""Delete documents the browser made, submitted or not, with their rows, files (those attached to them and
+	``file_urls``) and everything frappe keeps about them (comments, versions, workflow actions, to-dos,
+	notifications, queued e-mails, access logs)."""
+	names = sorted(set(names))
+	if not names:
+		return
+	# the files first: deleting one leaves an "Attachment Removed" comment on its document
+	file_urls = [url for url in file_urls if url]
+	files = frappe.get_all("File", filters={"attached_to_doctype": doctype, "attached_to_name": ("in", names)}, pluck="name")
+	files += frappe.get_all("File", filters={"file_url": ("in", file_urls)}, pluck="name") if file_urls else []
+	for file in set(files):
+		frappe.delete_doc("File", file, force=True, ignore_permissions=True)
+	for table in frappe.get_meta(doctype).get_table_fields():
+		frappe.db.delete(table.options, {"parent": ("in", names), "parenttype": doctype})
+	for about, type_field, name_field in (
+		("Comment", "reference_doctype", "reference_name"),
+		("Workflow Action", "reference_doctype", "reference_name"),
+		("ToDo", "reference_type", "reference_name"),
+		("Version", "ref_doctype", "docname"),
+		("Notification Log", "document_type", "document_name"),
+		("Access Log", "export_from", "reference_document"),
+	):
+		frappe.db.delete(about, {type_field: doctype, name_field: ("in", names)})
+	mails = frappe.get_all(
+		"Email Queue", filters={"reference_doctype": doctype, "reference_name": ("in", names)}, pluck="name"
+	)
+	if mails:
+		frappe.db.delete("Email Queue Recipient", {"parent": ("in", mails)})
+		frappe.db.delete("Email Queue", {"name": ("in", mails)})
+	frappe.db.delete(doctype, {"name": ("in", names)})
 
 
 @pytest.fixture

@@ -6,10 +6,13 @@ reshuffles its CSS. After each step the tab waits until frappe has no request in
 """
 
 import re
+import time
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import ConsoleMessage, Download, Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 # frappe counts its own requests (jQuery ajaxSend/ajaxComplete) and freezes the page while it saves; an open
@@ -21,6 +24,21 @@ IDLE = """() => !!(window.frappe && frappe.request && frappe.dom)
 BUSY = """() => ({requests: frappe.request.ajax_count, freezes: frappe.dom.freeze_count,
 	ajax_state: document.body.getAttribute("data-ajax-state"), overlay: !!document.querySelector("#freeze")})"""
 TIMEOUT = 30_000
+# a query report has loaded when its latest run has come back (frappe aborts a run that a newer one replaces)
+REPORT_READY = """name => { const report = frappe.query_report;
+	return !!(report && report.report_name === name && report.last_ajax && report.last_ajax.state() === "resolved"); }"""
+REPORT = """() => { const report = frappe.query_report;
+	return {
+		filters: report.get_filter_values(),
+		columns: report.columns ? report.columns.map((column) => column.fieldname) : [],
+		hidden: report.columns ? report.columns.map((column) => !!column.hidden) : [],
+		rows: JSON.parse(JSON.stringify(report.data || [])),
+		visible: report.datatable && report.data && report.data.length ? [...report.datatable.bodyRenderer.visibleRowIndices] : [],
+		chart: report.chart_options ? JSON.parse(JSON.stringify(report.chart_options.data)) : null,
+	}; }"""
+# frappe charts draw after the report has rendered, one bar per label and dataset, and grow them from nothing
+CHART_DRAWN = """([bars, grown]) => { const drawn = [...frappe.query_report.$chart[0].querySelectorAll("svg rect.bar")];
+	return drawn.length === bars && (!grown || drawn.some((bar) => parseFloat(bar.getAttribute("height")) > 0)); }"""
 
 
 class Desk:
@@ -30,7 +48,20 @@ class Desk:
 		self.shots = shots
 		self.shot_list = shot_list
 		self.errors: list[str] = []  # uncaught script errors on the page (client-script bugs)
+		self.console: list[str] = []  # what the page logged as an error (failed requests, caught exceptions)
+		self.downloads: list[Download] = []  # files the tab, or a tab it opened, downloaded
 		page.on("pageerror", lambda error: self.errors.append(f"{error.name}: {error.message}"))
+		page.on("console", self._console)
+		page.on("download", lambda download: self.downloads.append(download))
+		page.context.on("page", lambda tab: tab.on("download", lambda download: self.downloads.append(download)))
+
+	def _console(self, message: ConsoleMessage) -> None:
+		if message.type != "error":
+			return
+		url = (message.location or {}).get("url") or ""
+		if "/socket.io/" in url:
+			return  # the test server (bench serve) runs no realtime server: the desk's socket keeps retrying
+		self.console.append(f"{message.text} ({url})" if url else message.text)
 
 	# --- waiting and evidence -----------------------------------------------------------------------------
 
@@ -77,6 +108,52 @@ class Desk:
 		)
 		self.idle()
 
+	def open_report(self, name: str, **filters) -> dict:
+		"""Open a query report (``filters`` as the address's query string, as a link to a report gives them) and
+		return what it shows: filters, columns (and which are hidden), rows, the indices of the rows the table
+		shows (a tree's collapsed rows are not), the chart's data."""
+		self.goto(f"query-report/{quote(name)}" + (f"?{urlencode(filters)}" if filters else ""))
+		self.page.wait_for_function(REPORT_READY, arg=name, timeout=TIMEOUT)
+		self.idle()
+		return self.report()
+
+	def report(self) -> dict:
+		return self.page.evaluate(REPORT)
+
+	def export_report(self) -> tuple[str, bytes]:
+		"""Export the open report to Excel through its menu, as a user does; the downloaded file."""
+		self.menu("Export")
+		dialog = self.dialog()
+		expect(dialog.locator('[data-fieldname="file_format"] select')).to_have_value("Excel")
+		download = dialog.locator(".modal-footer").get_by_role("button", name="Download", exact=True)
+		return self.download(download.click)
+
+	def chart_bars(self, chart: dict) -> list[float]:
+		"""Wait until the report's chart has drawn a bar for every value (and grown those that are not zero);
+		their heights."""
+		bars = len(chart["labels"]) * len(chart["datasets"])
+		grown = any(value for dataset in chart["datasets"] for value in dataset["values"])
+		self.page.wait_for_function(CHART_DRAWN, arg=[bars, grown], timeout=TIMEOUT)
+		return self.page.evaluate(
+			"""() => [...frappe.query_report.$chart[0].querySelectorAll("svg rect.bar")]
+				.map((bar) => parseFloat(bar.getAttribute("height")) || 0)"""
+		)
+
+	def download(self, action: Callable[[], object], timeout: int = TIMEOUT) -> tuple[str, bytes]:
+		"""Run ``action`` (a click) and return the name and content of the file it downloads — in this tab, or in
+		a tab it opens (``window.open`` of a file that frappe sends as an attachment)."""
+		seen = len(self.downloads)
+		action()
+		deadline = time.monotonic() + timeout / 1000
+		while len(self.downloads) == seen:
+			if time.monotonic() > deadline:
+				raise AssertionError(f"nothing was downloaded within {timeout} ms")
+			self.page.wait_for_timeout(100)
+		download = self.downloads[seen]
+		failure = download.failure()
+		assert failure is None, f"the download of {download.url} failed: {failure}"
+		return download.suggested_filename, Path(download.path()).read_bytes()
+
 	def doc(self, field: str | None = None):
 		"""What the open form holds (frappe's model in the page, after the last refresh)."""
 		doc = self.page.evaluate("() => cur_frm && JSON.parse(JSON.stringify(cur_frm.doc))")
@@ -115,17 +192,81 @@ class Desk:
 		box.press("Tab")
 		self.idle()
 
-	def select(self, fieldname: str, value: str, scope: Locator | None = None) -> None:
+	def select(self, fieldname: str, value: str, scope: Locator | None = None, by_value: bool = False) -> None:
+		"""Choose an option of a Select field by its label (or, ``by_value``, by the value it stores)."""
 		control = (scope or self.main).locator(f'.frappe-control[data-fieldname="{fieldname}"]').first
-		control.locator("select").select_option(label=value)
+		select = control.locator("select")
+		select.focus()  # as a click on it does: the field the user was in takes its value first
+		self.idle()
+		if by_value:
+			select.locator(f'option[value="{value}"]').wait_for(state="attached", timeout=TIMEOUT)
+			select.select_option(value=value)
+		else:
+			select.select_option(label=value)
+		self.idle()
+
+	def user_date(self, day: date | str) -> str:
+		"""A date as this user types it (the system's date format)."""
+		return self.page.evaluate("day => frappe.datetime.str_to_user(day)", str(day))
+
+	def user_number(self, value: float, decimals: int = 2) -> str:
+		"""A number as this user types it (the system's number format: 1,50 in Latvia)."""
+		return self.page.evaluate("([value, decimals]) => format_number(value, null, decimals)", [value, decimals])
+
+	def fill_date(self, fieldname: str, day: date | str, scope: Locator | None = None) -> None:
+		"""Type a date into a Date field in the user's format and close the date picker."""
+		control = (scope or self.main).locator(f'.frappe-control[data-fieldname="{fieldname}"]').first
+		box = control.locator("input:visible").first
+		text = self.user_date(day)
+		box.fill(text)
+		# leave the field as a click elsewhere does: frappe takes the date on blur, and the picker closes (Tab
+		# would move on into the next field's picker or open a grid row; Escape would close a row's editor)
+		box.evaluate("input => input.blur()")
+		self.idle()
+		expect(box).to_have_value(text)
+
+	def attach(self, fieldname: str, name: str, content: bytes, mime: str, scope: Locator | None = None) -> None:
+		"""Upload a file into an Attach field through frappe's file uploader, as from the user's device (on a form,
+		frappe then saves the document: fill in what it needs first, and see :meth:`saved`)."""
+		control = (scope or self.main).locator(f'.frappe-control[data-fieldname="{fieldname}"]').first
+		control.get_by_role("button", name="Attach", exact=True).click()
+		uploader = self.page.locator(".modal.show .modal-dialog").filter(has=self.page.locator(".file-uploader")).last
+		uploader.wait_for(state="visible", timeout=TIMEOUT)
+		uploader.locator('input[type="file"]').set_input_files(files=[{"name": name, "mimeType": mime, "buffer": content}])
+		uploader.locator(".modal-footer").get_by_role("button", name="Upload", exact=True).click()
+		uploader.wait_for(state="hidden", timeout=TIMEOUT)
+		control.locator(".attached-file-link").wait_for(state="visible", timeout=TIMEOUT)
 		self.idle()
 
 	def button(self, label: str) -> Locator:
 		"""A button of the page head (Save, Update, custom buttons) by its label."""
 		return self.main.locator(".page-head").get_by_role("button", name=label, exact=True).first
 
+	def group_button(self, group: str, label: str) -> None:
+		"""A custom button inside a button group of the page head (frm.add_custom_button(label, fn, group))."""
+		self.button(group).click()
+		self.main.locator(".page-head .inner-group-button .dropdown-menu").get_by_text(label, exact=True).click()
+
+	def confirm(self) -> None:
+		"""Answer Yes to the confirmation frappe shows (frappe.confirm, submitting, cancelling)."""
+		dialog = self.dialog()
+		dialog.locator(".modal-footer").get_by_role("button", name="Yes", exact=True).click()
+		dialog.wait_for(state="hidden", timeout=TIMEOUT)
+		self.idle()
+
+	def submit(self) -> None:
+		"""Submit the saved document with frappe's Submit button and its confirmation."""
+		self.button("Submit").click()
+		self.confirm()
+		self.page.wait_for_function("() => window.cur_frm && cur_frm.doc.docstatus === 1 && !cur_frm.is_dirty()", timeout=TIMEOUT)
+		self.idle()
+
 	def save(self, label: str = "Save") -> None:
 		self.button(label).click()
+		self.saved()
+
+	def saved(self) -> None:
+		"""Wait until the form is saved (also after frappe saves it by itself: attaching a file saves the form)."""
 		self.idle()
 		self.page.wait_for_function(
 			"() => window.cur_frm && !cur_frm.is_new() && !cur_frm.is_dirty()", timeout=TIMEOUT
@@ -225,6 +366,9 @@ class Desk:
 		return form
 
 	def close_row_form(self, table: str, idx: int) -> None:
+		if not self.grid(table).locator(f'.grid-row-open[data-idx="{idx}"]').count():
+			self.idle()  # already closed (saving the form, as attaching a file does, redraws the grid)
+			return
 		collapse = self.grid_row(table, idx).locator(".grid-collapse-row").first
 		if collapse.is_visible():
 			collapse.click()

@@ -30,6 +30,7 @@ frappe.ui.form.on("Compensation", {
 		frappe
 			.xcall(`${COMPENSATION_METHODS}.compensation_measures`, { support_plan: frm.doc.support_plan })
 			.then((measures) => {
+				frm.set_df_property("measure", "formatter", measure_label);
 				frm.set_df_property("measure", "options", [{ value: "", label: "" }, ...measures]);
 				if (!frm.doc.measure && measures.length === 1) frm.set_value("measure", measures[0].value);
 			});
@@ -70,6 +71,13 @@ frappe.ui.form.on("Compensation Line", {
 	quantity: (frm, cdt, cdn) => update_amount(frm, cdt, cdn),
 	unit_price: (frm, cdt, cdn) => update_amount(frm, cdt, cdn),
 });
+
+// Where the claim is read-only (to its verifier, its approver, and once approved) frappe shows a Select's value,
+// here the ID of the plan's measure row; show the measure's label, as the editable select does.
+function measure_label(value, df) {
+	const option = (Array.isArray(df.options) ? df.options : []).find((o) => o.value === value);
+	return frappe.utils.escape_html(option ? option.label : value || "");
+}
 
 function update_amount(frm, cdt, cdn) {
 	const row = locals[cdt][cdn];

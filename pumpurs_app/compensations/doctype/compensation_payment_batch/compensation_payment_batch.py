@@ -243,8 +243,8 @@ class CompensationPaymentBatch(Document):
 		self.payment_count = len(payments)
 		self.message_id = self.name
 		self.exported_on, self.exported_by = now_datetime(), frappe.session.user
-		self.sepa_file = self.attach(f"{self.name}.xml", xml)
-		self.payment_list = self.attach(f"{self.name}.xlsx", self.payment_list_workbook(payments))
+		self.sepa_file = self.attach("sepa_file", f"{self.name}.xml", xml)
+		self.payment_list = self.attach("payment_list", f"{self.name}.xlsx", self.payment_list_workbook(payments))
 		self.status = "Exported"
 		self.flags.exporting = True
 		self.save()
@@ -268,7 +268,9 @@ class CompensationPaymentBatch(Document):
 		with rules_enforced(self.doctype):
 			return sepa.aggregate(lines, per_iban=bool(self.aggregate_per_iban))
 
-	def attach(self, file_name: str, content: bytes) -> str:
+	def attach(self, fieldname: str, file_name: str, content: bytes) -> str:
+		"""The file, attached to this batch's field (without the field, frappe's on_update would attach a second
+		File record of the same file to the field when the batch is saved)."""
 		return frappe.get_doc(
 			{
 				"doctype": "File",
@@ -277,6 +279,7 @@ class CompensationPaymentBatch(Document):
 				"is_private": 1,
 				"attached_to_doctype": self.doctype,
 				"attached_to_name": self.name,
+				"attached_to_field": fieldname,
 			}
 		).insert(ignore_permissions=True).file_url
 

@@ -17,5 +17,5 @@ frappe.pages["pumpurs-workbook"].on_page_load = (wrapper) => {
 	form.make();
 	page.set_primary_action(__("Download Workbook"), () => {
 		open_url_post("/api/method/pumpurs_app.reporting.ikvd_workbook.download", form.get_values() || {});
-	}, "download");
+	}, "es-line-download");
 };
