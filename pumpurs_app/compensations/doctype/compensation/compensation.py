@@ -308,17 +308,24 @@ def leave_draft_batches(compensation: str) -> None:
 			batch.save()
 
 
-def refresh_measure_amounts(plan: str) -> None:
-	"""Approved and paid amounts per compensation measure of a plan (the plan itself may be submitted)."""
+def refresh_measure_amounts(*plans: str) -> None:
+	"""Approved and paid amounts per compensation measure of the plans (which may be submitted)."""
+	if not plans:
+		return
 	rows = frappe.get_all(
 		"Compensation",
-		filters={"support_plan": plan, "docstatus": 1, "workflow_state": ("in", rules.APPROVED_OR_LATER)},
+		filters={"support_plan": ("in", plans), "docstatus": 1, "workflow_state": ("in", rules.APPROVED_OR_LATER)},
 		fields=["measure", "workflow_state", "total_amount"],
 	)
+	by_measure: dict[str, list] = {}
+	for row in rows:
+		by_measure.setdefault(row.measure, []).append(row)
 	for measure in frappe.get_all(
-		"Support Plan Measure", filters={"parent": plan, "parenttype": PLAN, "measure_kind": plan_rules.COMPENSATION}, pluck="name"
+		"Support Plan Measure",
+		filters={"parent": ("in", plans), "parenttype": PLAN, "measure_kind": plan_rules.COMPENSATION},
+		pluck="name",
 	):
-		mine = [r for r in rows if r.measure == measure]
+		mine = by_measure.get(measure, [])
 		approved = money_sum(to_money(str(r.total_amount)) for r in mine)
 		paid = money_sum(to_money(str(r.total_amount)) for r in mine if r.workflow_state in rules.PAID_OR_LATER)
 		frappe.db.set_value(

@@ -14,7 +14,8 @@ from frappe.model.document import Document
 from frappe.utils import format_date, getdate
 
 from pumpurs_app import access
-from pumpurs_app.compensations.doctype.compensation_payment_batch.compensation_payment_batch import set_state
+from pumpurs_app.compensations.doctype.compensation.compensation import refresh_measure_amounts
+from pumpurs_app.compensations.doctype.compensation_payment_batch.compensation_payment_batch import set_states
 from pumpurs_app.rules import RuleViolation, matching, statements
 from pumpurs_app.rules import compensations as comp_rules
 from pumpurs_app.rules.money import money_sum
@@ -131,44 +132,55 @@ class CompensationBankStatement(Document):
 			self.set(field, sum(1 for line in self.lines if line.match_status == status))
 
 	def on_submit(self) -> None:
+		"""The bank's word on each paid line: matched claims are Reconciled, returned ones payable again (in
+		bulk: one statement may confirm a batch of thousands)."""
+		rows = frappe.get_all(
+			"Compensation Payment Line",
+			filters={"parent": ("in", {line.payment_batch for line in self.lines if line.payment_batch})},
+			fields=["name", "compensation", "parent", "end_to_end_id"],
+		)
+		by_payment: dict[tuple, list] = {}
+		for row in rows:
+			by_payment.setdefault((row.parent, row.end_to_end_id), []).append(row)
+		line_status: dict[str, list[str]] = {}
+		reconciled: dict[object, list[str]] = {}  # booking date -> claims
+		returned: dict[str, list[str]] = {}  # return reason -> claims
 		for line in self.lines:
-			if not line.end_to_end_of_line:
+			paid = by_payment.get((line.payment_batch, line.end_to_end_of_line), []) if line.end_to_end_of_line else []
+			status = {matching.MATCHED: "Matched", matching.RETURNED: "Returned", matching.AMOUNT_MISMATCH: "Amount mismatch"}.get(line.match_status)
+			if not paid or not status:
 				continue
-			rows = frappe.get_all(
-				"Compensation Payment Line",
-				filters={"parent": line.payment_batch, "end_to_end_id": line.end_to_end_of_line},
-				fields=["name", "compensation"],
-			)
-			for row in rows:
-				self.apply(line, row)
-
-	def apply(self, line, row) -> None:
-		if line.match_status == matching.MATCHED:
-			frappe.db.set_value("Compensation Payment Line", row.name, "status", "Matched")
-			set_state(
-				row.compensation,
+			line_status.setdefault(status, []).extend(row.name for row in paid)
+			claims = [row.compensation for row in paid]
+			if status == "Matched":
+				reconciled.setdefault(line.booking_date, []).extend(claims)
+			elif status == "Returned":
+				returned.setdefault(line.return_reason or "-", []).extend(claims)
+		table = frappe.qb.DocType("Compensation Payment Line")
+		for status, names in line_status.items():
+			update = frappe.qb.update(table).set(table.status, status).where(table.name.isin(names))
+			if status == "Returned":
+				update = update.set(table.active_compensation, None)  # the money came back: payable in a new batch
+			update.run()
+		for booked, claims in reconciled.items():
+			set_states(
+				claims,
 				comp_rules.RECONCILED,
-				_("Reconciled with bank statement {0} ({1}).").format(self.name, format_date(line.booking_date)),
+				_("Reconciled with bank statement {0} ({1}).").format(self.name, format_date(booked)),
 				bank_statement=self.name,
-				reconciled_on=line.booking_date,
+				reconciled_on=booked,
 			)
-		elif line.match_status == matching.RETURNED:
-			# the money came back: the compensation is payable again in a new batch
-			frappe.db.set_value("Compensation Payment Line", row.name, {"status": "Returned", "active_compensation": None})
-			set_state(
-				row.compensation,
+		for reason, claims in returned.items():
+			set_states(
+				claims,
 				comp_rules.APPROVED,
-				_("Returned by the bank ({0}), statement {1}; pay it again in a new batch.").format(line.return_reason or "-", self.name),
+				_("Returned by the bank ({0}), statement {1}; pay it again in a new batch.").format(reason, self.name),
 				payment_batch=None,
 				paid_on=None,
 				payment_reference=None,
 			)
-		elif line.match_status == matching.AMOUNT_MISMATCH:
-			frappe.db.set_value("Compensation Payment Line", row.name, "status", "Amount mismatch")
-		plan = frappe.db.get_value("Compensation", row.compensation, "support_plan")
-		from pumpurs_app.compensations.doctype.compensation.compensation import refresh_measure_amounts
-
-		refresh_measure_amounts(plan)
+		claims = [row.compensation for names in by_payment.values() for row in names]
+		refresh_measure_amounts(*set(frappe.get_all("Compensation", filters={"name": ("in", claims or [""])}, pluck="support_plan")))
 
 
 def open_payments(partner: str, lock: bool = False) -> tuple[list[matching.BatchLine], dict[str, str]]:

@@ -21,7 +21,7 @@ from pumpurs_app.rules import compensations as comp_rules
 from pumpurs_app.rules import sepa
 from pumpurs_app.rules.money import money_sum, to_money
 from pumpurs_app.rules.spreadsheets import safe_cell
-from pumpurs_app.utils import rules_enforced, set_with_audit
+from pumpurs_app.utils import rules_enforced, set_many_with_audit
 
 COMPENSATION = "Compensation"
 # written by export() (and the status by confirmation and cancellation) alone
@@ -94,25 +94,27 @@ class CompensationPaymentBatch(Document):
 
 	def validate_lines(self) -> None:
 		seen = set()
+		names = [row.compensation for row in self.lines]
+		fields = ["name", "docstatus", "workflow_state", "partner", "learner_name", "compensation_type", "payee_name", "payee_iban", "payee_bic", "total_amount"]
+		claims = {c.name: c for c in frappe.get_all(COMPENSATION, filters={"name": ("in", names or [""])}, fields=fields)}
+		elsewhere = dict(
+			frappe.get_all(
+				"Compensation Payment Line",
+				filters={"active_compensation": ("in", names or [""]), "parent": ("!=", self.name or "")},
+				fields=["active_compensation", "parent"],
+				as_list=True,
+			)
+		)
 		for row in self.lines:
 			if row.compensation in seen:
 				frappe.throw(_("Compensation {0} is in the batch twice.").format(row.compensation))
 			seen.add(row.compensation)
-			claim = frappe.db.get_value(
-				COMPENSATION,
-				row.compensation,
-				["name", "docstatus", "workflow_state", "partner", "learner_name", "compensation_type", "payee_name", "payee_iban", "payee_bic", "total_amount"],
-				as_dict=True,
-			)
+			claim = claims[row.compensation]  # frappe has checked the links
 			if claim.partner != self.partner:
 				frappe.throw(_("Compensation {0} is paid by another partner.").format(row.compensation))
 			if self.docstatus == 0 and not self.exported_on and (claim.docstatus != 1 or claim.workflow_state != comp_rules.APPROVED):
 				frappe.throw(_("Compensation {0} is {1}; only approved, unpaid compensations can be paid.").format(row.compensation, _(claim.workflow_state)))
-			other = frappe.db.get_value(
-				"Compensation Payment Line",
-				{"active_compensation": row.compensation, "parent": ("!=", self.name or "")},
-				"parent",
-			)
+			other = elsewhere.get(row.compensation)
 			if other:
 				frappe.throw(_("Compensation {0} is already in payment batch {1}.").format(row.compensation, other), frappe.DuplicateEntryError)
 			row.update(
@@ -135,16 +137,14 @@ class CompensationPaymentBatch(Document):
 
 	def on_submit(self) -> None:
 		"""The bank has executed the file: the compensations are paid."""
-		reference = self.payment_reference or self.message_id
-		for row in self.lines:
-			set_state(
-				row.compensation,
-				comp_rules.PAID,
-				_("Paid in batch {0} on {1}.").format(self.name, format_date(self.execution_date)),
-				payment_batch=self.name,
-				paid_on=self.execution_date,
-				payment_reference=reference,
-			)
+		set_states(
+			[row.compensation for row in self.lines],
+			comp_rules.PAID,
+			_("Paid in batch {0} on {1}.").format(self.name, format_date(self.execution_date)),
+			payment_batch=self.name,
+			paid_on=self.execution_date,
+			payment_reference=self.payment_reference or self.message_id,
+		)
 		self.db_set("status", "Paid")
 		refresh_plans(self)
 
@@ -156,17 +156,16 @@ class CompensationPaymentBatch(Document):
 			frappe.throw(_("Payments of batch {0} are already reconciled with the bank statement; it cannot be cancelled.").format(self.name))
 
 	def on_cancel(self) -> None:
-		for row in self.lines:
-			row.db_set("active_compensation", None)
-			if frappe.db.get_value(COMPENSATION, row.compensation, "payment_batch") == self.name:
-				set_state(
-					row.compensation,
-					comp_rules.APPROVED,
-					_("Payment batch {0} was cancelled; the compensation is unpaid again.").format(self.name),
-					payment_batch=None,
-					paid_on=None,
-					payment_reference=None,
-				)
+		line = frappe.qb.DocType("Compensation Payment Line")
+		frappe.qb.update(line).set(line.active_compensation, None).where(line.parent == self.name).run()
+		set_states(
+			frappe.get_all(COMPENSATION, filters={"payment_batch": self.name}, pluck="name"),  # not those returned since
+			comp_rules.APPROVED,
+			_("Payment batch {0} was cancelled; the compensation is unpaid again.").format(self.name),
+			payment_batch=None,
+			paid_on=None,
+			payment_reference=None,
+		)
 		self.db_set("status", "Cancelled")
 		refresh_plans(self)
 		rematch_draft_statements(self.name)
@@ -253,8 +252,14 @@ class CompensationPaymentBatch(Document):
 	def payments(self) -> list[tuple[sepa.PaymentLine, list[str]]]:
 		"""One payment per line, or per payee IBAN when the batch says so; keyed by the batch line's row."""
 		lines = []
+		claims = {
+			c.name: c
+			for c in frappe.get_all(
+				COMPENSATION, filters={"name": ("in", [row.compensation for row in self.lines])}, fields=["name", "compensation_type", "period_from"]
+			)
+		}
 		for row in self.lines:
-			claim = frappe.db.get_value(COMPENSATION, row.compensation, ["compensation_type", "period_from", "period_to"], as_dict=True)
+			claim = claims[row.compensation]
 			lines.append(
 				sepa.PaymentLine(
 					key=row.name,
@@ -330,10 +335,9 @@ class CompensationPaymentBatch(Document):
 		return buffer.getvalue()
 
 
-def set_state(compensation: str, state: str, comment: str, **values) -> None:
-	"""Paid and Reconciled are set by batches and statements, never by a person."""
-	doc = frappe.get_doc(COMPENSATION, compensation)
-	set_with_audit(doc, {"workflow_state": state, "pending_since": now_datetime(), **values}, f"{_(state)}: {comment}")
+def set_states(compensations: list[str], state: str, comment: str, **values) -> None:
+	"""Paid and Reconciled are set by batches and statements, never by a person; a whole batch at once."""
+	set_many_with_audit(COMPENSATION, compensations, {"workflow_state": state, "pending_since": now_datetime(), **values}, f"{_(state)}: {comment}")
 
 
 def rematch_draft_statements(batch: str) -> None:
@@ -350,6 +354,5 @@ def rematch_draft_statements(batch: str) -> None:
 def refresh_plans(batch) -> None:
 	from pumpurs_app.compensations.doctype.compensation.compensation import refresh_measure_amounts
 
-	plans = set(frappe.get_all(COMPENSATION, filters={"name": ("in", [r.compensation for r in batch.lines])}, pluck="support_plan"))
-	for plan in plans:
-		refresh_measure_amounts(plan)
+	compensations = [r.compensation for r in batch.lines]
+	refresh_measure_amounts(*set(frappe.get_all(COMPENSATION, filters={"name": ("in", compensations)}, pluck="support_plan")))

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import frappe
 from frappe import _
 from frappe.model.base_document import get_controller
-from frappe.model.naming import make_autoname, parse_naming_series
+from frappe.model.naming import parse_naming_series
 from frappe.utils import getdate, now_datetime, strip_html, today
 from frappe.utils.global_search import update_global_search
 
@@ -32,6 +32,7 @@ from pumpurs_app.registers.doctype.learner.learner import Learner
 from pumpurs_app.rules import RuleViolation
 from pumpurs_app.rules import learner_import as rules
 from pumpurs_app.rules.spreadsheets import FORMULA_PREFIXES
+from pumpurs_app.utils import STANDARD_FIELDS, hash_names, insert_rows
 
 LEARNER = "Learner"
 GUARDIAN = "Learner Guardian"
@@ -57,7 +58,6 @@ LEARNER_FIELDS = (
 	"consent_given_by",
 )
 GUARDIAN_FIELDS = ("guardian_name", "relation", "phone", "email")
-STANDARD_FIELDS = ("name", "owner", "modified_by", "creation", "modified", "docstatus", "idx")
 # what a row gives the controller; it derives the rest (full name, masked and active code, partner, ...)
 ENTERED_FIELDS = (
 	"first_name",
@@ -268,11 +268,12 @@ def reasons_for_controller() -> list[str]:
 		reasons.append(f"the Learner controller is overridden by {controller.__module__}")
 	reasons += [f"Learner.{name}" for name in DOCUMENT_EVENTS if name in vars(Learner)]
 	for app in frappe.get_installed_apps():
-		if (
-			app == "frappe"
-		):  # frappe's own "*" handlers do nothing for a new learner without automation (below)
+		if app == "frappe":  # frappe's own "*" handlers do nothing for a new learner without automation (below)
 			continue
 		events = frappe.get_hooks("doc_events", app_name=app) or {}
+		if app == "pumpurs_app":
+			# ours: access.keep_stored_place guards changes to stored learners; the import only creates them
+			events = {doctype: handlers for doctype, handlers in events.items() if doctype != LEARNER}
 		for doctype in (LEARNER, GUARDIAN, "*"):
 			if events.get(doctype):
 				reasons.append(f"doc_events of {app} for {doctype}")
@@ -429,8 +430,8 @@ def _write_bulk(records, import_name, progress) -> list[str]:
 						*filled(guardian, GUARDIAN_FIELDS, guardian_defaults),
 					)
 				)
-		_insert(LEARNER, (*STANDARD_FIELDS, *LEARNER_FIELDS), learners)
-		_insert(GUARDIAN, (*child_standard, *GUARDIAN_FIELDS), guardians)
+		insert_rows(LEARNER, (*STANDARD_FIELDS, *LEARNER_FIELDS), learners)
+		insert_rows(GUARDIAN, (*child_standard, *GUARDIAN_FIELDS), guardians)
 		if progress:
 			progress(start + len(chunk), len(records))
 	_insert_versions([(name, user, now) for name in names], import_name)
@@ -462,7 +463,7 @@ def _insert_versions(created: list[tuple[str, str, object]], import_name: str) -
 			)
 		)
 	for start in range(0, len(rows), CHUNK):
-		_insert("Version", (*STANDARD_FIELDS, "ref_doctype", "docname", "data"), rows[start : start + CHUNK])
+		insert_rows("Version", (*STANDARD_FIELDS, "ref_doctype", "docname", "data"), rows[start : start + CHUNK])
 
 
 def _announce(names: list[str]) -> None:
@@ -473,28 +474,6 @@ def _announce(names: list[str]) -> None:
 			{"doctype": LEARNER, "name": names[-1], "user": frappe.session.user},
 			after_commit=True,
 		)
-
-
-def hash_names(count: int) -> list[str]:
-	"""``count`` distinct names as frappe gives child rows and Versions ("hash": a time prefix and six random
-	characters). Made within the same moment they share the prefix, so a large batch would repeat some."""
-	names: set[str] = set()
-	while len(names) < count:
-		names.add(make_autoname("hash"))
-	return list(names)
-
-
-def _insert(doctype: str, fields: tuple[str, ...], rows: list[tuple]) -> None:
-	"""One multi-row INSERT with bound values (frappe.db.bulk_insert builds the same statement through pypika,
-	which takes most of the time at this size)."""
-	if not rows:
-		return
-	columns = ", ".join(f"`{field}`" for field in fields)
-	placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
-	frappe.db.sql(
-		f"insert into `tab{doctype}` ({columns}) values {', '.join([placeholders] * len(rows))}",
-		[value for row in rows for value in row],
-	)
 
 
 def _index_for_search(learners: list[tuple[str, str]]) -> None:
