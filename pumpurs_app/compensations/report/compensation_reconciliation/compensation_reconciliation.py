@@ -7,8 +7,8 @@ from decimal import Decimal
 import frappe
 from frappe import _
 
-from pumpurs_app.rules import compensations as comp_rules
 from pumpurs_app.reporting.report_utils import as_number
+from pumpurs_app.rules import compensations as comp_rules
 from pumpurs_app.rules.money import money_sum
 
 AMOUNTS = ("approved", "paid", "reconciled", "open", "mismatched", "returned")
