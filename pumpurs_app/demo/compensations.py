@@ -763,7 +763,7 @@ def upload_statement(ctx: Context, batch: Batch) -> None:
 	file = frappe.get_doc(
 		{
 			"doctype": "File",
-			"file_name": f"izraksts-{batch.execution_date:%Y%m%d}.xml",
+			"file_name": f"izraksts-{batch.execution_date:%Y%m%d}-{doc.debtor_iban[-4:]}.xml",
 			"content": content,
 			"is_private": 1,
 		}
