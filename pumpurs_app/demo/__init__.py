@@ -8,15 +8,22 @@ import frappe
 
 
 def load(scale: str, seed: int = 2026) -> dict[str, int]:
-	from pumpurs_app.demo import plans, registers
+	"""Load the demo into a site without PuMPuRS data; on a site that has some, do nothing and return {}."""
+	from pumpurs_app.demo import compensations, plans, registers
 	from pumpurs_app.demo.site import prepare_site
 
+	if is_loaded():
+		return {}
 	started = time.monotonic()
 	prepare_site(password=registers.DEMO_PASSWORD)
 	demo = registers.build(scale, seed)
 	counts = dict(demo.counts)
 	counts["seconds (registers)"] = round(time.monotonic() - started, 1)
 	counts |= plans.generate(demo)
+	counts["seconds (plans)"] = round(time.monotonic() - started - counts["seconds (registers)"], 1)
+	money_started = time.monotonic()
+	counts |= compensations.generate(demo)
+	counts["seconds (compensations)"] = round(time.monotonic() - money_started, 1)
 	frappe.db.commit()
 	counts["seconds"] = round(time.monotonic() - started, 1)
 	return counts

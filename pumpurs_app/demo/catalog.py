@@ -201,3 +201,65 @@ NGO_DESCRIPTIONS = [
 	"Izbraukuma nodarbības un nometne brīvdienās; vada pieredzējuši jaunatnes darbinieki.",
 	"Jaunieši kopā ar mentoriem īsteno savas idejas vietējā kopienā.",
 ]
+
+# --- compensations ------------------------------------------------------------------------------------------
+# what a claim's lines say (the record's Latvian content), by compensation type
+TICKET_PRICES = [0.80, 0.95, 1.15, 1.40, 1.75, 2.10, 2.60]  # one regional bus or train trip, EUR
+TICKET_LINES = [
+	"Autobusa biļetes mājas – skola – mājas",
+	"Reģionālā autobusa biļetes (2 braucieni)",
+	"Vilciena biļetes uz skolu un atpakaļ",
+]
+SPECIAL_TRANSPORT_PRICES = (18, 38)  # one trip to school and back, EUR
+SPECIAL_TRANSPORT_LINES = [
+	"Speciālā transporta brauciens uz skolu un atpakaļ",
+	"Pārvadājums ar pielāgotu transportlīdzekli",
+]
+ACCOMMODATION_LINE = "Dienesta viesnīca, {month}"
+MEAL_LINES = {1: "Pusdienas", 2: "Brokastis un pusdienas"}
+# items bought: (description, lowest, highest price in EUR)
+LEARNING_MATERIALS = [
+	("Darba burtnīcu komplekts", 12, 35), ("Kalkulators", 14, 26), ("Rakstāmpiederumi", 6, 15),
+	("Ģeogrāfijas atlants", 9, 14), ("Zīmēšanas piederumi", 8, 22), ("Vārdnīca", 11, 24), ("Mācību grāmata", 10, 28),
+]
+PERSONAL_ITEMS = [
+	("Ziemas zābaki", 35, 70), ("Virsjaka", 40, 90), ("Sporta apavi", 25, 50), ("Sporta tērps", 20, 45),
+	("Higiēnas preces", 8, 20), ("Skolas soma", 20, 45),
+]
+# companies a claim may pay instead of the family or the school (made-up names)
+SUPPLIERS = {
+	"Public transport tickets": ["SIA „Reģionālie pārvadājumi”"],
+	"Special transport": ["SIA „Drošais pārvadātājs”", "SIA „Taksometru centrs”", "Biedrība „Atbalsts kustībā”"],
+	"Accommodation": ["SIA „Jauniešu mītne”", "SIA „Viesnīca Centrs”"],
+	"Meals": ["SIA „Skolas ēdnīca”", "SIA „Pusdienu laiks”", "SIA „Garšīgi”"],
+	"Individual learning materials": ["SIA „Grāmatu nams”", "SIA „Mācību līdzekļi”"],
+	"Individual-use items": ["SIA „Apģērbu bāze”", "SIA „Sporta preces”"],
+}
+MONTHS_LV = [
+	"janvāris", "februāris", "marts", "aprīlis", "maijs", "jūnijs", "jūlijs", "augusts", "septembris", "oktobris",
+	"novembris", "decembris",
+]
+# why a verifier returned a claim, and what its enterer wrote when sending it again: for travel, for purchases
+CLAIM_RETURNS = {
+	"travel": [
+		("Pievienojiet biļetes par visām norādītajām dienām.", "Pievienotas trūkstošās biļetes."),
+		("Precizējiet braucienu skaitu katrā dienā.", "Braucienu skaits precizēts pēc biļetēm."),
+		("Saņēmēja konts jāpārbauda ar vecāku iesniegumu.", "Konts pārbaudīts ar vecāku iesniegumu."),
+	],
+	"purchases": [
+		("Čekā nav redzams pirkuma datums; pievienojiet skaidrāku kopiju.", "Pievienota skaidrāka čeka kopija."),
+		("Precizējiet, par kuru periodu ir rēķins.", "Periods precizēts pēc rēķina."),
+		("Saņēmēja konts jāpārbauda ar vecāku iesniegumu.", "Konts pārbaudīts ar vecāku iesniegumu."),
+	],
+}
+CLAIM_REJECTIONS = {
+	"travel": [
+		"Šie braucieni jau kompensēti ar citu pieteikumu.",
+		"Periodā izglītojamais mācījās attālināti; transports netika izmantots.",
+	],
+	"purchases": [
+		"Šie izdevumi jau kompensēti ar citu pieteikumu.",
+		"Čeki nav par izglītojamā izdevumiem.",
+		"Rēķins izrakstīts par cita mācību gada periodu.",
+	],
+}

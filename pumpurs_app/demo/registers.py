@@ -40,6 +40,8 @@ class Scale:
 	former_learner_share: float = 0.5
 	# support plans per institution and semester: fewest, median, most (see demo/plans.py)
 	plans_per_term: tuple[int, int, int] = (8, 12, 90)
+	# compensations (see demo/compensations.py): how many of each partner's institutions have claims (None: all)
+	money_institutions_per_partner: int | None = None
 
 
 SCALES = {
@@ -61,6 +63,7 @@ SCALES = {
 		schools_per_municipality=13,
 		learners_per_institution=167,
 		staff_can_log_in=False,
+		money_institutions_per_partner=1,
 	),
 }
 

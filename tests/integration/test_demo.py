@@ -1,26 +1,37 @@
 """The demo generator's bulk-inserted rows are what the controllers would have saved: learners (the Learner
 controller finds nothing to change), and support plans in every workflow state, their consultations and the
 youth NGO projects — every plan re-validated by its controller, every rule checked over all generated rows,
-and the workflow continues from generated plans as the real users."""
+and the workflow continues from generated plans as the real users. Compensations, made through their
+controllers and workflow by the demo's staff, are in every state, every partner has one paid batch reconciled
+by one bank statement, the history's moments are consistent, and a second load does nothing."""
 
 import re
 from collections import defaultdict
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 import frappe
 import pytest
 from frappe.model.workflow import apply_workflow
 from frappe.utils import get_datetime, get_time, getdate, now_datetime
+from lxml import etree
+from schwifty import IBAN
 
+import pumpurs_app.demo
 from pumpurs_app import access
+from pumpurs_app.demo import compensations as demo_money
 from pumpurs_app.demo import plans as demo_plans
 from pumpurs_app.demo import registers
+from pumpurs_app.rules import compensations as money_rules
 from pumpurs_app.rules import consultations as consultation_rules
 from pumpurs_app.rules import registration, school_terms, target_group
 from pumpurs_app.rules import support_plans as rules
-from pumpurs_app.setup.workflows import PLAN_STATES
+from pumpurs_app.rules.caps import amount_for
+from pumpurs_app.rules.money import money_sum, to_money
+from pumpurs_app.setup.workflows import COMPENSATION_STATES, PLAN_STATES
 from pumpurs_app.support_plans.doctype.support_consultation.support_consultation import delivered_hours
 from tests.integration.plans import act
+from tests.integration.test_payments import PAIN, file_content, pain001_schema
 
 TINY = registers.Scale(
 	municipalities=["Jelgavas valstspilsētas pašvaldība"],
@@ -45,12 +56,18 @@ def test_demo_data_is_what_the_controllers_would_save(world, as_user):
 	"""One TINY demo (generating it costs most of the time), then every check in turn."""
 	built = registers.build(TINY, seed=7)
 	counts = built.counts | demo_plans.generate(built)
+	counts |= demo_money.generate(built)
 	check_learners(counts, as_user)  # (after the plans: they move consent dates before the first plan)
 	check_every_plan_passes_its_controller(counts, as_user)
 	check_workflow_rules_over_all_plans(built)
 	check_consultations(built, counts, as_user)
 	check_youth_ngo_projects(counts)
+	check_compensations(built, counts, as_user)
+	check_payment_batches_and_statements(built, counts)
+	check_the_money_history(built)
 	check_the_workflow_continues(built)
+	check_the_money_workflow_continues(built)
+	check_a_second_load_does_nothing()
 
 
 def check_learners(counts, as_user):
@@ -457,3 +474,217 @@ def check_the_workflow_continues(built):
 	for doctype in (CONSULTATION, "Youth NGO Project", "Workflow Action", "Comment"):
 		latest = frappe.db.sql(f"select max(creation), max(modified) from `tab{doctype}`")[0]
 		assert all(value is None or value <= now for value in latest), doctype
+
+
+# --- compensations and payments --------------------------------------------------------------------------------
+
+COMPENSATION = "Compensation"
+BATCH = "Compensation Payment Batch"
+STATEMENT = "Compensation Bank Statement"
+WAITING_DAYS = demo_money.WAITING_ENTERED_WITHIN + 1
+MONEY_DOCSTATUS = {state: docstatus for state, docstatus, _roles in COMPENSATION_STATES}
+# what the controller derives from the plan, the measure and the lines
+CLAIM_DERIVED = ("learner", "learner_name", "institution", "partner", "school_term", "compensation_type", "planned_amount", "total_amount")
+
+
+def claim_rows(**filters) -> list[frappe._dict]:
+	return frappe.get_all(COMPENSATION, filters={"institution": ("in", INSTITUTIONS), **filters}, fields=["*"], limit=0)
+
+
+def accountants_of(partner: str) -> set[str]:
+	return set(frappe.get_all("Partner Staff Member", filters={"parent": partner, "function": "Accountant"}, pluck="user"))
+
+
+def check_compensations(built, counts, as_user):
+	institutions = {i["name"]: i for i in built.institutions}
+	claims = claim_rows()
+	assert len(claims) == counts[COMPENSATION] > 10
+	assert {c.workflow_state for c in claims} == set(MONEY_DOCSTATUS)  # every state of the workflow
+	assert {c.partner for c in claims if c.workflow_state == money_rules.RECONCILED} == {i["partner"] for i in built.institutions}
+	now = now_datetime()
+	for row in claims:
+		doc = frappe.get_doc(COMPENSATION, row.name)
+		stored = doc.as_dict()
+		institution = institutions[doc.institution]
+		kind = frappe.get_cached_doc("Compensation Type", doc.compensation_type)
+		plan = frappe.get_doc(PLAN, doc.support_plan)
+		assert plan.workflow_state in (rules.APPROVED, rules.EVALUATED)
+		assert doc.docstatus == MONEY_DOCSTATUS[doc.workflow_state], doc.name
+		assert re.fullmatch(rf"KOMP-{doc.creation.year}-\d{{5}}", doc.name), doc.name
+		# the total is the sum of the lines, each quantity × unit price (the type's price where none was entered)
+		price = kind.caps_for(doc.partner, doc.period_from).unit_price
+		amounts = [amount_for(Decimal(str(line.quantity)), to_money(str(line.unit_price)) if line.unit_price else price) for line in doc.lines]
+		assert [to_money(str(line.amount)) for line in doc.lines] == amounts, doc.name
+		assert to_money(str(doc.total_amount)) == money_sum(amounts) > 0, doc.name
+		assert all(doc.period_from <= line.line_date <= doc.period_to for line in doc.lines)
+		assert plan.ikvd_approved_on.date() < doc.period_from and doc.period_to < doc.creation.date()
+		if kind.evidence_mandatory:
+			assert all(line.evidence and frappe.db.exists("File", {"file_url": line.evidence}) for line in doc.lines), doc.name
+		# the payee: a kind the type allows, a valid Latvian IBAN
+		assert doc.payee_kind in kind.allowed_payees() and doc.payee_name
+		assert IBAN(doc.payee_iban).country_code == "LV"
+		if doc.payee_kind == money_rules.INSTITUTION:
+			assert doc.payee_name == doc.institution
+		# four eyes: entered by the school's coordinator, verified by the partner's accountant, approved by someone else
+		assert doc.owner == institution["coordinator"]
+		if doc.workflow_state in (money_rules.VERIFIED, *money_rules.APPROVED_OR_LATER, money_rules.CANCELLED):
+			assert doc.verified_by in accountants_of(doc.partner) and doc.verified_by != doc.owner
+		if doc.workflow_state in (*money_rules.APPROVED_OR_LATER, money_rules.CANCELLED):
+			assert doc.approved_by in (institution["director"], *institution["partner_coordinators"])
+			assert doc.approved_by not in (doc.owner, doc.verified_by)
+			assert doc.creation < doc.verified_on < doc.approved_on < now
+		if doc.workflow_state == money_rules.REJECTED:
+			assert doc.decision_reason and frappe.db.exists(
+				"Comment", {"reference_name": doc.name, "comment_type": "Workflow", "content": ("like", f"%{doc.decision_reason}")}
+			)
+		elif doc.workflow_state != money_rules.DRAFT:
+			assert not doc.decision_reason, doc.name  # (a draft may carry the reason it was returned with)
+		assert (doc.payment_batch is not None) == (doc.workflow_state in money_rules.PAID_OR_LATER)
+		assert (doc.bank_statement is not None) == (doc.workflow_state == money_rules.RECONCILED)
+		assert doc.creation <= doc.pending_since <= now and doc.modified <= now
+		# a live claim passes its controller again as its enterer (caps, overlaps, period, payee, evidence...)
+		if doc.workflow_state in money_rules.LIVE:
+			with as_user(doc.owner, lang="lv"):
+				doc.run_method("validate")
+			for field in CLAIM_DERIVED:
+				assert doc.get(field) == stored[field], (doc.name, field)
+	# the plans' measures show what was approved and paid of them
+	for measure, rows in group_by(claims, "measure").items():
+		approved = money_sum(to_money(str(c.total_amount)) for c in rows if c.workflow_state in money_rules.APPROVED_OR_LATER)
+		paid = money_sum(to_money(str(c.total_amount)) for c in rows if c.workflow_state in money_rules.PAID_OR_LATER)
+		stored = frappe.db.get_value("Support Plan Measure", measure, ["approved_amount", "paid_amount"], as_dict=True)
+		assert (to_money(str(stored.approved_amount)), to_money(str(stored.paid_amount))) == (approved, paid), measure
+
+
+def group_by(rows, field) -> dict:
+	groups = defaultdict(list)
+	for row in rows:
+		groups[row[field]].append(row)
+	return groups
+
+
+def check_payment_batches_and_statements(built, counts):
+	partners = {i["partner"] for i in built.institutions}
+	batches = frappe.get_all(BATCH, filters={"partner": ("in", list(partners))}, fields=["*"])
+	statements = frappe.get_all(STATEMENT, filters={"partner": ("in", list(partners))}, fields=["*"])
+	assert len(batches) == len(statements) == counts[BATCH] == counts[STATEMENT] == len(partners)
+	waiting = []  # paid, but not on the statement yet
+	for partner in partners:
+		(batch,) = [frappe.get_doc(BATCH, b.name) for b in batches if b.partner == partner]
+		(statement,) = [frappe.get_doc(STATEMENT, s.name) for s in statements if s.partner == partner]
+		assert batch.docstatus == 1 and batch.status == "Paid" and statement.docstatus == 1
+		claims = {c.name: c for c in claim_rows(payment_batch=batch.name)}
+		assert sorted(claims) == sorted(line.compensation for line in batch.lines)
+		assert batch.line_count == len(batch.lines) == batch.payment_count > 0
+		assert to_money(str(batch.total_amount)) == money_sum(to_money(str(line.amount)) for line in batch.lines)
+		assert all(line.amount == claims[line.compensation].total_amount for line in batch.lines)
+		assert batch.creation < batch.exported_on < batch.modified
+		assert max(c.approved_on for c in claims.values()) < batch.creation
+		# the SEPA file passes the schema and pays exactly the batch
+		xml = file_content(batch.sepa_file)
+		pain001_schema().validate(xml)
+		tree = etree.fromstring(xml)
+		assert to_money(tree.findtext(f".//{PAIN}GrpHdr/{PAIN}CtrlSum")) == to_money(str(batch.total_amount))
+		assert sorted(e.text for e in tree.iter(f"{PAIN}EndToEndId")) == sorted(line.end_to_end_id for line in batch.lines)
+		assert batch.payment_list
+		# the statement reconciles its payments; a payment it does not show is still Paid
+		matched = {line.end_to_end_of_line for line in statement.lines if line.match_status == "Matched"}
+		assert len(statement.lines) == statement.matched_count == len(matched) > 0
+		assert statement.mismatch_count == statement.returned_count == statement.unmatched_count == 0
+		for line in batch.lines:
+			claim = claims[line.compensation]
+			assert claim.paid_on == batch.execution_date
+			if line.end_to_end_id in matched:
+				assert line.status == "Matched" and claim.workflow_state == money_rules.RECONCILED
+				assert claim.bank_statement == statement.name and claim.reconciled_on == batch.execution_date
+			else:
+				assert not line.status and claim.workflow_state == money_rules.PAID
+				waiting.append(claim.name)
+		assert batch.execution_date < statement.creation.date() < getdate()
+	assert len(waiting) == 1  # one payment of the showcase partner waits for the next statement
+	# every claim paid or reconciled is in a batch; the others are in none
+	in_batches = set(frappe.get_all("Compensation Payment Line", filters={"parent": ("in", [b.name for b in batches])}, pluck="compensation"))
+	assert in_batches == {c.name for c in claim_rows() if c.workflow_state in money_rules.PAID_OR_LATER}
+
+
+def check_the_money_history(built):
+	"""The audit trail is the controllers' own, by the right people, in order, at the moments it happened: the
+	workflow's timeline comments (the tests save no Versions, frappe.flags.in_test), the stamps the controller
+	sets, and the Versions the payment batch and the statement write."""
+	claims = {c.name: c for c in claim_rows()}
+	state_of = {frappe._(state, lang="lv"): state for state in MONEY_DOCSTATUS}
+	comments = frappe.get_all(
+		"Comment",
+		filters={"reference_doctype": COMPENSATION, "reference_name": ("in", list(claims)), "comment_type": "Workflow"},
+		fields=["reference_name", "owner", "creation", "content"],
+		order_by="creation",
+		limit=0,
+	)
+	trail = group_by(comments, "reference_name")
+	now = now_datetime()
+	for name, claim in claims.items():
+		assert all(claim.creation < c.creation <= now for c in trail.get(name, [])), name
+		steps = [(c.owner, c.creation, state_of[c.content]) for c in trail.get(name, []) if c.content in state_of]
+		if claim.workflow_state != money_rules.DRAFT or claim.decision_reason:
+			assert steps and (steps[0][0], steps[0][2]) == (claim.owner, money_rules.SUBMITTED), name
+		else:
+			assert not steps, name  # never sent
+		for who, when, state in ((claim.verified_by, claim.verified_on, money_rules.VERIFIED), (claim.approved_by, claim.approved_on, money_rules.APPROVED)):
+			if who:
+				done = [at for owner, at, step in steps if step == state and owner == who]
+				assert done and abs(done[-1] - when) < timedelta(seconds=5), (name, state)
+		if claim.decision_reason:  # returned or rejected: the reason is on the timeline, by whoever decided
+			assert any(c.content.endswith(f": {claim.decision_reason}") for c in trail[name]), name
+		last = steps[-1][2] if steps else money_rules.DRAFT
+		assert last == (money_rules.APPROVED if claim.workflow_state in money_rules.PAID_OR_LATER else claim.workflow_state), name
+		if claim.payment_batch:  # the batch's and the statement's changes are Versions, by the accountant
+			changes = frappe.get_all("Version", filters={"ref_doctype": COMPENSATION, "docname": name}, fields=["owner", "creation", "data"], order_by="creation")
+			assert [frappe.parse_json(v.data)["changed"][0][2] for v in changes] == (
+				[money_rules.PAID, money_rules.RECONCILED] if claim.bank_statement else [money_rules.PAID]
+			)
+			batch = frappe.get_doc(BATCH, claim.payment_batch)
+			assert changes[0].owner == batch.owner and abs(changes[0].creation - batch.modified) < timedelta(seconds=5)
+	# the approvers' open workflow actions are where claims wait, and nothing happened in the future
+	money = (COMPENSATION, BATCH, STATEMENT)
+	for doctype, column in ((COMPENSATION, "doctype"), (BATCH, "doctype"), (STATEMENT, "doctype"), ("Version", "ref_doctype"), ("Comment", "reference_doctype"), ("Workflow Action", "reference_doctype"), ("File", "attached_to_doctype")):
+		condition = "" if column == "doctype" else f"where `{column}` in %(money)s"
+		latest = frappe.db.sql(f"select max(creation), max(modified) from `tab{doctype}` {condition}", {"money": money})[0]
+		assert all(value is None or value <= now + timedelta(seconds=5) for value in latest), doctype
+	waiting = [c for c in claims.values() if c.workflow_state in (money_rules.SUBMITTED, money_rules.VERIFIED)]
+	for claim in waiting:
+		assert frappe.db.exists("Workflow Action", {"reference_name": claim.name, "status": "Open", "workflow_state": claim.workflow_state})
+	# the history spreads over weeks: the paid claims were entered weeks ago, some claims in the last days
+	assert max(c.creation for c in claims.values() if c.payment_batch) < now - timedelta(days=demo_money.BATCH_DAYS_AGO[0])
+	assert max(c.creation for c in claims.values()) > now - timedelta(days=WAITING_DAYS)
+
+
+def check_the_money_workflow_continues(built):
+	institutions = {i["name"]: i for i in built.institutions}
+	submitted = claim_rows(workflow_state=money_rules.SUBMITTED)[0]
+	accountant = sorted(accountants_of(submitted.partner))[0]
+	act(accountant, apply_workflow, frappe.get_doc(COMPENSATION, submitted.name).as_dict(), "Verify")
+	doc = frappe.get_doc(COMPENSATION, submitted.name)
+	assert doc.workflow_state == money_rules.VERIFIED and doc.verified_by == accountant
+	act(institutions[doc.institution]["director"], apply_workflow, doc.as_dict(), "Approve")
+	assert frappe.db.get_value(COMPENSATION, doc.name, "workflow_state") == money_rules.APPROVED
+	# the approved, unpaid claims of the partner go into its next batch
+	batch = frappe.get_doc({"doctype": BATCH, "partner": doc.partner, "execution_date": getdate()})
+	act(accountant, batch.insert)
+	act(accountant, frappe.get_doc(BATCH, batch.name).get_compensations)
+	expected = {c.name for c in claim_rows(partner=doc.partner, workflow_state=money_rules.APPROVED)}
+	assert {line.compensation for line in frappe.get_doc(BATCH, batch.name).lines} == expected
+	# the name series go on after the generated claims, batches and statements (named by the year they were made)
+	for doctype in (COMPENSATION, BATCH, STATEMENT):
+		numbers = defaultdict(list)
+		for name in frappe.get_all(doctype, pluck="name"):
+			prefix, number = name.rsplit("-", 1)
+			numbers[prefix + "-"].append(int(number))
+		for prefix, taken in numbers.items():
+			assert frappe.db.sql("select current from `tabSeries` where name = %s", prefix)[0][0] == max(taken), prefix
+
+
+def check_a_second_load_does_nothing():
+	doctypes = ("Partner", "Learner", PLAN, COMPENSATION, BATCH, STATEMENT, "User")
+	before = {doctype: frappe.db.count(doctype) for doctype in doctypes}
+	assert pumpurs_app.demo.load("small") == {}
+	assert {doctype: frappe.db.count(doctype) for doctype in doctypes} == before
