@@ -22,7 +22,7 @@ Run it with the bench's Python from the bench's ``sites`` folder, on a site with
 production site)::
 
     cd ~/pumpurs-bench/sites
-    ../env/bin/python /path/to/pumpurs_app/benchmarks/sepa_export.py --site pumpurs.localhost   # ~6 minutes
+    ../env/bin/python /path/to/pumpurs_app/benchmarks/sepa_export.py --site pumpurs.localhost   # ~1 minute
 
 Results are printed and written to ``benchmarks/results/sepa_export.json``.
 """
