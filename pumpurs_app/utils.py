@@ -53,6 +53,14 @@ def drop_latvian_name(source: str) -> None:
 		frappe.delete_doc("Translation", name, ignore_permissions=True)
 
 
+def keep_stored(doc, fields: tuple[str, ...]) -> None:
+	"""Fields only the system writes keep their stored values (none on a new document), whatever a form or an
+	API request sends; frappe enforces neither read-only fields nor who writes what."""
+	before = doc.get_doc_before_save()
+	for field in fields:
+		doc.set(field, before.get(field) if before else None)
+
+
 def set_many_with_audit(doctype: str, names: list[str], values: dict, comment: str) -> None:
 	"""Change fields that no person edits (money states set by payment batches and bank statements) straight in
 	the database, leaving the trail a save would — a Version with the changes and a timeline comment — for

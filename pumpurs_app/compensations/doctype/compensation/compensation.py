@@ -10,7 +10,7 @@ from pumpurs_app.rules import bank, caps
 from pumpurs_app.rules import compensations as rules
 from pumpurs_app.rules import support_plans as plan_rules
 from pumpurs_app.rules.money import money_sum, to_money
-from pumpurs_app.utils import content_signature, rules_enforced
+from pumpurs_app.utils import content_signature, keep_stored, rules_enforced
 
 PLAN = "Individual Support Plan"
 # the claim itself: none of it may change once it has been sent for verification
@@ -72,9 +72,7 @@ class Compensation(Document):
 	def validate(self) -> None:
 		if self.is_new():
 			self.pending_since = now_datetime()
-		before = self.get_doc_before_save()
-		for field in KEPT_FIELDS:
-			self.set(field, before.get(field) if before else None)
+		keep_stored(self, KEPT_FIELDS)
 		plan = self.load_plan()
 		access.check_in_scope(self)
 		measure = self.plan_measure(plan)

@@ -147,19 +147,19 @@ class CompensationBankStatement(Document):
 		returned: dict[str, list[str]] = {}  # return reason -> claims
 		for line in self.lines:
 			paid = by_payment.get((line.payment_batch, line.end_to_end_of_line), []) if line.end_to_end_of_line else []
-			status = {matching.MATCHED: "Matched", matching.RETURNED: "Returned", matching.AMOUNT_MISMATCH: "Amount mismatch"}.get(line.match_status)
-			if not paid or not status:
+			status = line.match_status  # the payment line takes the statement line's status
+			if not paid or status not in (matching.MATCHED, matching.RETURNED, matching.AMOUNT_MISMATCH):
 				continue
 			line_status.setdefault(status, []).extend(row.name for row in paid)
 			claims = [row.compensation for row in paid]
-			if status == "Matched":
+			if status == matching.MATCHED:
 				reconciled.setdefault(line.booking_date, []).extend(claims)
-			elif status == "Returned":
+			elif status == matching.RETURNED:
 				returned.setdefault(line.return_reason or "-", []).extend(claims)
 		table = frappe.qb.DocType("Compensation Payment Line")
 		for status, names in line_status.items():
 			update = frappe.qb.update(table).set(table.status, status).where(table.name.isin(names))
-			if status == "Returned":
+			if status == matching.RETURNED:
 				update = update.set(table.active_compensation, None)  # the money came back: payable in a new batch
 			update.run()
 		for booked, claims in reconciled.items():

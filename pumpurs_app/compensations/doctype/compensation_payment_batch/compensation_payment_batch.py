@@ -21,7 +21,7 @@ from pumpurs_app.rules import compensations as comp_rules
 from pumpurs_app.rules import sepa
 from pumpurs_app.rules.money import money_sum, to_money
 from pumpurs_app.rules.spreadsheets import safe_cell
-from pumpurs_app.utils import rules_enforced, set_many_with_audit
+from pumpurs_app.utils import keep_stored, rules_enforced, set_many_with_audit
 
 COMPENSATION = "Compensation"
 # written by export() (and the status by confirmation and cancellation) alone
@@ -79,9 +79,8 @@ class CompensationPaymentBatch(Document):
 		"""What export() wrote stays as it wrote it, whatever a form or an API call sends."""
 		if self.flags.exporting:
 			return
+		keep_stored(self, EXPORT_FIELDS)
 		before = self.get_doc_before_save()
-		for field in EXPORT_FIELDS:
-			self.set(field, before.get(field) if before else None)
 		if not before:
 			self.status = "Draft"
 		written = {row.name: row.end_to_end_id for row in before.lines} if before else {}

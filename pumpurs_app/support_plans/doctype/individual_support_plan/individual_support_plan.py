@@ -10,7 +10,7 @@ from pumpurs_app import access
 from pumpurs_app.registers.doctype.school_term.school_term import all_terms
 from pumpurs_app.rules import school_terms, target_group
 from pumpurs_app.rules import support_plans as rules
-from pumpurs_app.utils import content_signature, rules_enforced
+from pumpurs_app.utils import content_signature, keep_stored, rules_enforced
 
 # what an approver sees and decides on: none of it may change while the plan waits for a decision
 CONTENT_FIELDS = ("learner", "school_term", "education_type", "grade", "plan_author", "holiday_order")
@@ -94,7 +94,7 @@ class IndividualSupportPlan(Document):
 		self.name = make_autoname(f"IAP-{term_code}-.#####", doc=self)
 
 	def validate(self) -> None:
-		self.keep_stamps()
+		keep_stored(self, STAMP_FIELDS)
 		self.sync_learner_details()
 		access.check_in_scope(self)
 		with rules_enforced(self.doctype):
@@ -110,7 +110,7 @@ class IndividualSupportPlan(Document):
 		self.handle_transition()
 
 	def before_update_after_submit(self) -> None:
-		self.keep_stamps()
+		keep_stored(self, STAMP_FIELDS)
 		self.check_evaluation_rights()
 		self.handle_transition()
 		self.set_active_plan_key()
@@ -279,11 +279,6 @@ class IndividualSupportPlan(Document):
 				project.save()
 
 	# --- approval -----------------------------------------------------------------------------------------
-
-	def keep_stamps(self) -> None:
-		before = self.get_doc_before_save()
-		for field in STAMP_FIELDS:
-			self.set(field, before.get(field) if before else None)
 
 	def check_edit_rights(self) -> None:
 		"""Frappe's workflow says who may edit in each state only to the browser; the server enforces it:

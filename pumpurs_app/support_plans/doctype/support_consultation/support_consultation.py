@@ -74,7 +74,8 @@ class SupportConsultation(Document):
 	def check_logged_by_specialist(self) -> None:
 		"""A specialist logs their own consultations; the institution's coordinator may log for any of them."""
 		user = frappe.session.user
-		specialists = {self.specialist, self.get_db_value("specialist") if not self.is_new() else self.specialist}
+		before = self.get_doc_before_save()  # none when deleting: then the specialist is the stored one
+		specialists = {self.specialist, before.specialist if before else self.specialist}
 		if self.flags.ignore_permissions or specialists == {user} or access.is_national(user):
 			return
 		if access.INSTITUTION_COORDINATOR not in access.roles_here(user, self.institution, self.partner):
