@@ -84,6 +84,20 @@ def as_number(amount: Decimal | None) -> float | None:
 	return None if amount is None else float(amount)
 
 
+def monthly_bars(totals: dict[tuple[str, str], object], series: list[str], name, value) -> dict:
+	"""A stacked bar chart: one bar per month, one segment per series; ``totals`` is keyed by (series, month
+	label) and ``value`` turns a total (None where a series has none that month) into the bar's number."""
+	labels = sorted({month for _series, month in totals})
+	return {
+		"data": {
+			"labels": labels,
+			"datasets": [{"name": name(s), "values": [value(totals.get((s, m))) for m in labels]} for s in series],
+		},
+		"type": "bar",
+		"barOptions": {"stacked": 1},
+	}
+
+
 def month_label(year, month) -> str:
 	"""``2026-10``: sorts in time order in the table, the chart and the spreadsheet."""
 	return f"{int(year):04d}-{int(month):02d}"

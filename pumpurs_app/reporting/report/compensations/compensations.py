@@ -213,17 +213,6 @@ def chart(claims: list) -> dict:
 	amounts = defaultdict(list)
 	for c in claims:
 		amounts[(c.compensation_type, c.month_label)].append(c.amount)
-	labels = sorted({month for _kind, month in amounts})
 	kinds = sorted({kind for kind, _month in amounts}, key=lambda k: _(k).lower())
-	return {
-		"data": {
-			"labels": labels,
-			"datasets": [
-				{"name": _(kind), "values": [float(money_sum(amounts.get((kind, m), []))) for m in labels]}
-				for kind in kinds
-			],
-		},
-		"type": "bar",
-		"barOptions": {"stacked": 1},
-		"fieldtype": "Currency",
-	}
+	bars = report_utils.monthly_bars(amounts, kinds, _, lambda spent: float(money_sum(spent or [])))
+	return {**bars, "fieldtype": "Currency"}

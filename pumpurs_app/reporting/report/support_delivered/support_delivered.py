@@ -244,16 +244,5 @@ def chart(done: list) -> dict:
 	minutes = defaultdict(int)
 	for r in done:
 		minutes[(r.role or "", report_utils.month_label(r.year, r.month))] += int(r.confirmed_minutes or 0)
-	labels = sorted({month for _role, month in minutes})
 	roles = sorted({role for role, _month in minutes}, key=role_order)
-	return {
-		"data": {
-			"labels": labels,
-			"datasets": [
-				{"name": role_label(role), "values": [hours(minutes[(role, m)]) for m in labels]}
-				for role in roles
-			],
-		},
-		"type": "bar",
-		"barOptions": {"stacked": 1},
-	}
+	return report_utils.monthly_bars(minutes, roles, role_label, lambda total: hours(total or 0))
