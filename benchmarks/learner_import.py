@@ -20,10 +20,7 @@ Results are printed and written to ``benchmarks/results/learner_import.json``.
 import argparse
 import io
 import json
-import os
-import platform
 import statistics
-import subprocess
 import sys
 import time
 from datetime import date, timedelta
@@ -35,6 +32,7 @@ sys.path.insert(0, str(HERE.parent))
 import frappe  # noqa: E402
 from openpyxl import load_workbook  # noqa: E402
 
+from benchmarks.common import environment, run_on_site  # noqa: E402
 from pumpurs_app.rules import learner_import as rules  # noqa: E402
 from pumpurs_app.rules import personal_code  # noqa: E402
 
@@ -83,17 +81,7 @@ def main() -> None:
 	parser.add_argument("--out", default=str(HERE / "results" / "learner_import.json"))
 	args = parser.parse_args()
 
-	frappe.init(site=args.site, sites_path=args.sites_path)
-	frappe.connect()
-	frappe.set_user("Administrator")
-	try:
-		results = run(args)
-	finally:
-		frappe.destroy()
-	Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-	Path(args.out).write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
-	print_table(results)
-	print(f"\nwritten to {args.out}")
+	run_on_site(args, run, print_table)
 
 
 def run(args) -> dict:
@@ -112,7 +100,7 @@ def run(args) -> dict:
 		"rows": args.rows,
 		"file_bytes": len(content),
 		"institutions": institutions,
-		"environment": environment(),
+		"environment": environment(learners_in_register_before=frappe.db.count(LEARNER)),
 		"bulk_path_on_this_site": not importer.reasons_for_controller(),
 		"runs": [],
 	}
@@ -315,30 +303,6 @@ def cleanup(codes: list[str]) -> None:
 	frappe.db.commit()
 
 
-def environment() -> dict:
-	def git(*args) -> str:
-		try:
-			command = [
-				"git",
-				"-c",
-				f"safe.directory={HERE.parent}",
-				*args,
-			]  # the bench user may not own the checkout
-			return subprocess.run(
-				command, cwd=HERE, capture_output=True, text=True, check=True
-			).stdout.strip()
-		except Exception:
-			return ""
-
-	return {
-		"frappe": frappe.__version__,
-		"app_commit": git("rev-parse", "--short", "HEAD"),
-		"python": platform.python_version(),
-		"mariadb": frappe.db.sql("select version()")[0][0],
-		"cpus": os.cpu_count(),
-		"machine": platform.machine(),
-		"learners_in_register_before": frappe.db.count(LEARNER),
-	}
 
 
 def print_table(results: dict) -> None:

@@ -28,16 +28,14 @@ Results are printed and written to ``benchmarks/results/sepa_export.json``.
 """
 
 import argparse
-import json
 import os
-import platform
 import random
 import statistics
-import subprocess
 import sys
 import time
 from datetime import date, timedelta
 from decimal import Decimal
+from importlib.metadata import version
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -47,6 +45,7 @@ import frappe  # noqa: E402
 from faker import Faker  # noqa: E402
 from frappe.utils import getdate, now_datetime  # noqa: E402
 
+from benchmarks.common import environment, run_on_site  # noqa: E402
 from pumpurs_app.demo import bulk  # noqa: E402
 from pumpurs_app.rules import compensations as rules  # noqa: E402
 from pumpurs_app.rules import sepa  # noqa: E402
@@ -68,18 +67,7 @@ def main() -> None:
 	parser.add_argument("--out", default=str(HERE / "results" / "sepa_export.json"))
 	args = parser.parse_args()
 
-	frappe.init(site=args.site, sites_path=args.sites_path)
-	frappe.connect()
-	frappe.set_user("Administrator")
-	try:
-		results = run(args)
-	finally:
-		frappe.db.rollback()
-		frappe.destroy()
-	Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-	Path(args.out).write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
-	print_table(results)
-	print(f"\nwritten to {args.out}")
+	run_on_site(args, run, print_table, rollback=True)
 
 
 def run(args) -> dict:
@@ -90,7 +78,7 @@ def run(args) -> dict:
 		"lines": args.lines,
 		"partner": partner,
 		"user": accountant,
-		"environment": environment(),
+		"environment": environment(**{name: version(name) for name in ("sepaxml", "xmlschema", "openpyxl")}),
 		"runs": [],
 	}
 	for index in range(args.runs):
@@ -378,30 +366,6 @@ def forget_files(urls: list[str]) -> None:
 			os.remove(path)
 
 
-def environment() -> dict:
-	def git(*args) -> str:
-		try:
-			command = ["git", "-c", f"safe.directory={HERE.parent}", *args]  # the bench user may not own it
-			return subprocess.run(
-				command, cwd=HERE, capture_output=True, text=True, check=True
-			).stdout.strip()
-		except Exception:
-			return ""
-
-	from importlib.metadata import version
-
-	return {
-		"frappe": frappe.__version__,
-		"app_commit": os.environ.get("PUMPURS_APP_COMMIT") or git("rev-parse", "--short", "HEAD"),
-		"python": platform.python_version(),
-		"mariadb": frappe.db.sql("select version()")[0][0],
-		"sepaxml": version("sepaxml"),
-		"xmlschema": version("xmlschema"),
-		"openpyxl": version("openpyxl"),
-		"cpus": os.cpu_count(),
-		"machine": platform.machine(),
-		"load_average": [round(x, 2) for x in os.getloadavg()],
-	}
 
 
 def print_table(results: dict) -> None:
