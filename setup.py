@@ -4,7 +4,9 @@ from pathlib import Path
 from setuptools import find_packages, setup
 
 # read, not imported: PEP 517 builds do not put the project on sys.path
-__version__ = re.search(r'__version__ = "(.+)"', (Path(__file__).parent / "pumpurs_app/__init__.py").read_text())[1]
+__version__ = re.search(
+	r'__version__ = "(.+)"', (Path(__file__).parent / "pumpurs_app/__init__.py").read_text()
+)[1]
 
 setup(
 	name="pumpurs_app",

@@ -35,7 +35,9 @@ def environment(**extra) -> dict:
 	def git(*args) -> str:
 		try:
 			command = ["git", "-c", f"safe.directory={HERE.parent}", *args]  # the bench user may not own it
-			return subprocess.run(command, cwd=HERE, capture_output=True, text=True, check=True).stdout.strip()
+			return subprocess.run(
+				command, cwd=HERE, capture_output=True, text=True, check=True
+			).stdout.strip()
 		except Exception:
 			return ""
 

@@ -303,8 +303,6 @@ def cleanup(codes: list[str]) -> None:
 	frappe.db.commit()
 
 
-
-
 def print_table(results: dict) -> None:
 	print(f"\n{results['rows']} rows, {results['file_bytes']:,} bytes")
 	print(f"{'run':42} {'seconds':>8} {'rows/s':>9}")

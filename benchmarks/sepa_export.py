@@ -366,8 +366,6 @@ def forget_files(urls: list[str]) -> None:
 			os.remove(path)
 
 
-
-
 def print_table(results: dict) -> None:
 	print(f"\n{results['lines']} lines, partner {results['partner']}, as {results['user']}")
 	print(f"{'run':8} {'get':>6} {'export':>7} {'confirm':>8} {'pain.001':>9} {'of it XSD':>9} {'xlsx':>6}")

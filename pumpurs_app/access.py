@@ -71,7 +71,11 @@ class Scope:
 		return value in self.values(kind)
 
 	def values(self, kind: str) -> frozenset[str]:
-		return {PARTNER: self.partners, INSTITUTION: self.institutions, MANAGED_PARTNER: self.managed_partners}[kind]
+		return {
+			PARTNER: self.partners,
+			INSTITUTION: self.institutions,
+			MANAGED_PARTNER: self.managed_partners,
+		}[kind]
 
 
 @dataclass(frozen=True)
@@ -84,7 +88,10 @@ class Links:
 	@property
 	def roles(self) -> set[str]:
 		roles = {PARTNER_FUNCTION_ROLES[f] for _p, f in self.partner_functions}
-		roles |= {DIRECTOR if f == "Director" else INSTITUTION_FUNCTION_ROLES[f] for _i, f in self.institution_functions}
+		roles |= {
+			DIRECTOR if f == "Director" else INSTITUTION_FUNCTION_ROLES[f]
+			for _i, f in self.institution_functions
+		}
 		return roles
 
 
@@ -104,7 +111,9 @@ def get_links(user: str) -> Links:
 		.where((institution_staff.user == user) & (institution_staff.parenttype == INSTITUTION))
 		.run()
 	)
-	director_rows = frappe.qb.from_(institution).select(institution.name).where(institution.director == user).run()
+	director_rows = (
+		frappe.qb.from_(institution).select(institution.name).where(institution.director == user).run()
+	)
 	return Links(
 		partner_functions=frozenset(map(tuple, partner_rows)),
 		institution_functions=frozenset(map(tuple, institution_rows))
@@ -140,9 +149,13 @@ def _compute_scope(user: str) -> Scope:
 	institutions = set(direct_institutions)
 	partners = set(managed_partners)
 	if managed_partners:
-		institutions |= set(frappe.get_all(INSTITUTION, filters={"partner": ("in", managed_partners)}, pluck="name"))
+		institutions |= set(
+			frappe.get_all(INSTITUTION, filters={"partner": ("in", managed_partners)}, pluck="name")
+		)
 	if direct_institutions:
-		partners |= set(frappe.get_all(INSTITUTION, filters={"name": ("in", direct_institutions)}, pluck="partner"))
+		partners |= set(
+			frappe.get_all(INSTITUTION, filters={"name": ("in", direct_institutions)}, pluck="partner")
+		)
 	return Scope(False, frozenset(partners), frozenset(institutions), managed_partners)
 
 
@@ -185,9 +198,9 @@ def has_permission(doc, ptype: str | None = None, user: str | None = None) -> bo
 	value = doc.get(field)
 	if not value or scope.allows(kind, value):
 		return None
-	if ptype in ("create", "write", "submit") and frappe.permissions.get_role_permissions(doc.doctype, user).get(
-		ptype
-	):
+	if ptype in ("create", "write", "submit") and frappe.permissions.get_role_permissions(
+		doc.doctype, user
+	).get(ptype):
 		# someone who may edit such records is trying to put one outside their own institutions: say so
 		frappe.throw(
 			_("{0} is not one of your institutions or partners, so you cannot save a {1} there.").format(
@@ -284,14 +297,18 @@ def resync_all() -> None:
 		frappe.get_all("User Permission", filters={"allow": ("in", MANAGED_USER_PERMISSIONS)}, pluck="user")
 	)
 	users |= set(
-		frappe.get_all("Has Role", filters={"role": ("in", LOCAL_ROLES), "parenttype": "User"}, pluck="parent")
+		frappe.get_all(
+			"Has Role", filters={"role": ("in", LOCAL_ROLES), "parenttype": "User"}, pluck="parent"
+		)
 	)
 	sync_users(users)
 
 
 def remove_user_permissions_for(doctype: str, name: str) -> set[str]:
 	"""Before a Partner or Institution is deleted: drop the User Permissions that point at it."""
-	rows = frappe.get_all("User Permission", filters={"allow": doctype, "for_value": name}, fields=["name", "user"])
+	rows = frappe.get_all(
+		"User Permission", filters={"allow": doctype, "for_value": name}, fields=["name", "user"]
+	)
 	for row in rows:
 		frappe.delete_doc("User Permission", row.name, ignore_permissions=True, force=True)
 	return {row.user for row in rows}
@@ -313,7 +330,11 @@ def roles_here(user: str, institution: str | None, partner: str | None) -> set[s
 	"""The roles the staff tables give a user at this institution, or for this partner."""
 	links = get_links(user)
 	roles = {PARTNER_FUNCTION_ROLES[f] for p, f in links.partner_functions if p == partner}
-	roles |= {DIRECTOR if f == "Director" else INSTITUTION_FUNCTION_ROLES[f] for i, f in links.institution_functions if i == institution}
+	roles |= {
+		DIRECTOR if f == "Director" else INSTITUTION_FUNCTION_ROLES[f]
+		for i, f in links.institution_functions
+		if i == institution
+	}
 	return roles
 
 
@@ -345,7 +366,11 @@ def keep_stored_place(doc, method=None) -> None:
 		return
 	field, kind = SCOPED_DOCTYPES[doc.doctype]
 	if not get_scope().allows(kind, before.get(field)):
-		frappe.throw(_("You cannot change records outside your institutions."), frappe.PermissionError, title=_("Outside your institutions"))
+		frappe.throw(
+			_("You cannot change records outside your institutions."),
+			frappe.PermissionError,
+			title=_("Outside your institutions"),
+		)
 
 
 def check_in_scope(doc) -> None:

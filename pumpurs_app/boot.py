@@ -7,4 +7,7 @@ from pumpurs_app.rules.school_terms import school_year_of
 
 
 def boot_session(bootinfo) -> None:
-	bootinfo.pumpurs = {"current_term": current_term(), "current_school_year": school_year_of(getdate(nowdate()))}
+	bootinfo.pumpurs = {
+		"current_term": current_term(),
+		"current_school_year": school_year_of(getdate(nowdate())),
+	}

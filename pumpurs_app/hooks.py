@@ -26,7 +26,19 @@ fixtures = [
 			[
 				"name",
 				"in",
-				["Draft", "Pending Director", "Pending Partner Coordinator", "Pending IKVD", "Returned", "Evaluated", "Cancelled", "Submitted", "Verified", "Paid", "Reconciled"],
+				[
+					"Draft",
+					"Pending Director",
+					"Pending Partner Coordinator",
+					"Pending IKVD",
+					"Returned",
+					"Evaluated",
+					"Cancelled",
+					"Submitted",
+					"Verified",
+					"Paid",
+					"Reconciled",
+				],
 			]
 		],
 	},
@@ -36,7 +48,16 @@ fixtures = [
 			[
 				"name",
 				"in",
-				["Send for Approval", "Return to Author", "Evaluate", "Cancel Plan", "Submit for Verification", "Verify", "Return for Correction", "Cancel Compensation"],
+				[
+					"Send for Approval",
+					"Return to Author",
+					"Evaluate",
+					"Cancel Plan",
+					"Submit for Verification",
+					"Verify",
+					"Return for Correction",
+					"Cancel Compensation",
+				],
 			]
 		],
 	},

@@ -24,7 +24,9 @@ from pumpurs_app.access import SCOPED_DOCTYPES
 def get_count(doctype: str, filters=None, debug=False, cache=False) -> int:
 	if doctype not in SCOPED_DOCTYPES:
 		return frappe_get_count(doctype, filters, debug, cache)
-	return frappe.get_list(doctype, filters=get_safe_filters(filters), fields=["count(*) as total"], as_list=True)[0][0]
+	return frappe.get_list(
+		doctype, filters=get_safe_filters(filters), fields=["count(*) as total"], as_list=True
+	)[0][0]
 
 
 @frappe.whitelist()
@@ -51,7 +53,16 @@ def _safe_search(doctype: str, query: str | None, ignore_user_permissions) -> tu
 
 
 @frappe.whitelist()
-def search_link(doctype: str, txt: str, query=None, filters=None, page_length=10, searchfield=None, reference_doctype=None, ignore_user_permissions=False):
+def search_link(
+	doctype: str,
+	txt: str,
+	query=None,
+	filters=None,
+	page_length=10,
+	searchfield=None,
+	reference_doctype=None,
+	ignore_user_permissions=False,
+):
 	query, ignore_user_permissions = _safe_search(doctype, query, ignore_user_permissions)
 	return frappe_search_link(
 		doctype, txt, query, filters, page_length, searchfield, reference_doctype, ignore_user_permissions
@@ -59,10 +70,32 @@ def search_link(doctype: str, txt: str, query=None, filters=None, page_length=10
 
 
 @frappe.whitelist()
-def search_widget(doctype: str, txt: str, query=None, searchfield=None, start=0, page_length=10, filters=None, filter_fields=None, as_dict=False, reference_doctype=None, ignore_user_permissions=False):
+def search_widget(
+	doctype: str,
+	txt: str,
+	query=None,
+	searchfield=None,
+	start=0,
+	page_length=10,
+	filters=None,
+	filter_fields=None,
+	as_dict=False,
+	reference_doctype=None,
+	ignore_user_permissions=False,
+):
 	query, ignore_user_permissions = _safe_search(doctype, query, ignore_user_permissions)
 	return frappe_search_widget(
-		doctype, txt, query, searchfield, start, page_length, filters, filter_fields, as_dict, reference_doctype, ignore_user_permissions
+		doctype,
+		txt,
+		query,
+		searchfield,
+		start,
+		page_length,
+		filters,
+		filter_fields,
+		as_dict,
+		reference_doctype,
+		ignore_user_permissions,
 	)
 
 
@@ -76,7 +109,9 @@ def workflow_action_conditions(user: str | None = None, doctype: str | None = No
 	if scope.national:
 		return ""
 	action = "`tabWorkflow Action`"
-	conditions = [f"{action}.reference_doctype not in ({', '.join(frappe.db.escape(d) for d in WORKFLOW_DOCUMENTS)})"]
+	conditions = [
+		f"{action}.reference_doctype not in ({', '.join(frappe.db.escape(d) for d in WORKFLOW_DOCUMENTS)})"
+	]
 	for document in WORKFLOW_DOCUMENTS:
 		field, kind = access.SCOPED_DOCTYPES[document]
 		visible = access.sql_condition(scope, kind, f"`tab{document}`.`{field}`")
@@ -92,4 +127,6 @@ def workflow_action_permission(doc, ptype: str | None = None, user: str | None =
 		return None
 	if not frappe.db.exists(doc.reference_doctype, doc.reference_name):
 		return None
-	return None if frappe.has_permission(doc.reference_doctype, "read", doc.reference_name, user=user) else False
+	return (
+		None if frappe.has_permission(doc.reference_doctype, "read", doc.reference_name, user=user) else False
+	)

@@ -35,7 +35,9 @@ def check_unique_rows(rows, fields: tuple[str, ...], message: str) -> None:
 	for row in rows or []:
 		key = tuple(row.get(f) for f in fields)
 		if key in seen:
-			frappe.throw(message.format(*(_(v, context=row.doctype) if isinstance(v, str) else v for v in key)))
+			frappe.throw(
+				message.format(*(_(v, context=row.doctype) if isinstance(v, str) else v for v in key))
+			)
 		seen.add(key)
 
 
@@ -49,7 +51,9 @@ def sync_latvian_name(source: str, latvian: str) -> None:
 
 
 def drop_latvian_name(source: str) -> None:
-	for name in frappe.get_all("Translation", filters={"language": "lv", "source_text": source}, pluck="name"):
+	for name in frappe.get_all(
+		"Translation", filters={"language": "lv", "source_text": source}, pluck="name"
+	):
 		frappe.delete_doc("Translation", name, ignore_permissions=True)
 
 
@@ -67,22 +71,55 @@ def set_many_with_audit(doctype: str, names: list[str], values: dict, comment: s
 	many documents at once (a batch of thousands of claims): one UPDATE and multi-row INSERTs."""
 	if not names:
 		return
-	before = {row.name: row for row in frappe.get_all(doctype, filters={"name": ("in", names)}, fields=["name", *values])}
+	before = {
+		row.name: row
+		for row in frappe.get_all(doctype, filters={"name": ("in", names)}, fields=["name", *values])
+	}
 	now, user = now_datetime(), frappe.session.user
 	table = frappe.qb.DocType(doctype)
-	update = frappe.qb.update(table).set(table.modified, now).set(table.modified_by, user).where(table.name.isin(names))
+	update = (
+		frappe.qb.update(table)
+		.set(table.modified, now)
+		.set(table.modified_by, user)
+		.where(table.name.isin(names))
+	)
 	for field, value in values.items():
 		update = update.set(table[field], value)
 	update.run()
 	versions, comments, by = [], [], get_fullname(user)
 	for name, version, remark in zip(names, hash_names(len(names)), hash_names(len(names)), strict=True):
-		changed = [[field, before[name].get(field), value] for field, value in values.items() if before[name].get(field) != value]
-		versions.append((version, user, user, now, now, 0, 0, doctype, name, frappe.as_json({"changed": changed}, indent=None)))
+		changed = [
+			[field, before[name].get(field), value]
+			for field, value in values.items()
+			if before[name].get(field) != value
+		]
+		versions.append(
+			(
+				version,
+				user,
+				user,
+				now,
+				now,
+				0,
+				0,
+				doctype,
+				name,
+				frappe.as_json({"changed": changed}, indent=None),
+			)
+		)
 		comments.append((remark, user, user, now, now, 0, 0, "Workflow", doctype, name, comment, user, by))
 	insert_rows("Version", (*STANDARD_FIELDS, "ref_doctype", "docname", "data"), versions)
 	insert_rows(
 		"Comment",
-		(*STANDARD_FIELDS, "comment_type", "reference_doctype", "reference_name", "content", "comment_email", "comment_by"),
+		(
+			*STANDARD_FIELDS,
+			"comment_type",
+			"reference_doctype",
+			"reference_name",
+			"content",
+			"comment_email",
+			"comment_by",
+		),
 		comments,
 	)
 	frappe.publish_realtime("list_update", {"doctype": doctype, "user": user}, after_commit=True)

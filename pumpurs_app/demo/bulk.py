@@ -45,7 +45,9 @@ class Table:
 			self.rows.clear()
 
 
-def standard(owner: str, creation: datetime, modified: datetime | None = None, modified_by: str | None = None) -> tuple:
+def standard(
+	owner: str, creation: datetime, modified: datetime | None = None, modified_by: str | None = None
+) -> tuple:
 	"""owner, creation, modified, modified_by: the standard columns every row has."""
 	return (owner, creation, modified or creation, modified_by or owner)
 
@@ -102,7 +104,9 @@ def weekday_on_or_before(day: date) -> date:
 	return day - timedelta(days=day.weekday() - 4 if day.weekday() >= 5 else 0)
 
 
-def office_time(rng: random.Random, day: date, after: datetime | None = None, before: datetime | None = None) -> datetime:
+def office_time(
+	rng: random.Random, day: date, after: datetime | None = None, before: datetime | None = None
+) -> datetime:
 	"""A moment on ``day`` in working hours (8:00–17:00), later than ``after`` and not later than ``before``
 	(outside working hours when nothing else fits)."""
 	low, high = datetime.combine(day, time(8)), datetime.combine(day, time(17))
@@ -126,4 +130,6 @@ def demo_file(file_name: str) -> str:
 		b"1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
 		b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 	)
-	return frappe.get_doc(doctype="File", file_name=file_name, content=content, is_private=1).insert().file_url
+	return (
+		frappe.get_doc(doctype="File", file_name=file_name, content=content, is_private=1).insert().file_url
+	)

@@ -16,10 +16,30 @@ from pumpurs_app.rules import consultations as consultation_rules
 from pumpurs_app.rules import support_plans as rules
 
 FIELDS = [
-	"name", *bulk.STANDARD, "docstatus", "idx", "support_plan", "learner", "learner_name", "measure",
-	"measure_description", "specialist", "specialist_name", "specialist_role", "institution", "partner",
-	"school_term", "consultation_date", "start_time", "duration_minutes", "end_time", "mode",
-	"remote_order_reference", "topic", "learner_confirmed", "confirmed_at",
+	"name",
+	*bulk.STANDARD,
+	"docstatus",
+	"idx",
+	"support_plan",
+	"learner",
+	"learner_name",
+	"measure",
+	"measure_description",
+	"specialist",
+	"specialist_name",
+	"specialist_role",
+	"institution",
+	"partner",
+	"school_term",
+	"consultation_date",
+	"start_time",
+	"duration_minutes",
+	"end_time",
+	"mode",
+	"remote_order_reference",
+	"topic",
+	"learner_confirmed",
+	"confirmed_at",
 ]
 DAY_STARTS = time(8, 0)
 SLOTS_A_DAY = 11  # consultation slots of a specialist's day, from 8:00
@@ -63,7 +83,9 @@ def deliver(ctx, writer, plans: list) -> None:
 					continue
 				day, index = slot
 				minutes = min(rng.choices(list(durations), list(durations.values()))[0], ctx.max_minutes)
-				start = datetime.combine(day, DAY_STARTS) + timedelta(minutes=index * slot_minutes + rng.choice(offsets))
+				start = datetime.combine(day, DAY_STARTS) + timedelta(
+					minutes=index * slot_minutes + rng.choice(offsets)
+				)
 				end = start + timedelta(minutes=minutes)
 				if end > ctx.now:
 					continue
@@ -71,32 +93,58 @@ def deliver(ctx, writer, plans: list) -> None:
 				deadline = end + timedelta(days=ctx.confirmation_days)
 				confirmed_at = None
 				if rng.random() < CONFIRMED_SHARE and logged < min(deadline, ctx.now):
-					latest = min(deadline, ctx.now, logged + timedelta(hours=rng.choice([1, 3, 8, 24 * ctx.confirmation_days])))
+					latest = min(
+						deadline,
+						ctx.now,
+						logged + timedelta(hours=rng.choice([1, 3, 8, 24 * ctx.confirmation_days])),
+					)
 					confirmed_at = logged + (latest - logged) * rng.random()
 					confirmed_at = max(confirmed_at.replace(microsecond=0), end)
 					consultation_rules.check_confirmation(
-						consultation_rules.Slot("", day, start.time(), minutes), confirmed_at, ctx.confirmation_days
+						consultation_rules.Slot("", day, start.time(), minutes),
+						confirmed_at,
+						ctx.confirmation_days,
 					)
 					minutes_confirmed += minutes
 				remote = rng.random() < REMOTE_SHARE
 				if remote and institution["name"] not in orders:
 					orders[institution["name"]] = f"Rīkojums Nr. 1-13/{rng.randint(2, 60)}"
-				rows.append((logged, plan, measure, specialist, day, start, end, minutes, remote, confirmed_at))
+				rows.append(
+					(logged, plan, measure, specialist, day, start, end, minutes, remote, confirmed_at)
+				)
 			measure.delivered_hours = round(minutes_confirmed / 60, 2)
 	rows.sort(key=lambda row: row[0])
 	for logged, plan, measure, specialist, day, start, end, minutes, remote, confirmed_at in rows:
 		name = writer.consultation_series.next(f"KONS-{logged.year}-")
 		institution = plan.institution
-		writer.consultations.add((
-			name, *bulk.standard(specialist, logged, confirmed_at or logged, specialist), 0, 0,
-			plan.name, plan.learner.name, plan.learner.full_name, measure.name,
-			f"{measure.idx}. {ctx.lv(measure.specialist_role, 'Support Plan Measure')} — {measure.factor}",
-			specialist, ctx.full_names.get(specialist), measure.specialist_role, institution["name"],
-			institution["partner"], plan.term.name, day, start.time(), minutes, end.time(),
-			"Remote" if remote else "In person", orders[institution["name"]] if remote else None,
-			ctx.rng.choice(catalog.CONSULTATION_TOPICS.get(measure.specialist_role) or ["Konsultācija"]),
-			int(confirmed_at is not None), confirmed_at,
-		))
+		writer.consultations.add(
+			(
+				name,
+				*bulk.standard(specialist, logged, confirmed_at or logged, specialist),
+				0,
+				0,
+				plan.name,
+				plan.learner.name,
+				plan.learner.full_name,
+				measure.name,
+				f"{measure.idx}. {ctx.lv(measure.specialist_role, 'Support Plan Measure')} — {measure.factor}",
+				specialist,
+				ctx.full_names.get(specialist),
+				measure.specialist_role,
+				institution["name"],
+				institution["partner"],
+				plan.term.name,
+				day,
+				start.time(),
+				minutes,
+				end.time(),
+				"Remote" if remote else "In person",
+				orders[institution["name"]] if remote else None,
+				ctx.rng.choice(catalog.CONSULTATION_TOPICS.get(measure.specialist_role) or ["Konsultācija"]),
+				int(confirmed_at is not None),
+				confirmed_at,
+			)
+		)
 
 
 @lru_cache(maxsize=4096)
@@ -109,7 +157,9 @@ def school_days(first: date, last: date) -> tuple[date, ...]:
 	return tuple(days)
 
 
-def free_slot(rng: random.Random, busy: dict, specialist: str, day: date, days: tuple[date, ...]) -> tuple[date, int] | None:
+def free_slot(
+	rng: random.Random, busy: dict, specialist: str, day: date, days: tuple[date, ...]
+) -> tuple[date, int] | None:
 	"""A slot of the specialist's day nobody else has (slots never overlap); another school day if full."""
 	for candidate in [day, *rng.sample(days, min(5, len(days)))]:
 		taken = busy[(specialist, candidate)]

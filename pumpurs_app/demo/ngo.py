@@ -13,11 +13,30 @@ from pumpurs_app.rules.errors import RuleViolation
 NGO = "Youth NGO Project"
 AMOUNT = 4600
 FIELDS = [
-	"name", *bulk.STANDARD, "docstatus", "idx", "title", "partner", "status", "organisation_name",
-	"organisation_registration_number", "amount", "period_from", "period_to", "description",
+	"name",
+	*bulk.STANDARD,
+	"docstatus",
+	"idx",
+	"title",
+	"partner",
+	"status",
+	"organisation_name",
+	"organisation_registration_number",
+	"amount",
+	"period_from",
+	"period_to",
+	"description",
 ]
 PARTICIPANT_FIELDS = [
-	"name", *bulk.STANDARD, "docstatus", "idx", "parent", "parenttype", "parentfield", "learner", "learner_name",
+	"name",
+	*bulk.STANDARD,
+	"docstatus",
+	"idx",
+	"parent",
+	"parenttype",
+	"parentfield",
+	"learner",
+	"learner_name",
 	"institution",
 ]
 
@@ -73,7 +92,9 @@ def make_projects(ctx) -> dict[str, Project]:
 	for partner, coordinators in sorted(partners.items()):
 		for year in range(FIRST_SCHOOL_YEAR, current_start + 1):
 			for start, end in rng.sample(periods(year), rng.choice([1, 1, 2, 2, 3])):
-				created = bulk.office_time(rng, bulk.weekday_on_or_before(start - timedelta(days=rng.randint(20, 60))))
+				created = bulk.office_time(
+					rng, bulk.weekday_on_or_before(start - timedelta(days=rng.randint(20, 60)))
+				)
 				if created > ctx.now:
 					continue  # not registered yet
 				if rng.random() < 0.04:
@@ -121,16 +142,40 @@ def write_projects(ctx, projects) -> None:
 	row_name = bulk.RowNames()
 	for project in projects:
 		enrolled = sorted(project.participants.values(), key=lambda p: p[0])
-		modified, modified_by = (enrolled[-1][0], enrolled[-1][1]) if enrolled else (project.created, project.owner)
-		rows.add((
-			project.name, *bulk.standard(project.owner, project.created, modified, modified_by), 0, 0, project.title,
-			project.partner, project.status, project.organisation, project.registration_number, AMOUNT,
-			project.period_from, project.period_to, project.description,
-		))
+		modified, modified_by = (
+			(enrolled[-1][0], enrolled[-1][1]) if enrolled else (project.created, project.owner)
+		)
+		rows.add(
+			(
+				project.name,
+				*bulk.standard(project.owner, project.created, modified, modified_by),
+				0,
+				0,
+				project.title,
+				project.partner,
+				project.status,
+				project.organisation,
+				project.registration_number,
+				AMOUNT,
+				project.period_from,
+				project.period_to,
+				project.description,
+			)
+		)
 		for idx, (_when, _who, learner) in enumerate(enrolled, 1):
-			participants.add((
-				row_name(), *bulk.standard(project.owner, project.created, modified, modified_by), 0, idx, project.name, NGO,
-				"participants", learner.name, learner.full_name, learner.institution["name"],
-			))
+			participants.add(
+				(
+					row_name(),
+					*bulk.standard(project.owner, project.created, modified, modified_by),
+					0,
+					idx,
+					project.name,
+					NGO,
+					"participants",
+					learner.name,
+					learner.full_name,
+					learner.institution["name"],
+				)
+			)
 	rows.flush()
 	participants.flush()

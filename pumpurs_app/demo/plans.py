@@ -49,7 +49,10 @@ RETURN_CYCLE_SHARE = 0.06  # approved plans that were once returned to their aut
 CONTINUE_SHARE = 0.6  # learners whose plan continues in the next semester
 REPLACED_SHARE = 0.5  # rejected plans followed by a new plan in the same term
 EXTENDED_YEAR_SHARE = 0.3  # institutions with an extended school year (holiday-term plans) in a given summer
-SHOWCASE_PLANS = {(2021, school_terms.SEMESTER_1): 53, (2021, school_terms.SEMESTER_2): 52}  # Jelgavas 4. sākumskola
+SHOWCASE_PLANS = {
+	(2021, school_terms.SEMESTER_1): 53,
+	(2021, school_terms.SEMESTER_2): 52,
+}  # Jelgavas 4. sākumskola
 LARGE_VOCATIONAL_SCHOOL = "Rīgas Valsts tehnikums"
 SEVERITIES = {"Low": 17, "Medium": 68, "High": 15}
 OUTCOMES = {"Reduced": 50, "Unchanged": 37, "Increased": 13}
@@ -60,28 +63,92 @@ STEP_DAYS = {  # days an approval step takes: (least, most)
 }
 
 PLAN_FIELDS = [
-	"name", *bulk.STANDARD, "docstatus", "idx", "learner", "learner_name", "school_term", "term_type",
-	"institution", "partner", "partner_type", "education_type", "grade", "plan_author", "plan_author_name",
-	"plan_date", "consent_on_file", "holiday_order", "previous_plan",
-	"has_learning_risk", "has_social_risk", "has_economic_risk", "has_family_risk", "highest_severity",
-	"workflow_state", "decision_reason", "pending_since", "approval_reminded_on", "active_plan_key",
-	"director_approved_by", "director_approved_on", "partner_approved_by", "partner_approved_on",
-	"ikvd_approved_by", "ikvd_approved_on", "continues_next_term", "evaluation_notes", "evaluated_on",
-	"evaluated_by", "evaluation_reminded_on",
+	"name",
+	*bulk.STANDARD,
+	"docstatus",
+	"idx",
+	"learner",
+	"learner_name",
+	"school_term",
+	"term_type",
+	"institution",
+	"partner",
+	"partner_type",
+	"education_type",
+	"grade",
+	"plan_author",
+	"plan_author_name",
+	"plan_date",
+	"consent_on_file",
+	"holiday_order",
+	"previous_plan",
+	"has_learning_risk",
+	"has_social_risk",
+	"has_economic_risk",
+	"has_family_risk",
+	"highest_severity",
+	"workflow_state",
+	"decision_reason",
+	"pending_since",
+	"approval_reminded_on",
+	"active_plan_key",
+	"director_approved_by",
+	"director_approved_on",
+	"partner_approved_by",
+	"partner_approved_on",
+	"ikvd_approved_by",
+	"ikvd_approved_on",
+	"continues_next_term",
+	"evaluation_notes",
+	"evaluated_on",
+	"evaluated_by",
+	"evaluation_reminded_on",
 ]
 CHILD = ["name", *bulk.STANDARD, "docstatus", "idx", "parent", "parenttype", "parentfield"]
 RISK_FIELDS = [*CHILD, "risk_factor", "risk_group", "severity", "observation", "outcome"]
 MEASURE_FIELDS = [
-	*CHILD, "measure_kind", "risk_factor", "specialist_role", "specialist", "compensation_type", "ngo_project",
-	"planned_hours", "planned_amount", "frequency", "delivered_hours",
+	*CHILD,
+	"measure_kind",
+	"risk_factor",
+	"specialist_role",
+	"specialist",
+	"compensation_type",
+	"ngo_project",
+	"planned_hours",
+	"planned_amount",
+	"frequency",
+	"delivered_hours",
 ]
 ACTION_FIELDS = [
-	"name", *bulk.STANDARD, "docstatus", "idx", "status", "reference_doctype", "reference_name", "workflow_state",
+	"name",
+	*bulk.STANDARD,
+	"docstatus",
+	"idx",
+	"status",
+	"reference_doctype",
+	"reference_name",
+	"workflow_state",
 ]
-ACTION_ROLE_FIELDS = ["name", *bulk.STANDARD, "docstatus", "idx", "parent", "parenttype", "parentfield", "role"]
+ACTION_ROLE_FIELDS = [
+	"name",
+	*bulk.STANDARD,
+	"docstatus",
+	"idx",
+	"parent",
+	"parenttype",
+	"parentfield",
+	"role",
+]
 COMMENT_FIELDS = [
-	"name", *bulk.STANDARD, "docstatus", "idx", "comment_type", "comment_email", "reference_doctype",
-	"reference_name", "content",
+	"name",
+	*bulk.STANDARD,
+	"docstatus",
+	"idx",
+	"comment_type",
+	"comment_email",
+	"reference_doctype",
+	"reference_name",
+	"content",
 ]
 
 
@@ -187,10 +254,16 @@ class Context:
 		self.approval_reminder_days = settings.approval_reminder_days
 		self.evaluation_reminder_days = settings.evaluation_reminder_days
 		roles = demo.users
-		self.ikvd = sorted(u for u, r in roles.items() if access.REGIONAL_COORDINATOR in r) or ["Administrator"]
-		self.administrators = sorted(u for u, r in roles.items() if access.ADMINISTRATOR in r) or ["Administrator"]
+		self.ikvd = sorted(u for u, r in roles.items() if access.REGIONAL_COORDINATOR in r) or [
+			"Administrator"
+		]
+		self.administrators = sorted(u for u, r in roles.items() if access.ADMINISTRATOR in r) or [
+			"Administrator"
+		]
 		self.full_names = dict(
-			frappe.get_all("User", filters={"name": ("in", list(roles))}, fields=["name", "full_name"], as_list=True)
+			frappe.get_all(
+				"User", filters={"name": ("in", list(roles))}, fields=["name", "full_name"], as_list=True
+			)
 		)
 		self.translated = {}
 		self.deck = Deck(self.rng, CURRENT_STATES)
@@ -231,9 +304,19 @@ def workflow_roles() -> dict[tuple[str, str], list[str]]:
 	for partner_type in ("Municipality", "State vocational school"):
 		doc = frappe.new_doc(PLAN)
 		doc.partner_type = partner_type
-		for state in (rules.DRAFT, *rules.PENDING, rules.RETURNED, rules.APPROVED, rules.EVALUATED, rules.REJECTED, rules.CANCELLED):
+		for state in (
+			rules.DRAFT,
+			*rules.PENDING,
+			rules.RETURNED,
+			rules.APPROVED,
+			rules.EVALUATED,
+			rules.REJECTED,
+			rules.CANCELLED,
+		):
 			doc.workflow_state = state
-			roles[(state, partner_type)] = sorted({t.allowed for t in get_next_possible_transitions(workflow, state, doc)})
+			roles[(state, partner_type)] = sorted(
+				{t.allowed for t in get_next_possible_transitions(workflow, state, doc)}
+			)
 	return roles
 
 
@@ -278,12 +361,16 @@ def generate(demo: Demo) -> dict[str, int]:
 			if term.term_type == school_terms.HOLIDAY:
 				plans += holiday_plans(ctx, institution, term, spring)
 			else:
-				plans += term_plans(ctx, institution, term, previous, projects.get(institution["partner"], []))
+				plans += term_plans(
+					ctx, institution, term, previous, projects.get(institution["partner"], [])
+				)
 		plans.sort(key=lambda p: p.created)
 		for plan in plans:
 			plan.name = writer.plan_name(plan)
 			if plan.state != rules.DRAFT or plan.events:
-				first_plan[plan.learner.name] = min(first_plan.get(plan.learner.name, plan.created), plan.created)
+				first_plan[plan.learner.name] = min(
+					first_plan.get(plan.learner.name, plan.created), plan.created
+				)
 		consultations.deliver(ctx, writer, plans)
 		for plan in plans:
 			writer.write_plan(plan)
@@ -315,14 +402,18 @@ def eligible(ctx: Context, institution: dict, term: Term, current: bool) -> list
 			continue
 		grade = learner.grade_in(year)
 		lowest = 1 if learner.education_type == target_group.VOCATIONAL else institution["grades"][0]
-		if grade < lowest or not target_group.in_target_group(learner.education_type, grade, term.school_year, term.term_type):
+		if grade < lowest or not target_group.in_target_group(
+			learner.education_type, grade, term.school_year, term.term_type
+		):
 			continue
 		if learner.consent or current:  # without a signed application only a draft, and only now
 			pool.append((learner, grade))
 	return pool
 
 
-def term_plans(ctx: Context, institution: dict, term: Term, previous: dict[str, Plan], projects: list) -> list[Plan]:
+def term_plans(
+	ctx: Context, institution: dict, term: Term, previous: dict[str, Plan], projects: list
+) -> list[Plan]:
 	rng, current = ctx.rng, not ctx.ended(term)
 	pool = eligible(ctx, institution, term, current)
 	year = school_terms.school_year_start(term.school_year)
@@ -349,7 +440,9 @@ def term_plans(ctx: Context, institution: dict, term: Term, previous: dict[str, 
 		if plan.state == rules.REJECTED and not exact and rng.random() < REPLACED_SHARE:
 			rejected_at = plan.events[-1][0]
 			if rejected_at.date() + timedelta(days=3) < term.end_date - timedelta(days=20):
-				plans.append(new_plan(ctx, learner, grade, term, None, running, after=rejected_at, replacing=True))
+				plans.append(
+					new_plan(ctx, learner, grade, term, None, running, after=rejected_at, replacing=True)
+				)
 	return plans
 
 
@@ -358,8 +451,17 @@ def holiday_plans(ctx: Context, institution: dict, term: Term, spring: dict[str,
 	rng = ctx.rng
 	if rng.random() > EXTENDED_YEAR_SHARE:
 		return []
-	candidates = [p for p in spring.values() if p.institution is institution and p.submitted and p.state != rules.CANCELLED]
-	candidates = [p for p in candidates if p.learner.last_year > school_terms.school_year_start(term.school_year) or p.learner.status == "Active"]
+	candidates = [
+		p
+		for p in spring.values()
+		if p.institution is institution and p.submitted and p.state != rules.CANCELLED
+	]
+	candidates = [
+		p
+		for p in candidates
+		if p.learner.last_year > school_terms.school_year_start(term.school_year)
+		or p.learner.status == "Active"
+	]
 	plans = []
 	most = max(2, ctx.plans_per_term[1] // 10)
 	for spring_plan in rng.sample(candidates, min(len(candidates), rng.randint(1, most))):
@@ -396,11 +498,30 @@ def new_plan(
 	rules.check_plan(
 		[rules.Risk(r.factor, r.group, r.severity) for r in risks],
 		[
-			rules.Measure(m.idx, m.kind, m.factor, m.specialist_role, m.planned_hours, m.compensation_type, Decimal(str(m.planned_amount)), m.ngo_project)
+			rules.Measure(
+				m.idx,
+				m.kind,
+				m.factor,
+				m.specialist_role,
+				m.planned_hours,
+				m.compensation_type,
+				Decimal(str(m.planned_amount)),
+				m.ngo_project,
+			)
 			for m in measures
 		],
 	)
-	plan = Plan(learner, term, grade, author, owner, datetime.min, risks, measures, previous=None if holiday or replacing else before)
+	plan = Plan(
+		learner,
+		term,
+		grade,
+		author,
+		owner,
+		datetime.min,
+		risks,
+		measures,
+		previous=None if holiday or replacing else before,
+	)
 	if holiday:
 		plan.holiday_order = ctx.holiday_order
 	plan.state = choose_state(ctx, plan, replacing)
@@ -442,7 +563,9 @@ def pick_factors(ctx: Context, group: str, count: int, exclude: set[str] = froze
 def new_risk(ctx: Context, factor: str, group: str) -> Risk:
 	rng = ctx.rng
 	notes = catalog.RISK_OBSERVATIONS.get(factor)
-	return Risk(factor, group, weighted(rng, SEVERITIES), rng.choice(notes) if notes and rng.random() < 0.8 else None)
+	return Risk(
+		factor, group, weighted(rng, SEVERITIES), rng.choice(notes) if notes and rng.random() < 0.8 else None
+	)
 
 
 def continued_risks(ctx: Context, before: list[Risk]) -> list[Risk]:
@@ -471,7 +594,9 @@ def continued_risks(ctx: Context, before: list[Risk]) -> list[Risk]:
 	return sorted(risks, key=lambda r: rules.RISK_GROUPS.index(r.group))
 
 
-def continued_measures(ctx: Context, before: list[Measure], risks: list[Risk], projects: list, institution: dict) -> list[Measure]:
+def continued_measures(
+	ctx: Context, before: list[Measure], risks: list[Risk], projects: list, institution: dict
+) -> list[Measure]:
 	"""The previous plan's measures for the risks that remain (a project measure only if the project still runs)."""
 	factors = {r.factor for r in risks}
 	running = {p.name for p in projects}
@@ -482,12 +607,24 @@ def continued_measures(ctx: Context, before: list[Measure], risks: list[Risk], p
 		if old.specialist and (old.specialist, old.specialist_role) not in institution["specialists"]:
 			continue
 		kept.append(
-			Measure(old.kind, old.factor, old.specialist_role, old.specialist, old.compensation_type, old.ngo_project, old.planned_hours, old.planned_amount, old.frequency)
+			Measure(
+				old.kind,
+				old.factor,
+				old.specialist_role,
+				old.specialist,
+				old.compensation_type,
+				old.ngo_project,
+				old.planned_hours,
+				old.planned_amount,
+				old.frequency,
+			)
 		)
 	return kept
 
 
-def complete_measures(ctx: Context, institution: dict, risks: list[Risk], measures: list[Measure], projects: list) -> list[Measure]:
+def complete_measures(
+	ctx: Context, institution: dict, risks: list[Risk], measures: list[Measure], projects: list
+) -> list[Measure]:
 	"""Add measures until every risk group present is addressed (the controller's rule)."""
 	rng = ctx.rng
 	group_of = {r.factor: r.group for r in risks}
@@ -512,8 +649,15 @@ def complete_measures(ctx: Context, institution: dict, risks: list[Risk], measur
 					role = consultation_roles(ctx, institution, group, 1)[0]
 					measures.append(consultation_measure(ctx, institution, factor, role))
 	if projects and not any(m.ngo_project for m in measures) and rng.random() < 0.06:
-		factor = next((r.factor for r in risks if r.factor in ("Low learning motivation", "Lack of parental support")), risks[0].factor)
-		measures.append(Measure(rules.NGO_PROJECT, factor, ngo_project=rng.choice(projects).name, frequency="projekta laikā"))
+		factor = next(
+			(r.factor for r in risks if r.factor in ("Low learning motivation", "Lack of parental support")),
+			risks[0].factor,
+		)
+		measures.append(
+			Measure(
+				rules.NGO_PROJECT, factor, ngo_project=rng.choice(projects).name, frequency="projekta laikā"
+			)
+		)
 	return measures
 
 
@@ -548,7 +692,11 @@ def compensation_measure(ctx: Context, factor: str, options: dict) -> Measure:
 	low, high = catalog.COMPENSATION_AMOUNTS[kind]
 	amount = round(rng.uniform(low, high) / 5) * 5 if rng.random() < 0.7 else round(rng.uniform(low, high), 2)
 	return Measure(
-		rules.COMPENSATION, factor, compensation_type=kind, planned_amount=float(amount), frequency=rng.choice(catalog.COMPENSATION_FREQUENCIES)
+		rules.COMPENSATION,
+		factor,
+		compensation_type=kind,
+		planned_amount=float(amount),
+		frequency=rng.choice(catalog.COMPENSATION_FREQUENCIES),
 	)
 
 
@@ -618,7 +766,9 @@ def walk(ctx: Context, plan: Plan, after: datetime | None) -> None:
 	if ctx.ended(term):
 		limit = datetime.combine(term.end_date - timedelta(days=3), datetime.min.time().replace(hour=17))
 	else:
-		limit = max(ctx.now - timedelta(hours=1), start)  # (today's term may have begun less than an hour ago)
+		limit = max(
+			ctx.now - timedelta(hours=1), start
+		)  # (today's term may have begun less than an hour ago)
 	gaps = [gap_days(rng, state) for state, _who in steps]
 	total = sum(gaps)
 	if after:
@@ -628,7 +778,9 @@ def walk(ctx: Context, plan: Plan, after: datetime | None) -> None:
 	elif rng.random() < 0.7:
 		first = term.start_date + timedelta(days=rng.randint(0, 30))
 	else:
-		first = term.start_date + timedelta(days=rng.randint(30, max(31, (term.end_date - term.start_date).days - 30)))
+		first = term.start_date + timedelta(
+			days=rng.randint(30, max(31, (term.end_date - term.start_date).days - 30))
+		)
 	latest_first = (limit - timedelta(days=total)).date()
 	if not ctx.ended(term) and target not in (rules.DRAFT,):
 		first = min(first, latest_first) if latest_first >= term.start_date else term.start_date
@@ -678,7 +830,9 @@ def transition(ctx: Context, plan: Plan, old: str, new: str, who: str, when: dat
 	if new in rules.PENDING and old in (rules.DRAFT, rules.RETURNED):
 		plan.decision_reason = None
 	if new in (rules.RETURNED, rules.REJECTED):
-		plan.decision_reason = ctx.rng.choice(catalog.RETURN_REASONS if new == rules.RETURNED else catalog.REJECT_REASONS)
+		plan.decision_reason = ctx.rng.choice(
+			catalog.RETURN_REASONS if new == rules.RETURNED else catalog.REJECT_REASONS
+		)
 		plan.comments.append((when, who, f"{ctx.lv(new)}: {plan.decision_reason}"))
 	elif old in STAMPS:
 		plan.stamps[old] = (who, when)
@@ -701,13 +855,19 @@ def evaluate(ctx: Context, plan: Plan, approved: datetime) -> None:
 	else:
 		plan.continues = weighted(rng, {"Yes": 92, "Unknown": 6, "No": 2})
 	for risk in plan.risks:
-		risk.outcome = weighted(rng, OUTCOMES if plan.continues != "No" else {"Unchanged": 60, "Increased": 40})
-	overall = max(plan.risks, key=lambda r: ("Increased", "Unchanged", "Reduced").index(r.outcome) * -1).outcome
+		risk.outcome = weighted(
+			rng, OUTCOMES if plan.continues != "No" else {"Unchanged": 60, "Increased": 40}
+		)
+	overall = max(
+		plan.risks, key=lambda r: ("Increased", "Unchanged", "Reduced").index(r.outcome) * -1
+	).outcome
 	plan.evaluation_notes = rng.choice(catalog.EVALUATION_NOTES[overall]) if rng.random() < 0.85 else None
 	latest = ctx.now - timedelta(hours=1)
 	day = term.end_date + timedelta(days=rng.randint(1, 30))
 	day = min(bulk.weekday_on_or_after(day), latest.date())
-	when = bulk.office_time(rng, day, after=max(approved, datetime.combine(term.end_date, datetime.min.time())), before=latest)
+	when = bulk.office_time(
+		rng, day, after=max(approved, datetime.combine(term.end_date, datetime.min.time())), before=latest
+	)
 	who = plan.author if rng.random() < 0.8 else plan.institution["director"]
 	plan.evaluated_at, plan.evaluated_by = when, who
 	plan.events.append((when, rules.EVALUATED, who))
@@ -733,7 +893,9 @@ def fix_consents(ctx: Context, first_plan: dict[str, datetime]) -> None:
 		first = first_plan.get(learner.name)
 		if not first or not learner.consent or learner.consent <= first.date():
 			continue
-		learner.consent = max(first.date() - timedelta(days=rng.randint(0, 7)), learner.born + timedelta(days=1))
+		learner.consent = max(
+			first.date() - timedelta(days=rng.randint(0, 7)), learner.born + timedelta(days=1)
+		)
 		changes.append((learner.name, learner.consent, consent_signer(learner.born, learner.consent)))
 	for start in range(0, len(changes), 1000):
 		batch = changes[start : start + 1000]
@@ -782,45 +944,128 @@ class Writer:
 		risks = [rules.Risk(r.factor, r.group, r.severity) for r in plan.risks]
 		stamp = {state: plan.stamps.get(state, (None, None)) for state in STAMPS}
 		pending_since = plan.events[-1][0] if plan.state in rules.PENDING else None
-		self.plans.add((
-			plan.name, *std, plan.docstatus, 0, learner.name, learner.full_name, plan.term.name, plan.term.term_type,
-			institution["name"], institution["partner"], institution["partner_type"], learner.education_type, plan.grade,
-			plan.author, ctx.full_names.get(plan.author), plan.created.date(), int(bool(learner.consent)), plan.holiday_order,
-			plan.previous.name if plan.previous else None,
-			*(int(group in rules.groups_present(risks)) for group in rules.RISK_GROUPS),
-			rules.highest_severity(risks), plan.state, plan.decision_reason, pending_since, plan.approval_reminded_on,
-			f"{learner.name}|{plan.term.name}" if plan.live else None,
-			*stamp[rules.PENDING_DIRECTOR], *stamp[rules.PENDING_PARTNER], *stamp[rules.PENDING_IKVD],
-			plan.continues, plan.evaluation_notes, plan.evaluated_at.date() if plan.evaluated_at else None,
-			plan.evaluated_by, plan.evaluation_reminded_on,
-		))
+		self.plans.add(
+			(
+				plan.name,
+				*std,
+				plan.docstatus,
+				0,
+				learner.name,
+				learner.full_name,
+				plan.term.name,
+				plan.term.term_type,
+				institution["name"],
+				institution["partner"],
+				institution["partner_type"],
+				learner.education_type,
+				plan.grade,
+				plan.author,
+				ctx.full_names.get(plan.author),
+				plan.created.date(),
+				int(bool(learner.consent)),
+				plan.holiday_order,
+				plan.previous.name if plan.previous else None,
+				*(int(group in rules.groups_present(risks)) for group in rules.RISK_GROUPS),
+				rules.highest_severity(risks),
+				plan.state,
+				plan.decision_reason,
+				pending_since,
+				plan.approval_reminded_on,
+				f"{learner.name}|{plan.term.name}" if plan.live else None,
+				*stamp[rules.PENDING_DIRECTOR],
+				*stamp[rules.PENDING_PARTNER],
+				*stamp[rules.PENDING_IKVD],
+				plan.continues,
+				plan.evaluation_notes,
+				plan.evaluated_at.date() if plan.evaluated_at else None,
+				plan.evaluated_by,
+				plan.evaluation_reminded_on,
+			)
+		)
 		for idx, risk in enumerate(plan.risks, 1):
-			self.risks.add((
-				self.row_name(), *std, plan.docstatus, idx, plan.name, PLAN, "risks",
-				risk.factor, risk.group, risk.severity, risk.observation, risk.outcome,
-			))
+			self.risks.add(
+				(
+					self.row_name(),
+					*std,
+					plan.docstatus,
+					idx,
+					plan.name,
+					PLAN,
+					"risks",
+					risk.factor,
+					risk.group,
+					risk.severity,
+					risk.observation,
+					risk.outcome,
+				)
+			)
 		for row in plan.measures:
-			self.measures.add((
-				row.name, *std, plan.docstatus, row.idx, plan.name, PLAN, "measures", row.kind, row.factor,
-				row.specialist_role, row.specialist, row.compensation_type, row.ngo_project, row.planned_hours,
-				row.planned_amount, row.frequency, row.delivered_hours,
-			))
+			self.measures.add(
+				(
+					row.name,
+					*std,
+					plan.docstatus,
+					row.idx,
+					plan.name,
+					PLAN,
+					"measures",
+					row.kind,
+					row.factor,
+					row.specialist_role,
+					row.specialist,
+					row.compensation_type,
+					row.ngo_project,
+					row.planned_hours,
+					row.planned_amount,
+					row.frequency,
+					row.delivered_hours,
+				)
+			)
 		roles = ctx.next_roles.get((plan.state, institution["partner_type"]))
 		if roles:
 			entered = plan.events[-1][0] if plan.events else plan.created
 			action = frappe.generate_hash(length=10)
-			self.actions.add((action, *bulk.standard(modified_by, entered), 0, 0, "Open", PLAN, plan.name, plan.state))
+			self.actions.add(
+				(action, *bulk.standard(modified_by, entered), 0, 0, "Open", PLAN, plan.name, plan.state)
+			)
 			for idx, role in enumerate(roles, 1):
-				self.action_roles.add((
-					self.row_name(), *bulk.standard(modified_by, entered), 0, idx, action, "Workflow Action", "permitted_roles", role,
-				))
+				self.action_roles.add(
+					(
+						self.row_name(),
+						*bulk.standard(modified_by, entered),
+						0,
+						idx,
+						action,
+						"Workflow Action",
+						"permitted_roles",
+						role,
+					)
+				)
 		for when, who, text in plan.comments:
-			self.comments.add((
-				frappe.generate_hash(length=10), *bulk.standard(who, when), 0, 0, "Workflow", who, PLAN, plan.name, text,
-			))
+			self.comments.add(
+				(
+					frappe.generate_hash(length=10),
+					*bulk.standard(who, when),
+					0,
+					0,
+					"Workflow",
+					who,
+					PLAN,
+					plan.name,
+					text,
+				)
+			)
 
 	def flush(self) -> None:
-		for table in (self.plans, self.risks, self.measures, self.consultations, self.actions, self.action_roles, self.comments):
+		for table in (
+			self.plans,
+			self.risks,
+			self.measures,
+			self.consultations,
+			self.actions,
+			self.action_roles,
+			self.comments,
+		):
 			table.flush()
 		self.plan_series.save()
 		self.consultation_series.save()

@@ -35,7 +35,9 @@ class Scale:
 	vocational_schools: list[str]
 	schools_per_municipality: int
 	learners_per_institution: int
-	staff_can_log_in: bool  # small: real users; project: benchmark staff written directly (showcase logins aside)
+	staff_can_log_in: (
+		bool  # small: real users; project: benchmark staff written directly (showcase logins aside)
+	)
 	# former learners kept in the register, as a share of a year's leaving cohort, for each past school year
 	former_learner_share: float = 0.5
 	# support plans per institution and semester: fewest, median, most (see demo/plans.py)
@@ -72,13 +74,37 @@ SHOWCASE = [
 	("admin@pumpurs.demo", access.ADMINISTRATOR, "Inese", "Kalniņa", "IKVD"),
 	("regional@pumpurs.demo", access.REGIONAL_COORDINATOR, "Māris", "Ozols", "IKVD"),
 	("auditor@pumpurs.demo", access.AUDITOR, "Dace", "Liepiņa", "IKVD"),
-	("koordinators.jelgava@pumpurs.demo", access.PARTNER_COORDINATOR, "Ilze", "Bērziņa", "Jelgavas valstspilsētas pašvaldība"),
-	("gramatvede.jelgava@pumpurs.demo", access.ACCOUNTANT, "Sandra", "Kļaviņa", "Jelgavas valstspilsētas pašvaldība"),
-	("koordinators.j4@pumpurs.demo", access.INSTITUTION_COORDINATOR, "Anita", "Zariņa", "Jelgavas 4. sākumskola"),
+	(
+		"koordinators.jelgava@pumpurs.demo",
+		access.PARTNER_COORDINATOR,
+		"Ilze",
+		"Bērziņa",
+		"Jelgavas valstspilsētas pašvaldība",
+	),
+	(
+		"gramatvede.jelgava@pumpurs.demo",
+		access.ACCOUNTANT,
+		"Sandra",
+		"Kļaviņa",
+		"Jelgavas valstspilsētas pašvaldība",
+	),
+	(
+		"koordinators.j4@pumpurs.demo",
+		access.INSTITUTION_COORDINATOR,
+		"Anita",
+		"Zariņa",
+		"Jelgavas 4. sākumskola",
+	),
 	("direktors.j4@pumpurs.demo", access.DIRECTOR, "Guntis", "Eglītis", "Jelgavas 4. sākumskola"),
 	("skolotaja.j4@pumpurs.demo", access.PLAN_AUTHOR, "Laura", "Vītola", "Jelgavas 4. sākumskola"),
 	("psihologs.j4@pumpurs.demo", access.SPECIALIST, "Rūta", "Jansone", "Jelgavas 4. sākumskola"),
-	("koordinators.rvt@pumpurs.demo", access.PARTNER_COORDINATOR, "Edgars", "Kalējs", "Rīgas Valsts tehnikums"),
+	(
+		"koordinators.rvt@pumpurs.demo",
+		access.PARTNER_COORDINATOR,
+		"Edgars",
+		"Kalējs",
+		"Rīgas Valsts tehnikums",
+	),
 	("direktors.rvt@pumpurs.demo", access.DIRECTOR, "Aivars", "Liepa", "Rīgas Valsts tehnikums"),
 	("skolotajs.rvt@pumpurs.demo", access.PLAN_AUTHOR, "Juris", "Krūmiņš", "Rīgas Valsts tehnikums"),
 ]
@@ -133,7 +159,9 @@ class Demo:
 			return self.fake.first_name_female(), self.fake.last_name_female(), "F"
 		return self.fake.first_name_male(), self.fake.last_name_male(), "M"
 
-	def new_user(self, role: str, email: str | None = None, first: str | None = None, last: str | None = None) -> str:
+	def new_user(
+		self, role: str, email: str | None = None, first: str | None = None, last: str | None = None
+	) -> str:
 		if not email:
 			first, last, _sex = self.person()
 			base = f"{ascii_slug(first)}.{ascii_slug(last)}"
@@ -166,10 +194,27 @@ def insert_benchmark_user(email: str, first: str, last: str, role: str) -> None:
 	"""Project scale: thousands of staff who only author plans in the data, never log in. The User
 	controller costs ~0.5 s each (it clears caches and creates contacts), so these are written directly."""
 	now = now_datetime()
-	base = {"owner": "Administrator", "modified_by": "Administrator", "creation": now, "modified": now, "docstatus": 0}
+	base = {
+		"owner": "Administrator",
+		"modified_by": "Administrator",
+		"creation": now,
+		"modified": now,
+		"docstatus": 0,
+	}
 	frappe.db.bulk_insert(
 		"User",
-		["name", "email", "first_name", "last_name", "full_name", "enabled", "user_type", "language", "send_welcome_email", *base],
+		[
+			"name",
+			"email",
+			"first_name",
+			"last_name",
+			"full_name",
+			"enabled",
+			"user_type",
+			"language",
+			"send_welcome_email",
+			*base,
+		],
 		[(email, email, first, last, f"{first} {last}", 1, "System User", "lv", 0, *base.values())],
 	)
 	frappe.db.bulk_insert(
@@ -221,7 +266,11 @@ def make_terms() -> None:
 		):
 			if not frappe.db.exists("School Term", school_terms.term_name(school_year, term_type)):
 				frappe.get_doc(
-					doctype="School Term", school_year=school_year, term_type=term_type, start_date=first, end_date=last
+					doctype="School Term",
+					school_year=school_year,
+					term_type=term_type,
+					start_date=first,
+					end_date=last,
 				).insert()
 
 
@@ -256,7 +305,10 @@ def make_partners_and_institutions(demo: Demo, showcase: dict) -> list[dict]:
 	codes = iter(range(4_100_000_000, 4_200_000_000, 7919))
 	for partner_name, partner_type in plans:
 		staff = []
-		for function, role in (("Coordinator", access.PARTNER_COORDINATOR), ("Accountant", access.ACCOUNTANT)):
+		for function, role in (
+			("Coordinator", access.PARTNER_COORDINATOR),
+			("Accountant", access.ACCOUNTANT),
+		):
 			email = next(
 				(e for e, (r, _f, _l, where) in showcase.items() if where == partner_name and r == role), None
 			)
@@ -281,7 +333,9 @@ def make_partners_and_institutions(demo: Demo, showcase: dict) -> list[dict]:
 		else:
 			schools = [(partner_name, "Vocational", range(1, 5))]
 		for school_name, education_type, grades in schools:
-			institutions.append(make_institution(demo, showcase, partner, school_name, education_type, grades, next(codes)))
+			institutions.append(
+				make_institution(demo, showcase, partner, school_name, education_type, grades, next(codes))
+			)
 	return institutions
 
 
@@ -302,7 +356,9 @@ def municipal_schools(demo: Demo, town: str) -> list[tuple[str, str, range]]:
 	return schools
 
 
-def make_institution(demo: Demo, showcase: dict, partner, name: str, education_type: str, grades: range, code: int) -> dict:
+def make_institution(
+	demo: Demo, showcase: dict, partner, name: str, education_type: str, grades: range, code: int
+) -> dict:
 	rng = demo.rng
 	mine = {r: e for e, (r, _f, _l, where) in showcase.items() if where == name}
 
@@ -355,14 +411,46 @@ def make_learners(demo: Demo, institutions: list[dict]) -> int:
 	# personal codes already on the site (one query: the column has no index, so never one query per learner)
 	demo.used_codes.update(frappe.get_all("Learner", pluck="personal_code"))
 	learner_fields = [
-		"name", "owner", "modified_by", "creation", "modified", "docstatus", "idx",
-		"first_name", "last_name", "full_name", "personal_code", "personal_code_masked", "active_personal_code",
-		"date_of_birth", "is_adult", "status", "institution", "partner", "education_type", "grade", "class_label",
-		"consent_date", "consent_given_by", "application_file",
+		"name",
+		"owner",
+		"modified_by",
+		"creation",
+		"modified",
+		"docstatus",
+		"idx",
+		"first_name",
+		"last_name",
+		"full_name",
+		"personal_code",
+		"personal_code_masked",
+		"active_personal_code",
+		"date_of_birth",
+		"is_adult",
+		"status",
+		"institution",
+		"partner",
+		"education_type",
+		"grade",
+		"class_label",
+		"consent_date",
+		"consent_given_by",
+		"application_file",
 	]
 	guardian_fields = [
-		"name", "owner", "modified_by", "creation", "modified", "docstatus", "idx", "parent", "parenttype",
-		"parentfield", "guardian_name", "relation", "phone", "email",
+		"name",
+		"owner",
+		"modified_by",
+		"creation",
+		"modified",
+		"docstatus",
+		"idx",
+		"parent",
+		"parenttype",
+		"parentfield",
+		"guardian_name",
+		"relation",
+		"phone",
+		"email",
 	]
 	learners, guardians = [], []
 	serial = frappe.db.sql("select current from `tabSeries` where name = 'IZGL-'")
@@ -374,7 +462,9 @@ def make_learners(demo: Demo, institutions: list[dict]) -> int:
 		for institution in institutions
 	)
 
-	def add(institution: dict, education_type: str, grade: int, status: str, last_year: int, consent: date | None) -> None:
+	def add(
+		institution: dict, education_type: str, grade: int, status: str, last_year: int, consent: date | None
+	) -> None:
 		nonlocal serial
 		serial += 1
 		name = f"IZGL-{serial:05d}"
@@ -384,24 +474,59 @@ def make_learners(demo: Demo, institutions: list[dict]) -> int:
 		code = learner_code(demo, born)
 		first, last, _sex = demo.person()
 		adult = target_group.is_adult(born, today)
-		learners.append((
-			name, "Administrator", "Administrator", now, now, 0, 0,
-			first, last, f"{first} {last}", code, personal_code.mask(code), code if status == "Active" else None,
-			born, int(adult), status, institution["name"], institution["partner"], education_type, grade,
-			class_label(rng, education_type, grade),
-			consent, consent_signer(born, consent), consent_file if consent else None,
-		))
+		learners.append(
+			(
+				name,
+				"Administrator",
+				"Administrator",
+				now,
+				now,
+				0,
+				0,
+				first,
+				last,
+				f"{first} {last}",
+				code,
+				personal_code.mask(code),
+				code if status == "Active" else None,
+				born,
+				int(adult),
+				status,
+				institution["name"],
+				institution["partner"],
+				education_type,
+				grade,
+				class_label(rng, education_type, grade),
+				consent,
+				consent_signer(born, consent),
+				consent_file if consent else None,
+			)
+		)
 		demo.learners.append(
-			LearnerFact(name, f"{first} {last}", institution, education_type, grade, status, last_year, consent, born)
+			LearnerFact(
+				name, f"{first} {last}", institution, education_type, grade, status, last_year, consent, born
+			)
 		)
 		for idx in range(1, 1 + (0 if adult else rng.choice([1, 2, 2]))):
 			g_first, g_last, sex = demo.person()
-			guardians.append((
-				frappe.generate_hash(length=10), "Administrator", "Administrator", now, now, 0, idx,
-				name, "Learner", "guardians", f"{g_first} {g_last}", "Mother" if sex == "F" else "Father",
-				f"+371 2{rng.randrange(1000000, 9999999)}",
-				f"{ascii_slug(g_first)}.{ascii_slug(g_last)}{rng.randrange(10, 99)}@example.lv",
-			))
+			guardians.append(
+				(
+					frappe.generate_hash(length=10),
+					"Administrator",
+					"Administrator",
+					now,
+					now,
+					0,
+					idx,
+					name,
+					"Learner",
+					"guardians",
+					f"{g_first} {g_last}",
+					"Mother" if sex == "F" else "Father",
+					f"+371 2{rng.randrange(1000000, 9999999)}",
+					f"{ascii_slug(g_first)}.{ascii_slug(g_last)}{rng.randrange(10, 99)}@example.lv",
+				)
+			)
 		if len(learners) >= 5000:
 			flush(learner_fields, learners, guardian_fields, guardians)
 			frappe.utils.update_progress_bar("Learners", serial - first_serial, total)
@@ -413,8 +538,17 @@ def make_learners(demo: Demo, institutions: list[dict]) -> int:
 			status = rng.choices(["Active", "Left", "Graduated", "Transferred"], [92, 3, 3, 2])[0]
 			# those no longer active left at the end of the last school year, in the grade recorded
 			last_year = year_start if status == "Active" else year_start - 1
-			consent = date(year_start, 9, 1) + timedelta(days=rng.randrange(0, 40)) if rng.random() < 0.9 else None
-			add(institution, education_type, grade, status, last_year, min(consent, today) if consent else None)
+			consent = (
+				date(year_start, 9, 1) + timedelta(days=rng.randrange(0, 40)) if rng.random() < 0.9 else None
+			)
+			add(
+				institution,
+				education_type,
+				grade,
+				status,
+				last_year,
+				min(consent, today) if consent else None,
+			)
 		for last_year in former_years:
 			for _ in range(former_cohort(demo.scale, institution)):
 				education_type, grades = learner_kind(rng, institution)
@@ -428,7 +562,14 @@ def make_learners(demo: Demo, institutions: list[dict]) -> int:
 				# the application was signed when they joined the programme (demo/plans.py moves it to just
 				# before their first support plan)
 				joined = max(FIRST_SCHOOL_YEAR, last_year - (grade - grades[0]))
-				add(institution, education_type, grade, status, last_year, date(joined, 9, 1) + timedelta(days=rng.randrange(0, 40)))
+				add(
+					institution,
+					education_type,
+					grade,
+					status,
+					last_year,
+					date(joined, 9, 1) + timedelta(days=rng.randrange(0, 40)),
+				)
 	flush(learner_fields, learners, guardian_fields, guardians)
 	frappe.db.sql(
 		"insert into `tabSeries` (name, current) values ('IZGL-', %s) on duplicate key update current = %s",
@@ -439,7 +580,9 @@ def make_learners(demo: Demo, institutions: list[dict]) -> int:
 
 def learner_kind(rng: random.Random, institution: dict) -> tuple[str, range]:
 	"""Education type and possible grades of a learner of the institution."""
-	if institution["education_type"] == "Vocational" or (institution["education_type"] == "Both" and rng.random() < 0.2):
+	if institution["education_type"] == "Vocational" or (
+		institution["education_type"] == "Both" and rng.random() < 0.2
+	):
 		return "Vocational", range(1, 5)
 	return "General", institution["grades"]
 

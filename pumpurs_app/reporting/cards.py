@@ -18,7 +18,10 @@ def plans_awaiting_my_approval(filters=None) -> int:
 	if not states:
 		return 0
 	waiting = frappe.get_list(
-		PLAN, filters={"docstatus": 0, "workflow_state": ("in", sorted(states))}, fields=["count(*) as total"], as_list=True
+		PLAN,
+		filters={"docstatus": 0, "workflow_state": ("in", sorted(states))},
+		fields=["count(*) as total"],
+		as_list=True,
 	)[0][0]
 	return waiting - _own_plans(states, frappe.session.user)
 

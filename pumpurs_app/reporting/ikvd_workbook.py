@@ -42,8 +42,17 @@ SCOPE_FILTERS = ("school_year", "school_term", "partner", "institution")
 
 
 @frappe.whitelist()
-def download(school_year: str | None = None, school_term: str | None = None, partner: str | None = None, institution: str | None = None) -> None:
-	filters = {k: v for k, v in zip(SCOPE_FILTERS, (school_year, school_term, partner, institution), strict=True) if v}
+def download(
+	school_year: str | None = None,
+	school_term: str | None = None,
+	partner: str | None = None,
+	institution: str | None = None,
+) -> None:
+	filters = {
+		k: v
+		for k, v in zip(SCOPE_FILTERS, (school_year, school_term, partner, institution), strict=True)
+		if v
+	}
 	period = school_term or school_year or _("all terms")
 	frappe.response.filename = f"PuMPuRS {period}.xlsx".replace("/", "-")
 	frappe.response.filecontent = build(filters)
@@ -70,11 +79,18 @@ def build(filters: dict) -> bytes:
 def write_cover(sheet, filters: dict) -> None:
 	sheet.append([_("PuMPuRS programme report")])
 	sheet.cell(1, 1).font = Font(bold=True, size=14)
-	sheet.append([_("Prepared by", context="PuMPuRS Workbook"), frappe.utils.get_fullname(frappe.session.user)])
+	sheet.append(
+		[_("Prepared by", context="PuMPuRS Workbook"), frappe.utils.get_fullname(frappe.session.user)]
+	)
 	sheet.append([_("Prepared on", context="PuMPuRS Workbook"), now_datetime()])
 	sheet.cell(3, 2).number_format = NUMBER_FORMATS["Datetime"]
 	for key in SCOPE_FILTERS:
-		label = {"school_year": _("School Year", context="PuMPuRS Workbook"), "school_term": _("School Term", context="PuMPuRS Workbook"), "partner": _("Partner", context="PuMPuRS Workbook"), "institution": _("Educational Institution", context="PuMPuRS Workbook")}[key]
+		label = {
+			"school_year": _("School Year", context="PuMPuRS Workbook"),
+			"school_term": _("School Term", context="PuMPuRS Workbook"),
+			"partner": _("Partner", context="PuMPuRS Workbook"),
+			"institution": _("Educational Institution", context="PuMPuRS Workbook"),
+		}[key]
 		sheet.append([label, safe_cell(filters.get(key) or _("all", context="PuMPuRS Workbook"))])
 	sheet.append([])
 	sheet.append([_("Sheet", context="PuMPuRS Workbook"), _("Rows", context="PuMPuRS Workbook")])
@@ -95,7 +111,9 @@ def write_report(sheet, title: str, result: dict) -> None:
 		cell.alignment = Alignment(wrap_text=True, vertical="top")
 	rows = result["result"]
 	for index, row in enumerate(rows):
-		values = [row.get(c["fieldname"]) for c in columns] if isinstance(row, dict) else list(row)[: len(columns)]
+		values = (
+			[row.get(c["fieldname"]) for c in columns] if isinstance(row, dict) else list(row)[: len(columns)]
+		)
 		sheet.append([cell_value(v) for v in values])
 		is_total = not isinstance(row, dict) or index == len(rows) - 1 and result.get("add_total_row")
 		for position, column in enumerate(columns, start=1):
@@ -106,13 +124,20 @@ def write_report(sheet, title: str, result: dict) -> None:
 				cell.font = Font(bold=True)
 	sheet.freeze_panes = "A3"
 	for position, column in enumerate(columns, start=1):
-		sheet.column_dimensions[get_column_letter(position)].width = max(10, min(60, int((column.get("width") or 120) / 7)))
+		sheet.column_dimensions[get_column_letter(position)].width = max(
+			10, min(60, int((column.get("width") or 120) / 7))
+		)
 
 
 def normalise(column) -> dict:
 	"""Report columns come as dicts or as frappe's old "Label:Fieldtype/Options:Width" strings."""
 	if isinstance(column, dict):
-		return {"fieldname": column.get("fieldname"), "label": column.get("label") or "", "fieldtype": column.get("fieldtype") or "Data", "width": column.get("width")}
+		return {
+			"fieldname": column.get("fieldname"),
+			"label": column.get("label") or "",
+			"fieldtype": column.get("fieldtype") or "Data",
+			"width": column.get("width"),
+		}
 	label, _sep, rest = column.partition(":")
 	fieldtype = rest.split("/")[0].split(":")[0] or "Data"
 	return {"fieldname": frappe.scrub(label), "label": label, "fieldtype": fieldtype, "width": None}

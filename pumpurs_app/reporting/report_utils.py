@@ -91,7 +91,9 @@ def monthly_bars(totals: dict[tuple[str, str], object], series: list[str], name,
 	return {
 		"data": {
 			"labels": labels,
-			"datasets": [{"name": name(s), "values": [value(totals.get((s, m))) for m in labels]} for s in series],
+			"datasets": [
+				{"name": name(s), "values": [value(totals.get((s, m))) for m in labels]} for s in series
+			],
 		},
 		"type": "bar",
 		"barOptions": {"stacked": 1},

@@ -68,7 +68,9 @@ def check_payee(kind: str, allowed: set[str], learner_is_adult: bool) -> None:
 	if kind not in allowed:
 		raise RuleViolation("This compensation type cannot be paid to: {kind}.", kind=kind)
 	if kind == ADULT_LEARNER and not learner_is_adult:
-		raise RuleViolation("The learner is not an adult; pay a guardian, the institution or a supplier instead.")
+		raise RuleViolation(
+			"The learner is not an adult; pay a guardian, the institution or a supplier instead."
+		)
 
 
 def check_four_eyes(actor: str, owner: str, verified_by: str | None, step: str) -> None:

@@ -27,7 +27,9 @@ def check_duration(minutes: int, maximum: int) -> None:
 		raise RuleViolation("A consultation lasts at least one minute.")
 	if minutes > maximum:
 		raise RuleViolation(
-			"A consultation lasts at most {maximum} minutes; this one lasts {minutes}.", maximum=maximum, minutes=minutes
+			"A consultation lasts at most {maximum} minutes; this one lasts {minutes}.",
+			maximum=maximum,
+			minutes=minutes,
 		)
 
 

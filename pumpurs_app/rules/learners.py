@@ -45,7 +45,9 @@ def check_consent(signed_on: date | None, signed_by: str | None, born: date, tod
 	if not signed_on:
 		return
 	if signed_on > today:
-		raise RuleViolation("The application cannot be signed in the future ({date}).", date=signed_on.isoformat())
+		raise RuleViolation(
+			"The application cannot be signed in the future ({date}).", date=signed_on.isoformat()
+		)
 	if not signed_by:
 		raise RuleViolation("Say who signed the application: a parent or guardian, or the adult learner.")
 	if signed_by == ADULT_LEARNER and not is_adult(born, signed_on):

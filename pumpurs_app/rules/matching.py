@@ -115,7 +115,13 @@ def _by_end_to_end_id(transaction: Transaction, line: BatchLine, e2e: str) -> Ma
 	iban = _compact(transaction.counterparty_iban)
 	if iban and iban != _compact(line.iban):
 		# our ID on a payment to someone else: never reconcile it, show it as an exception
-		return Match(transaction, line.key, UNMATCHED, WRONG_PAYEE, {"line": line.key, "expected": line.iban, "iban": iban})
+		return Match(
+			transaction,
+			line.key,
+			UNMATCHED,
+			WRONG_PAYEE,
+			{"line": line.key, "expected": line.iban, "iban": iban},
+		)
 	if transaction.amount != line.amount:
 		params = {"line": line.key, "expected": str(line.amount), "amount": str(transaction.amount)}
 		return Match(transaction, line.key, AMOUNT_MISMATCH, WRONG_AMOUNT, params)

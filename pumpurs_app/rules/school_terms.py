@@ -99,9 +99,5 @@ def current_term(terms: list[Term], today: date) -> Term | None:
 
 def next_term(terms: list[Term], term: Term, include_holiday: bool = False) -> Term | None:
 	"""The term after ``term`` in the calendar; holiday terms only when asked for."""
-	later = [
-		t
-		for t in terms
-		if t.sort_key > term.sort_key and (include_holiday or t.term_type != HOLIDAY)
-	]
+	later = [t for t in terms if t.sort_key > term.sort_key and (include_holiday or t.term_type != HOLIDAY)]
 	return min(later, key=lambda t: t.sort_key) if later else None

@@ -99,7 +99,9 @@ def check_measure(measure: Measure, factors: set[str]) -> None:
 	row = measure.idx
 	if measure.factor not in factors:
 		raise RuleViolation(
-			"Measure {row} addresses {factor}, which is not one of the plan's risks.", row=row, factor=measure.factor
+			"Measure {row} addresses {factor}, which is not one of the plan's risks.",
+			row=row,
+			factor=measure.factor,
 		)
 	if measure.kind == CONSULTATION:
 		if not measure.specialist_role:

@@ -104,8 +104,16 @@ STATE_STYLES.update(
 	{comp.SUBMITTED: "Info", comp.VERIFIED: "Primary", comp.PAID: "Success", comp.RECONCILED: "Success"}
 )
 ACTIONS = (
-	SEND, APPROVE, RETURN, REJECT, EVALUATE, CANCEL,
-	SUBMIT_FOR_VERIFICATION, VERIFY, RETURN_FOR_CORRECTION, CANCEL_COMPENSATION,
+	SEND,
+	APPROVE,
+	RETURN,
+	REJECT,
+	EVALUATE,
+	CANCEL,
+	SUBMIT_FOR_VERIFICATION,
+	VERIFY,
+	RETURN_FOR_CORRECTION,
+	CANCEL_COMPENSATION,
 )
 
 
@@ -114,10 +122,14 @@ def create_missing_states_and_actions() -> None:
 	an old site, and patches run before fixtures are synced, so make sure every name a workflow uses exists."""
 	for state, style in STATE_STYLES.items():
 		if not frappe.db.exists("Workflow State", state):
-			frappe.get_doc(doctype="Workflow State", workflow_state_name=state, style=style).insert(ignore_permissions=True)
+			frappe.get_doc(doctype="Workflow State", workflow_state_name=state, style=style).insert(
+				ignore_permissions=True
+			)
 	for action in ACTIONS:
 		if not frappe.db.exists("Workflow Action Master", action):
-			frappe.get_doc(doctype="Workflow Action Master", workflow_action_name=action).insert(ignore_permissions=True)
+			frappe.get_doc(doctype="Workflow Action Master", workflow_action_name=action).insert(
+				ignore_permissions=True
+			)
 
 
 def create_plan_workflow() -> None:

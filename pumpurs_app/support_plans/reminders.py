@@ -37,7 +37,14 @@ def remind_approvers() -> list[str]:
 		users = list(get_users_next_action_data(transitions, doc))
 		if users:
 			since = frappe.utils.format_datetime(doc.pending_since, "dd.MM.yyyy")
-			notify(users, doc, "Plan {0} ({1}) has been waiting for your decision since {2}.", doc.name, doc.learner_name, since)
+			notify(
+				users,
+				doc,
+				"Plan {0} ({1}) has been waiting for your decision since {2}.",
+				doc.name,
+				doc.learner_name,
+				since,
+			)
 		doc.db_set("approval_reminded_on", today(), update_modified=False)
 	return plans
 
@@ -51,19 +58,31 @@ def remind_evaluations() -> list[str]:
 	plans = frappe.get_all(
 		PLAN,
 		filters={"docstatus": 1, "workflow_state": rules.APPROVED, "school_term": ("in", terms)},
-		or_filters=[["evaluation_reminded_on", "is", "not set"], ["evaluation_reminded_on", "<=", add_days(today(), -7)]],
+		or_filters=[
+			["evaluation_reminded_on", "is", "not set"],
+			["evaluation_reminded_on", "<=", add_days(today(), -7)],
+		],
 		pluck="name",
 	)
 	for name in plans:
 		doc = frappe.get_doc(PLAN, name)
-		notify([doc.plan_author], doc, "The term {0} has ended: evaluate plan {1} ({2}).", doc.school_term, doc.name, doc.learner_name)
+		notify(
+			[doc.plan_author],
+			doc,
+			"The term {0} has ended: evaluate plan {1} ({2}).",
+			doc.school_term,
+			doc.name,
+			doc.learner_name,
+		)
 		doc.db_set("evaluation_reminded_on", today(), update_modified=False)
 	return plans
 
 
 def notify(users: list[str], doc, message: str, *values) -> None:
 	"""Each recipient reads the reminder in their own language (the scheduler runs in the site's)."""
-	languages = dict(frappe.get_all("User", filters={"name": ("in", users)}, fields=["name", "language"], as_list=True))
+	languages = dict(
+		frappe.get_all("User", filters={"name": ("in", users)}, fields=["name", "language"], as_list=True)
+	)
 	by_language: dict[str, list[str]] = {}
 	for user in users:
 		by_language.setdefault(languages.get(user) or frappe.db.get_default("lang") or "en", []).append(user)
@@ -71,7 +90,13 @@ def notify(users: list[str], doc, message: str, *values) -> None:
 		subject = _(message, lang).format(*values)
 		enqueue_create_notification(
 			recipients,
-			{"type": "Alert", "document_type": doc.doctype, "document_name": doc.name, "subject": subject, "from_user": "Administrator"},
+			{
+				"type": "Alert",
+				"document_type": doc.doctype,
+				"document_name": doc.name,
+				"subject": subject,
+				"from_user": "Administrator",
+			},
 		)
 		if not frappe.db.exists("Email Account", {"enable_outgoing": 1, "default_outgoing": 1}):
 			continue  # a site without outgoing e-mail still gets the desk notifications

@@ -27,7 +27,9 @@ def site():
 	site_name = os.environ.get("PUMPURS_TEST_SITE")
 	sites_path = os.environ.get("PUMPURS_SITES_PATH")
 	if not site_name or not sites_path:
-		pytest.exit("integration tests run through dev/test (PUMPURS_TEST_SITE / PUMPURS_SITES_PATH unset)", 2)
+		pytest.exit(
+			"integration tests run through dev/test (PUMPURS_TEST_SITE / PUMPURS_SITES_PATH unset)", 2
+		)
 	os.chdir(sites_path)
 	frappe.init(site=site_name, sites_path=sites_path)
 	frappe.connect()

@@ -38,7 +38,9 @@ class Response:
 	def error_text(self) -> str:
 		"""Frappe's server messages (what the desk shows the user), flattened to text."""
 		payload = self.json or {}
-		messages = [json.loads(m).get("message", "") for m in json.loads(payload.get("_server_messages", "[]"))]
+		messages = [
+			json.loads(m).get("message", "") for m in json.loads(payload.get("_server_messages", "[]"))
+		]
 		return " ".join(messages + [payload.get("exception", "") or ""])
 
 

@@ -32,9 +32,19 @@ def october(world, day: int) -> date:
 def new_claim(world, kind="Public transport tickets", lines=None, period=None, **values):
 	start = period[0] if period else october(world, 1)
 	end = period[1] if period else october(world, 31)
-	lines = lines if lines is not None else [
-		{"line_date": october(world, 5), "description": "Jelgava–Ozolnieki", "quantity": 4, "unit_price": 1.5, "evidence": "/private/files/biletes.pdf"}
-	]
+	lines = (
+		lines
+		if lines is not None
+		else [
+			{
+				"line_date": october(world, 5),
+				"description": "Jelgava–Ozolnieki",
+				"quantity": 4,
+				"unit_price": 1.5,
+				"evidence": "/private/files/biletes.pdf",
+			}
+		]
+	)
 	return frappe.get_doc(
 		{
 			"doctype": COMPENSATION,
@@ -76,6 +86,12 @@ def approve_claim(world, claim: str):
 def daily_tickets(world, first_day: int, days: int, price: float = 9.0) -> list[dict]:
 	"""One line a day (the transport type's daily cap is 10 EUR)."""
 	return [
-		{"line_date": october(world, day), "description": "Biļetes", "quantity": 1, "unit_price": price, "evidence": "/private/files/b.pdf"}
+		{
+			"line_date": october(world, day),
+			"description": "Biļetes",
+			"quantity": 1,
+			"unit_price": price,
+			"evidence": "/private/files/b.pdf",
+		}
 		for day in range(first_day, first_day + days)
 	]

@@ -16,8 +16,18 @@ DEFAULT_RISKS = [
 	{"risk_factor": "Hard to get to school", "severity": "Medium"},
 ]
 DEFAULT_MEASURES = [
-	{"measure_kind": "Consultation", "risk_factor": "Unexcused absences", "specialist_role": "Psychologist", "planned_hours": 6},
-	{"measure_kind": "Compensation", "risk_factor": "Hard to get to school", "compensation_type": "Public transport tickets", "planned_amount": 120},
+	{
+		"measure_kind": "Consultation",
+		"risk_factor": "Unexcused absences",
+		"specialist_role": "Psychologist",
+		"planned_hours": 6,
+	},
+	{
+		"measure_kind": "Compensation",
+		"risk_factor": "Hard to get to school",
+		"compensation_type": "Public transport tickets",
+		"planned_amount": 120,
+	},
 ]
 
 

@@ -159,7 +159,9 @@ def school_a_author(api, world):
 
 
 def test_rest_resource_list_and_document(world, school_a_author):
-	rows = school_a_author.get("/api/resource/Learner", {"fields": ["name", "institution"], "limit_page_length": 0}).data
+	rows = school_a_author.get(
+		"/api/resource/Learner", {"fields": ["name", "institution"], "limit_page_length": 0}
+	).data
 	assert {r["institution"] for r in rows} == {world.school_a}
 	assert school_a_author.get(f"/api/resource/Learner/{world.learners['v1']}").status == 403
 	assert school_a_author.get(f"/api/resource/Learner/{world.learners['a7']}").status == 200
@@ -168,12 +170,21 @@ def test_rest_resource_list_and_document(world, school_a_author):
 
 
 def test_desk_form_and_list(world, school_a_author):
-	assert school_a_author.call("frappe.desk.form.load.getdoc", doctype=LEARNER, name=world.learners["v1"]).status == 403
+	assert (
+		school_a_author.call(
+			"frappe.desk.form.load.getdoc", doctype=LEARNER, name=world.learners["v1"]
+		).status
+		== 403
+	)
 	form = school_a_author.call("frappe.desk.form.load.getdoc", doctype=LEARNER, name=world.learners["a7"])
 	assert form.status == 200 and form.json["docs"][0]["name"] == world.learners["a7"]
 	listing = school_a_author.post(
 		"/api/method/frappe.desk.reportview.get",
-		{"doctype": LEARNER, "fields": ["`tabLearner`.`name`", "`tabLearner`.`institution`"], "page_length": 500},
+		{
+			"doctype": LEARNER,
+			"fields": ["`tabLearner`.`name`", "`tabLearner`.`institution`"],
+			"page_length": 500,
+		},
 	).message
 	institution_column = listing["keys"].index("institution")
 	assert {row[institution_column] for row in listing["values"]} == {world.school_a}
@@ -182,14 +193,21 @@ def test_desk_form_and_list(world, school_a_author):
 def test_client_methods(world, school_a_author):
 	other = world.learners["v1"]
 	assert school_a_author.call("frappe.client.get", doctype=LEARNER, name=other).status == 403
-	value = school_a_author.call("frappe.client.get_value", doctype=LEARNER, fieldname="full_name", filters={"name": other})
+	value = school_a_author.call(
+		"frappe.client.get_value", doctype=LEARNER, fieldname="full_name", filters={"name": other}
+	)
 	assert value.status == 200 and not value.message
 	rows = school_a_author.call(
-		"frappe.client.get_list", doctype=LEARNER, fields=["name"], filters={"institution": world.vocational_school}
+		"frappe.client.get_list",
+		doctype=LEARNER,
+		fields=["name"],
+		filters={"institution": world.vocational_school},
 	).message
 	assert rows == []
 	# frappe.client.get_count counts without permissions in frappe itself; ours counts what the user sees
-	count = school_a_author.call("frappe.client.get_count", doctype=LEARNER, filters={"institution": world.vocational_school})
+	count = school_a_author.call(
+		"frappe.client.get_count", doctype=LEARNER, filters={"institution": world.vocational_school}
+	)
 	assert count.message == 0
 	own = school_a_author.call("frappe.client.get_count", doctype=LEARNER).message
 	assert own == len(learners_of(world, world.school_a))
@@ -198,11 +216,17 @@ def test_client_methods(world, school_a_author):
 def test_link_search_even_when_asking_to_ignore_user_permissions(world, school_a_author):
 	for ignore in (0, 1):
 		found = school_a_author.call(
-			"frappe.desk.search.search_link", doctype=LEARNER, txt="Testa", page_length=50, ignore_user_permissions=ignore
+			"frappe.desk.search.search_link",
+			doctype=LEARNER,
+			txt="Testa",
+			page_length=50,
+			ignore_user_permissions=ignore,
 		).message
 		names = {row["value"] for row in found}
 		assert names and names <= learners_of(world, world.school_a), ignore
-	institutions = school_a_author.call("frappe.desk.search.search_link", doctype="Educational Institution", txt="Testa").message
+	institutions = school_a_author.call(
+		"frappe.desk.search.search_link", doctype="Educational Institution", txt="Testa"
+	).message
 	assert {row["value"] for row in institutions} == {world.school_a}
 
 
@@ -235,9 +259,13 @@ def test_report_view_export(world, api):
 
 
 def test_print(world, school_a_author):
-	denied = school_a_author.call("frappe.www.printview.get_html_and_style", doc=LEARNER, name=world.learners["v1"])
+	denied = school_a_author.call(
+		"frappe.www.printview.get_html_and_style", doc=LEARNER, name=world.learners["v1"]
+	)
 	assert denied.status == 403
-	allowed = school_a_author.call("frappe.www.printview.get_html_and_style", doc=LEARNER, name=world.learners["a7"])
+	allowed = school_a_author.call(
+		"frappe.www.printview.get_html_and_style", doc=LEARNER, name=world.learners["a7"]
+	)
 	assert allowed.status == 200 and "Testa a7" in allowed.message["html"]
 	page = school_a_author.request("GET", f"/printview?doctype={LEARNER}&name={world.learners['v1']}")
 	assert "Testa v1" not in page.text
@@ -263,16 +291,22 @@ def test_script_report_is_scoped(world, api):
 	assert {row["institution"] for row in vocational} == {world.vocational_school}
 	assert sum(row["learners"] for row in vocational) == active(world.vocational_school)
 	national = run("regional")
-	assert {world.school_a, world.school_b, world.vocational_school} <= {row["institution"] for row in national}
+	assert {world.school_a, world.school_b, world.vocational_school} <= {
+		row["institution"] for row in national
+	}
 
 
 def test_writes_to_other_institutions_are_refused(world, api):
 	coordinator = api(world.user("a_coord"))
 	other = world.learners["v1"]
 	assert coordinator.put(f"/api/resource/Learner/{other}", {"class_label": "hacked"}).status == 403
-	assert coordinator.post(
-		"/api/method/frappe.client.set_value", {"doctype": LEARNER, "name": other, "fieldname": "class_label", "value": "x"}
-	).status == 403
+	assert (
+		coordinator.post(
+			"/api/method/frappe.client.set_value",
+			{"doctype": LEARNER, "name": other, "fieldname": "class_label", "value": "x"},
+		).status
+		== 403
+	)
 	assert coordinator.delete(f"/api/resource/Learner/{other}").status == 403
 	created = coordinator.post(
 		"/api/resource/Learner",
@@ -297,7 +331,9 @@ def test_personal_code_only_for_roles_that_need_it(world, api):
 	doc = specialist.call("frappe.desk.form.load.getdoc", doctype=LEARNER, name=name).json["docs"][0]
 	assert "personal_code" not in doc or doc["personal_code"] is None
 	assert doc["personal_code_masked"].endswith(full[-3:])
-	rows = specialist.get("/api/resource/Learner", {"fields": ["name", "personal_code"], "filters": {"name": name}}).data
+	rows = specialist.get(
+		"/api/resource/Learner", {"fields": ["name", "personal_code"], "filters": {"name": name}}
+	).data
 	assert rows == [{"name": name}]
 	coordinator = api(world.user("a_coord"))
 	doc = coordinator.call("frappe.desk.form.load.getdoc", doctype=LEARNER, name=name).json["docs"][0]

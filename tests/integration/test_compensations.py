@@ -23,13 +23,17 @@ from tests.integration.plans import act
 
 
 def measure_amounts(world, kind: str) -> tuple[float, float]:
-	return frappe.db.get_value("Support Plan Measure", measure_of(world, kind), ["approved_amount", "paid_amount"])
+	return frappe.db.get_value(
+		"Support Plan Measure", measure_of(world, kind), ["approved_amount", "paid_amount"]
+	)
 
 
 def test_claim_goes_from_draft_to_approved(world):
 	claim = make_claim(world)
 	assert claim.workflow_state == "Draft" and claim.total_amount == 6.0
-	assert claim.learner == world.learners["a8money"] and claim.compensation_type == "Public transport tickets"
+	assert (
+		claim.learner == world.learners["a8money"] and claim.compensation_type == "Public transport tickets"
+	)
 	assert claim.institution == world.school_a and claim.partner == world.municipality
 	assert claim.payee_bic == "HABALV22XXX"
 	doc = step(world, "a_coord", claim.name, "Submit for Verification")
@@ -37,7 +41,11 @@ def test_claim_goes_from_draft_to_approved(world):
 	doc = step(world, "a_accountant", claim.name, "Verify")
 	assert doc.workflow_state == "Verified" and doc.verified_by == world.user("a_accountant")
 	doc = step(world, "a_director", claim.name, "Approve")
-	assert doc.workflow_state == "Approved" and doc.docstatus == 1 and doc.approved_by == world.user("a_director")
+	assert (
+		doc.workflow_state == "Approved"
+		and doc.docstatus == 1
+		and doc.approved_by == world.user("a_director")
+	)
 	assert measure_amounts(world, "Public transport tickets") == (6.0, 0.0)
 
 
@@ -49,9 +57,18 @@ def test_four_eyes(world):
 		step(world, "muni_coord", own.name, "Verify")
 	frappe.delete_doc(COMPENSATION, own.name, force=True)
 	# and whoever verified a claim does not approve it (frappe's own check only looks at the owner)
-	claim = make_claim(world, period=(october(world, 1), october(world, 3)), lines=[
-		{"line_date": october(world, 2), "quantity": 2, "unit_price": 1.5, "evidence": "/private/files/b.pdf"}
-	])
+	claim = make_claim(
+		world,
+		period=(october(world, 1), october(world, 3)),
+		lines=[
+			{
+				"line_date": october(world, 2),
+				"quantity": 2,
+				"unit_price": 1.5,
+				"evidence": "/private/files/b.pdf",
+			}
+		],
+	)
 	step(world, "a_coord", claim.name, "Submit for Verification")
 	step(world, "muni_coord", claim.name, "Verify")
 	with pytest.raises(frappe.ValidationError, match="someone else must approve"):
@@ -67,7 +84,9 @@ def test_wrong_roles_cannot_move_a_claim(world):
 	with pytest.raises(WorkflowTransitionError):
 		step(world, "a_director", claim.name, "Approve")  # not verified yet
 	with pytest.raises(frappe.PermissionError):
-		step(world, "vet_accountant", claim.name, "Verify")  # another partner's accountant cannot even read it
+		step(
+			world, "vet_accountant", claim.name, "Verify"
+		)  # another partner's accountant cannot even read it
 
 
 def test_return_and_reject_need_a_reason(world):
@@ -105,8 +124,14 @@ def test_submitting_outside_the_workflow_is_refused(world):
 @pytest.mark.parametrize(
 	"values, message",
 	[
-		({"lines": [{"line_date": "2001-01-01", "quantity": 1, "unit_price": 2, "evidence": "/f.pdf"}]}, "outside the period"),
-		({"lines": [{"quantity": 0, "unit_price": 2, "evidence": "/f.pdf"}]}, "quantity must be more than zero"),
+		(
+			{"lines": [{"line_date": "2001-01-01", "quantity": 1, "unit_price": 2, "evidence": "/f.pdf"}]},
+			"outside the period",
+		),
+		(
+			{"lines": [{"quantity": 0, "unit_price": 2, "evidence": "/f.pdf"}]},
+			"quantity must be more than zero",
+		),
 		({"lines": [{"quantity": 2, "unit_price": -1, "evidence": "/f.pdf"}]}, "greater than zero"),
 		({"lines": [{"quantity": 2, "unit_price": 1.555, "evidence": "/f.pdf"}]}, "more than two decimals"),
 		({"lines": [{"quantity": 2, "unit_price": 1.5}]}, "attach the evidence"),
@@ -140,12 +165,16 @@ def test_period_outside_the_term_and_inactive_learner(world):
 def test_overlapping_claims_are_refused(world):
 	make_claim(world)
 	with pytest.raises(frappe.DuplicateEntryError, match="covering some of these dates"):
-		make_claim(world, period=(october(world, 20), october(world, 31)), lines=[
-			{"line_date": october(world, 21), "quantity": 1, "unit_price": 1.5, "evidence": "/f.pdf"}
-		])
+		make_claim(
+			world,
+			period=(october(world, 20), october(world, 31)),
+			lines=[{"line_date": october(world, 21), "quantity": 1, "unit_price": 1.5, "evidence": "/f.pdf"}],
+		)
 	# the same learner's meals in the same month are another type: no overlap
 	meals = [{"line_date": october(world, 6), "quantity": 2, "unit_price": 2.5}]
-	assert make_claim(world, kind="Meals", payee_kind="Institution", payee_name="Testa 1. vidusskola", lines=meals).name
+	assert make_claim(
+		world, kind="Meals", payee_kind="Institution", payee_name="Testa 1. vidusskola", lines=meals
+	).name
 
 
 def test_caps_count_every_claim_of_the_learner(world):
@@ -160,7 +189,9 @@ def test_caps_count_every_claim_of_the_learner(world):
 		make_claim(world, period=second_half, lines=daily_tickets(world, 16, 1, price=12))
 	# the municipality raises its own monthly cap from October: the same claim is fine
 	kind = frappe.get_doc("Compensation Type", "Public transport tickets")
-	kind.append("overrides", {"partner": world.municipality, "valid_from": october(world, 1), "cap_per_month": 200})
+	kind.append(
+		"overrides", {"partner": world.municipality, "valid_from": october(world, 1), "cap_per_month": 200}
+	)
 	kind.save()
 	assert make_claim(world, period=second_half, lines=daily_tickets(world, 16, 7)).total_amount == 63.0
 
@@ -168,18 +199,47 @@ def test_caps_count_every_claim_of_the_learner(world):
 def test_daily_cap_and_unit_price_from_the_type(world):
 	lines = [{"line_date": october(world, 6), "quantity": 3}]  # meals: 2.50 a day by default, cap 6 a day
 	with pytest.raises(frappe.ValidationError, match="daily cap of 6.00 EUR"):
-		make_claim(world, kind="Meals", payee_kind="Institution", payee_name="Testa 1. vidusskola", lines=lines)
-	claim = make_claim(world, kind="Meals", payee_kind="Institution", payee_name="Testa 1. vidusskola", lines=[{"line_date": october(world, 6), "quantity": 2}])
+		make_claim(
+			world, kind="Meals", payee_kind="Institution", payee_name="Testa 1. vidusskola", lines=lines
+		)
+	claim = make_claim(
+		world,
+		kind="Meals",
+		payee_kind="Institution",
+		payee_name="Testa 1. vidusskola",
+		lines=[{"line_date": october(world, 6), "quantity": 2}],
+	)
 	assert claim.lines[0].unit_price == 2.5 and claim.total_amount == 5.0
 
 
 def test_above_the_planned_amount_needs_the_approvers_override(world):
 	# learning materials: planned 100 EUR; claims of 70 and 50 EUR
 	def materials(day, price):
-		return [{"line_date": october(world, day), "description": "Darba burtnīcas", "quantity": 1, "unit_price": price, "evidence": "/f.pdf"}]
+		return [
+			{
+				"line_date": october(world, day),
+				"description": "Darba burtnīcas",
+				"quantity": 1,
+				"unit_price": price,
+				"evidence": "/f.pdf",
+			}
+		]
 
-	approve_claim(world, make_claim(world, kind="Individual learning materials", period=(october(world, 1), october(world, 10)), lines=materials(2, 70)).name)
-	second = make_claim(world, kind="Individual learning materials", period=(october(world, 11), october(world, 20)), lines=materials(12, 50))
+	approve_claim(
+		world,
+		make_claim(
+			world,
+			kind="Individual learning materials",
+			period=(october(world, 1), october(world, 10)),
+			lines=materials(2, 70),
+		).name,
+	)
+	second = make_claim(
+		world,
+		kind="Individual learning materials",
+		period=(october(world, 11), october(world, 20)),
+		lines=materials(12, 50),
+	)
 	assert second.claimed_for_measure == 120.0 and second.planned_amount == 100.0
 	step(world, "a_coord", second.name, "Submit for Verification")
 	step(world, "a_accountant", second.name, "Verify")
@@ -187,7 +247,9 @@ def test_above_the_planned_amount_needs_the_approvers_override(world):
 		step(world, "a_director", second.name, "Approve")
 	with pytest.raises(frappe.PermissionError, match="Only an approver"):
 		step(world, "a_accountant", second.name, "Approve", override="Vajag")  # the verifier cannot allow it
-	doc = step(world, "a_director", second.name, "Approve", override="Papildu burtnīcas pēc pedagoga ieteikuma")
+	doc = step(
+		world, "a_director", second.name, "Approve", override="Papildu burtnīcas pēc pedagoga ieteikuma"
+	)
 	assert doc.workflow_state == "Approved" and doc.over_plan_override
 	assert measure_amounts(world, "Individual learning materials") == (120.0, 0.0)
 
@@ -204,16 +266,31 @@ def test_two_drafts_at_once_cannot_both_pass_a_cap(world, api):
 	"""Two coordinators' requests for the same learner at the same moment: the learner row lock queues the
 	second, which then sees the first's lines and is refused; exactly one is saved."""
 	# frappe creates a naming series' row on first use; two first uses at once deadlock inside frappe
-	frappe.db.sql("insert ignore into `tabSeries` (name, current) values (%s, 0)", f"KOMP-{frappe.utils.nowdate()[:4]}-")
+	frappe.db.sql(
+		"insert ignore into `tabSeries` (name, current) values (%s, 0)", f"KOMP-{frappe.utils.nowdate()[:4]}-"
+	)
 	frappe.db.commit()
 	coordinators = [api(world.user("a_coord")), api(world.user("a_coord"))]
 	halves = [(october(world, 1), october(world, 15)), (october(world, 16), october(world, 31))]
 	bodies = []
 	for (start, end), day in zip(halves, (1, 16), strict=True):
 		doc = new_claim(world, period=(start, end), lines=daily_tickets(world, day, 10))  # 90 EUR each
-		bodies.append({k: (str(v) if hasattr(v, "isoformat") else v) for k, v in doc.as_dict(no_default_fields=True).items() if k not in ("doctype",)})
+		bodies.append(
+			{
+				k: (str(v) if hasattr(v, "isoformat") else v)
+				for k, v in doc.as_dict(no_default_fields=True).items()
+				if k not in ("doctype",)
+			}
+		)
 	for body in bodies:
-		body["lines"] = [{k: (str(v) if hasattr(v, "isoformat") else v) for k, v in line.items() if k in ("line_date", "quantity", "unit_price", "evidence")} for line in body["lines"]]
+		body["lines"] = [
+			{
+				k: (str(v) if hasattr(v, "isoformat") else v)
+				for k, v in line.items()
+				if k in ("line_date", "quantity", "unit_price", "evidence")
+			}
+			for line in body["lines"]
+		]
 	results = [None, None]
 
 	def post(i):
@@ -233,7 +310,9 @@ def test_two_drafts_at_once_cannot_both_pass_a_cap(world, api):
 		frappe.db.rollback()  # a new snapshot: this transaction began before the requests committed
 		for r in results:
 			if r and r.status == 200:
-				frappe.delete_doc(COMPENSATION, r.data["name"], force=True, ignore_permissions=True, ignore_missing=False)
+				frappe.delete_doc(
+					COMPENSATION, r.data["name"], force=True, ignore_permissions=True, ignore_missing=False
+				)
 		frappe.db.commit()
 
 

@@ -43,7 +43,9 @@ def test_specialist_logs_and_learner_confirms(world, plan):
 	doc.learner_confirmed = 1
 	doc.confirmed_at = datetime.combine(doc.consultation_date, datetime.min.time()) + timedelta(hours=12)
 	act(world.user("a_specialist"), doc.save)
-	measure = next(m for m in frappe.get_doc("Individual Support Plan", plan.name).measures if m.name == doc.measure)
+	measure = next(
+		m for m in frappe.get_doc("Individual Support Plan", plan.name).measures if m.name == doc.measure
+	)
 	assert measure.delivered_hours == pytest.approx(40 / 60, abs=0.01)
 	doc.topic = "cits"
 	with pytest.raises(frappe.ValidationError, match="cannot be changed"):
@@ -73,7 +75,10 @@ def test_longest_consultation_is_a_setting(world, plan):
 
 
 def test_remote_consultation_with_the_order(world, plan):
-	assert consultation(world, plan, mode="Remote", remote_order_reference="Rīkojums Nr. 1-12/7").mode == "Remote"
+	assert (
+		consultation(world, plan, mode="Remote", remote_order_reference="Rīkojums Nr. 1-12/7").mode
+		== "Remote"
+	)
 
 
 def test_a_specialist_cannot_overlap_themselves(world, plan):

@@ -46,10 +46,28 @@ PLAN = "Individual Support Plan"
 CONSULTATION = "Support Consultation"
 # what the controller derives from the learner, the term, the partner and the risks
 DERIVED = (
-	"institution", "partner", "partner_type", "term_type", "consent_on_file",
-	"has_learning_risk", "has_social_risk", "has_economic_risk", "has_family_risk", "highest_severity", "active_plan_key",
+	"institution",
+	"partner",
+	"partner_type",
+	"term_type",
+	"consent_on_file",
+	"has_learning_risk",
+	"has_social_risk",
+	"has_economic_risk",
+	"has_family_risk",
+	"highest_severity",
+	"active_plan_key",
 )
-MEASURE_CONTENT = ("measure_kind", "risk_factor", "specialist_role", "specialist", "compensation_type", "ngo_project", "planned_hours", "planned_amount")
+MEASURE_CONTENT = (
+	"measure_kind",
+	"risk_factor",
+	"specialist_role",
+	"specialist",
+	"compensation_type",
+	"ngo_project",
+	"planned_hours",
+	"planned_amount",
+)
 
 
 def test_demo_data_is_what_the_controllers_would_save(world, as_user):
@@ -72,7 +90,9 @@ def test_demo_data_is_what_the_controllers_would_save(world, as_user):
 
 def check_learners(counts, as_user):
 	assert counts["Educational Institution"] == 3
-	assert set(frappe.get_all("Educational Institution", filters={"name": ("in", INSTITUTIONS)}, pluck="name")) == set(INSTITUTIONS)
+	assert set(
+		frappe.get_all("Educational Institution", filters={"name": ("in", INSTITUTIONS)}, pluck="name")
+	) == set(INSTITUTIONS)
 
 	learners = frappe.get_all("Learner", filters={"institution": ("in", INSTITUTIONS)}, pluck="name")
 	assert len(learners) == counts["Learner"]
@@ -82,23 +102,41 @@ def check_learners(counts, as_user):
 		doc = frappe.get_doc("Learner", name)
 		stored = doc.as_dict()
 		doc.run_method("validate")  # the controller recomputes every derived field...
-		for field in ("personal_code", "personal_code_masked", "active_personal_code", "date_of_birth", "is_adult", "full_name"):
+		for field in (
+			"personal_code",
+			"personal_code_masked",
+			"active_personal_code",
+			"date_of_birth",
+			"is_adult",
+			"full_name",
+		):
 			assert str(doc.get(field)) == str(stored[field]), (name, field)  # ...and finds nothing to change
-		assert target_group.in_target_group(doc.education_type, doc.grade, school_year, school_terms.SEMESTER_1)
+		assert target_group.in_target_group(
+			doc.education_type, doc.grade, school_year, school_terms.SEMESTER_1
+		)
 		assert len(doc.guardians) >= (0 if doc.is_adult else 1)
 		statuses[doc.status] += 1
 	# today's 12 learners of each institution, and former learners of each past school year
-	assert statuses["Active"] >= 30 and sum(statuses.values()) > 36 and statuses["Graduated"] and statuses["Left"]
+	assert (
+		statuses["Active"] >= 30
+		and sum(statuses.values()) > 36
+		and statuses["Graduated"]
+		and statuses["Left"]
+	)
 
 	teacher = "skolotaja.j4@pumpurs.demo"
 	assert access.PLAN_AUTHOR in frappe.get_roles(teacher)
 	with as_user(teacher):
 		seen = set(frappe.get_list("Learner", pluck="name", limit=0))
-	assert seen == set(frappe.get_all("Learner", filters={"institution": "Jelgavas 4. sākumskola"}, pluck="name"))
+	assert seen == set(
+		frappe.get_all("Learner", filters={"institution": "Jelgavas 4. sākumskola"}, pluck="name")
+	)
 
 
 def plan_rows(**filters) -> list[frappe._dict]:
-	return frappe.get_all(PLAN, filters={"institution": ("in", INSTITUTIONS), **filters}, fields=["*"], limit=0)
+	return frappe.get_all(
+		PLAN, filters={"institution": ("in", INSTITUTIONS), **filters}, fields=["*"], limit=0
+	)
 
 
 def current_term() -> school_terms.Term:
@@ -114,7 +152,9 @@ def check_every_plan_passes_its_controller(counts, as_user):
 	assert len(plans) == counts["Individual Support Plan"] > 100
 	states = {p.workflow_state for p in plans}
 	expected = {state for state, _docstatus, _roles in PLAN_STATES}
-	if current_term().term_type != school_terms.HOLIDAY:  # in summer today's term has only a few holiday plans
+	if (
+		current_term().term_type != school_terms.HOLIDAY
+	):  # in summer today's term has only a few holiday plans
 		assert states == expected
 	else:
 		assert {rules.EVALUATED, rules.APPROVED} <= states
@@ -163,31 +203,51 @@ def check_every_plan_passes_its_controller(counts, as_user):
 			# delivered hours are the confirmed consultation minutes, as the consultation controller sums them
 			hours = delivered_hours(doc.name)
 			for measure in doc.measures:
-				expected_hours = round(hours.get(measure.name, 0), 2) if measure.measure_kind == rules.CONSULTATION else 0
-				assert measure.delivered_hours == pytest.approx(expected_hours, abs=0.001), (doc.name, measure.idx)
+				expected_hours = (
+					round(hours.get(measure.name, 0), 2) if measure.measure_kind == rules.CONSULTATION else 0
+				)
+				assert measure.delivered_hours == pytest.approx(expected_hours, abs=0.001), (
+					doc.name,
+					measure.idx,
+				)
 
 
 def check_workflow_rules_over_all_plans(built):
 	plans = plan_rows()
 	docstatus_of = {state: docstatus for state, docstatus, _roles in PLAN_STATES}
 	institutions = {i["name"]: i for i in built.institutions}
-	ikvd = set(frappe.get_all("Has Role", filters={"role": access.REGIONAL_COORDINATOR, "parenttype": "User"}, pluck="parent"))
+	ikvd = set(
+		frappe.get_all(
+			"Has Role", filters={"role": access.REGIONAL_COORDINATOR, "parenttype": "User"}, pluck="parent"
+		)
+	)
 	terms = {t.name: t for t in frappe.get_all("School Term", fields=["*"])}
-	learners = {row.name: row for row in frappe.get_all("Learner", filters={"institution": ("in", INSTITUTIONS)}, fields=["*"])}
+	learners = {
+		row.name: row
+		for row in frappe.get_all("Learner", filters={"institution": ("in", INSTITUTIONS)}, fields=["*"])
+	}
 	by_name = {p.name: p for p in plans}
 	live = defaultdict(int)
 	for plan in plans:
-		institution, term, learner = institutions[plan.institution], terms[plan.school_term], learners[plan.learner]
+		institution, term, learner = (
+			institutions[plan.institution],
+			terms[plan.school_term],
+			learners[plan.learner],
+		)
 		assert docstatus_of[plan.workflow_state] == plan.docstatus, plan.name
 		assert plan.active_plan_key == (
-			None if plan.workflow_state in rules.CLOSED_WITHOUT_SUPPORT else f"{plan.learner}|{plan.school_term}"
+			None
+			if plan.workflow_state in rules.CLOSED_WITHOUT_SUPPORT
+			else f"{plan.learner}|{plan.school_term}"
 		)
 		if plan.active_plan_key:
 			live[plan.active_plan_key] += 1
 		assert target_group.in_target_group(plan.education_type, plan.grade, term.school_year, term.term_type)
 		assert plan.plan_author in institution["authors"]
 		assert (plan.pending_since is not None) == (plan.workflow_state in rules.PENDING), plan.name
-		assert bool(plan.decision_reason) == (plan.workflow_state in (rules.RETURNED, rules.REJECTED)), plan.name
+		assert bool(plan.decision_reason) == (plan.workflow_state in (rules.RETURNED, rules.REJECTED)), (
+			plan.name
+		)
 		if plan.workflow_state == rules.PENDING_PARTNER:
 			assert plan.partner_type == rules.MUNICIPALITY
 		# consent: only learners with a signed application get beyond Draft, signed before the plan was made
@@ -208,7 +268,11 @@ def check_workflow_rules_over_all_plans(built):
 		assert plan.creation <= plan.modified <= now_datetime()
 		assert datetime.combine(term.start_date, datetime.min.time()) <= plan.creation
 		if plan.workflow_state == rules.EVALUATED:
-			assert plan.continues_next_term in ("Yes", "No", "Unknown") and plan.evaluated_by and plan.evaluated_on
+			assert (
+				plan.continues_next_term in ("Yes", "No", "Unknown")
+				and plan.evaluated_by
+				and plan.evaluated_on
+			)
 			assert plan.evaluated_on >= term.end_date
 			outcomes = frappe.get_all("Support Plan Risk", filters={"parent": plan.name}, pluck="outcome")
 			assert all(outcomes), plan.name
@@ -219,7 +283,10 @@ def check_workflow_rules_over_all_plans(built):
 		if plan.previous_plan:
 			before = by_name[plan.previous_plan]
 			assert before.learner == plan.learner and before.continues_next_term != "No"
-			assert terms[before.school_term].end_date < term.start_date and before.term_type != school_terms.HOLIDAY
+			assert (
+				terms[before.school_term].end_date < term.start_date
+				and before.term_type != school_terms.HOLIDAY
+			)
 	assert max(live.values()) == 1  # one live plan per learner and term
 	assert sum(1 for p in plans if p.previous_plan) > len(plans) / 4  # many continue the last semester's plan
 
@@ -258,11 +325,15 @@ def check_workflow_rules_over_all_plans(built):
 	for m in measures:
 		plan, institution = by_name[m.parent], institutions[by_name[m.parent].institution]
 		if m.measure_kind == rules.CONSULTATION:
-			assert m.planned_hours > 0 and m.specialist_role in {role for _u, role in institution["specialists"]}
+			assert m.planned_hours > 0 and m.specialist_role in {
+				role for _u, role in institution["specialists"]
+			}
 			if m.specialist:
 				assert (m.specialist, m.specialist_role) in institution["specialists"]
 		else:
-			assert not m.specialist_role and not m.specialist and not m.planned_hours and not m.delivered_hours
+			assert (
+				not m.specialist_role and not m.specialist and not m.planned_hours and not m.delivered_hours
+			)
 		if m.measure_kind == rules.COMPENSATION:
 			assert m.compensation_type in compensation_types and m.planned_amount > 0
 		else:
@@ -291,24 +362,46 @@ def check_workflow_rules_over_all_plans(built):
 		assert bool(action) == bool(wanted), (plan.name, plan.workflow_state)
 		if action:
 			assert action.workflow_state == plan.workflow_state
-			assert sorted(frappe.get_all("Workflow Action Permitted Role", filters={"parent": action.name}, pluck="role")) == wanted
+			assert (
+				sorted(
+					frappe.get_all(
+						"Workflow Action Permitted Role", filters={"parent": action.name}, pluck="role"
+					)
+				)
+				== wanted
+			)
 	# returned and rejected plans carry the controller's comment with the reason
 	for plan in plans:
 		if plan.workflow_state in (rules.RETURNED, rules.REJECTED):
 			assert frappe.db.exists(
-				"Comment", {"reference_name": plan.name, "comment_type": "Workflow", "content": ("like", f"%{plan.decision_reason}")}
+				"Comment",
+				{
+					"reference_name": plan.name,
+					"comment_type": "Workflow",
+					"content": ("like", f"%{plan.decision_reason}"),
+				},
 			)
 
 	# the name series continue after the generated plans: the next plan the controller makes gets the next number
 	# (in the last ended semester, which always has generated plans)
 	term = max(
-		(t for t in terms.values() if t.end_date < getdate() and t.term_type != school_terms.HOLIDAY and t.name in {p.school_term for p in plans}),
+		(
+			t
+			for t in terms.values()
+			if t.end_date < getdate()
+			and t.term_type != school_terms.HOLIDAY
+			and t.name in {p.school_term for p in plans}
+		),
 		key=lambda t: t.end_date,
 	)
 	taken = {p.learner for p in plans if p.school_term == term.name and p.active_plan_key}
 	learner = next(
-		name for name, row in learners.items()
-		if row.status == "Active" and row.consent_date and name not in taken and row.institution == "Jelgavas 4. sākumskola"
+		name
+		for name, row in learners.items()
+		if row.status == "Active"
+		and row.consent_date
+		and name not in taken
+		and row.institution == "Jelgavas 4. sākumskola"
 	)
 	author = institutions["Jelgavas 4. sākumskola"]["authors"][0]
 	plan = frappe.get_doc(
@@ -318,7 +411,14 @@ def check_workflow_rules_over_all_plans(built):
 			"school_term": term.name,
 			"plan_author": author,
 			"risks": [{"risk_factor": "Unexcused absences", "severity": "Medium"}],
-			"measures": [{"measure_kind": "Consultation", "risk_factor": "Unexcused absences", "specialist_role": "Psychologist", "planned_hours": 2}],
+			"measures": [
+				{
+					"measure_kind": "Consultation",
+					"risk_factor": "Unexcused absences",
+					"specialist_role": "Psychologist",
+					"planned_hours": 2,
+				}
+			],
 		}
 	)
 	act(author, plan.insert)
@@ -335,7 +435,9 @@ def check_consultations(built, counts, as_user):
 	plans = {p.name: p for p in plan_rows()}
 	measures = {
 		m.name: m
-		for m in frappe.get_all("Support Plan Measure", filters={"parent": ("in", list(plans))}, fields=["*"], limit=0)
+		for m in frappe.get_all(
+			"Support Plan Measure", filters={"parent": ("in", list(plans))}, fields=["*"], limit=0
+		)
 	}
 	terms = {t.name: t for t in frappe.get_all("School Term", fields=["*"])}
 	by_specialist_day = defaultdict(list)
@@ -343,13 +445,19 @@ def check_consultations(built, counts, as_user):
 		plan, measure, term = plans[row.support_plan], measures[row.measure], terms[row.school_term]
 		assert plan.workflow_state in (rules.APPROVED, rules.EVALUATED)
 		assert (row.learner, row.learner_name, row.institution, row.partner, row.school_term) == (
-			plan.learner, plan.learner_name, plan.institution, plan.partner, plan.school_term
+			plan.learner,
+			plan.learner_name,
+			plan.institution,
+			plan.partner,
+			plan.school_term,
 		)
 		assert measure.parent == plan.name and measure.measure_kind == rules.CONSULTATION
 		assert row.specialist_role == measure.specialist_role
 		assert (row.specialist, row.specialist_role) in institutions[row.institution]["specialists"]
 		assert not measure.specialist or measure.specialist == row.specialist
-		slot = consultation_rules.Slot(row.name, row.consultation_date, get_time(row.start_time), row.duration_minutes)
+		slot = consultation_rules.Slot(
+			row.name, row.consultation_date, get_time(row.start_time), row.duration_minutes
+		)
 		consultation_rules.check_duration(row.duration_minutes, settings.max_consultation_minutes)
 		assert get_time(row.end_time) == consultation_rules.end_time(slot)
 		consultation_rules.check_in_term(row.consultation_date, term.start_date, term.end_date, term.name)
@@ -358,7 +466,9 @@ def check_consultations(built, counts, as_user):
 		if plan.evaluated_on:
 			assert row.consultation_date < plan.evaluated_on
 		if row.learner_confirmed:
-			consultation_rules.check_confirmation(slot, get_datetime(row.confirmed_at), settings.confirmation_days)
+			consultation_rules.check_confirmation(
+				slot, get_datetime(row.confirmed_at), settings.confirmation_days
+			)
 		else:
 			assert row.confirmed_at is None
 		assert (row.mode == "Remote") == bool(row.remote_order_reference)
@@ -379,7 +489,15 @@ def check_consultations(built, counts, as_user):
 		stored = doc.as_dict()
 		with as_user(row.specialist, lang="lv"):
 			doc.run_method("validate")
-		for field in ("learner", "institution", "partner", "school_term", "specialist_role", "measure_description", "confirmed_at"):
+		for field in (
+			"learner",
+			"institution",
+			"partner",
+			"school_term",
+			"specialist_role",
+			"measure_description",
+			"confirmed_at",
+		):
 			assert doc.get(field) == stored[field], (row.name, field)
 		assert get_time(doc.end_time) == get_time(stored.end_time)
 	# ...and refuses a new one that overlaps a generated one of the same specialist
@@ -402,17 +520,24 @@ def check_consultations(built, counts, as_user):
 
 
 def check_youth_ngo_projects(counts):
-	projects = frappe.get_all("Youth NGO Project", filters={"partner": "Jelgavas valstspilsētas pašvaldība"}, fields=["*"])
+	projects = frappe.get_all(
+		"Youth NGO Project", filters={"partner": "Jelgavas valstspilsētas pašvaldība"}, fields=["*"]
+	)
 	assert len(projects) == counts["Youth NGO Project"]
 	current_start = school_terms.school_year_start(school_terms.school_year_of(getdate()))
 	per_year = defaultdict(int)
 	for row in projects:
 		doc = frappe.get_doc("Youth NGO Project", row.name)
-		doc.run_method("validate")  # municipality, registration number, amount, dates, participants of the town
+		doc.run_method(
+			"validate"
+		)  # municipality, registration number, amount, dates, participants of the town
 		assert doc.organisation_registration_number == row.organisation_registration_number
 		registration.normalize_registration_number(doc.organisation_registration_number)
 		assert doc.amount == 4600
-		assert re.fullmatch(rf"NVO-{row.creation.year}-\d{{3}}", row.name) and row.creation.date() < row.period_from
+		assert (
+			re.fullmatch(rf"NVO-{row.creation.year}-\d{{3}}", row.name)
+			and row.creation.date() < row.period_from
+		)
 		per_year[school_terms.school_year_of(row.period_from)] += 1
 		# the participants are the learners whose approved plans have a measure in the project
 		enrolled = frappe.db.sql(
@@ -423,7 +548,10 @@ def check_youth_ngo_projects(counts):
 			pluck=True,
 		)
 		assert sorted(p.learner for p in doc.participants) == sorted(enrolled)
-	assert all(1 <= n <= 3 for n in per_year.values()) and len(per_year) >= current_start - registers.FIRST_SCHOOL_YEAR
+	assert (
+		all(1 <= n <= 3 for n in per_year.values())
+		and len(per_year) >= current_start - registers.FIRST_SCHOOL_YEAR
+	)
 
 
 def check_the_workflow_continues(built):
@@ -443,13 +571,22 @@ def check_the_workflow_continues(built):
 		institution = institutions[plan.institution]
 		doc = step(plan.name, institution["director"], "Approve")
 		assert doc.director_approved_by == institution["director"]
-		assert frappe.db.get_value("Workflow Action", {"reference_name": plan.name, "workflow_state": rules.PENDING_DIRECTOR}, "status") == "Completed"
+		assert (
+			frappe.db.get_value(
+				"Workflow Action",
+				{"reference_name": plan.name, "workflow_state": rules.PENDING_DIRECTOR},
+				"status",
+			)
+			== "Completed"
+		)
 		if plan.partner_type == rules.MUNICIPALITY:
 			assert doc.workflow_state == rules.PENDING_PARTNER
 			doc = step(plan.name, institution["partner_coordinators"][0], "Approve")
 		assert doc.workflow_state == rules.PENDING_IKVD
 		doc = step(plan.name, regional, "Approve")
-		assert doc.workflow_state == rules.APPROVED and doc.docstatus == 1 and doc.ikvd_approved_by == regional
+		assert (
+			doc.workflow_state == rules.APPROVED and doc.docstatus == 1 and doc.ikvd_approved_by == regional
+		)
 	# a returned plan goes back to the director when its author sends it again; the old reason goes
 	returned = plan_rows(workflow_state=rules.RETURNED)
 	assert returned or not semester
@@ -457,7 +594,9 @@ def check_the_workflow_continues(built):
 		doc = step(returned[0].name, returned[0].plan_author, "Send for Approval")
 		assert doc.workflow_state == rules.PENDING_DIRECTOR and not doc.decision_reason
 	# an approved plan of an ended term is evaluated by its author; the delivered hours stay as generated
-	unevaluated = [p for p in plan_rows(workflow_state=rules.APPROVED) if p.school_term != current_term().name]
+	unevaluated = [
+		p for p in plan_rows(workflow_state=rules.APPROVED) if p.school_term != current_term().name
+	]
 	approved = unevaluated or plan_rows(workflow_state=rules.APPROVED)
 	plan = approved[0]
 	before = {m.name: m.delivered_hours for m in frappe.get_doc(PLAN, plan.name).measures}
@@ -484,15 +623,30 @@ STATEMENT = "Compensation Bank Statement"
 WAITING_DAYS = demo_money.WAITING_ENTERED_WITHIN + 1
 MONEY_DOCSTATUS = {state: docstatus for state, docstatus, _roles in COMPENSATION_STATES}
 # what the controller derives from the plan, the measure and the lines
-CLAIM_DERIVED = ("learner", "learner_name", "institution", "partner", "school_term", "compensation_type", "planned_amount", "total_amount")
+CLAIM_DERIVED = (
+	"learner",
+	"learner_name",
+	"institution",
+	"partner",
+	"school_term",
+	"compensation_type",
+	"planned_amount",
+	"total_amount",
+)
 
 
 def claim_rows(**filters) -> list[frappe._dict]:
-	return frappe.get_all(COMPENSATION, filters={"institution": ("in", INSTITUTIONS), **filters}, fields=["*"], limit=0)
+	return frappe.get_all(
+		COMPENSATION, filters={"institution": ("in", INSTITUTIONS), **filters}, fields=["*"], limit=0
+	)
 
 
 def accountants_of(partner: str) -> set[str]:
-	return set(frappe.get_all("Partner Staff Member", filters={"parent": partner, "function": "Accountant"}, pluck="user"))
+	return set(
+		frappe.get_all(
+			"Partner Staff Member", filters={"parent": partner, "function": "Accountant"}, pluck="user"
+		)
+	)
 
 
 def check_compensations(built, counts, as_user):
@@ -500,7 +654,9 @@ def check_compensations(built, counts, as_user):
 	claims = claim_rows()
 	assert len(claims) == counts[COMPENSATION] > 10
 	assert {c.workflow_state for c in claims} == set(MONEY_DOCSTATUS)  # every state of the workflow
-	assert {c.partner for c in claims if c.workflow_state == money_rules.RECONCILED} == {i["partner"] for i in built.institutions}
+	assert {c.partner for c in claims if c.workflow_state == money_rules.RECONCILED} == {
+		i["partner"] for i in built.institutions
+	}
 	now = now_datetime()
 	for row in claims:
 		doc = frappe.get_doc(COMPENSATION, row.name)
@@ -513,13 +669,20 @@ def check_compensations(built, counts, as_user):
 		assert re.fullmatch(rf"KOMP-{doc.creation.year}-\d{{5}}", doc.name), doc.name
 		# the total is the sum of the lines, each quantity × unit price (the type's price where none was entered)
 		price = kind.caps_for(doc.partner, doc.period_from).unit_price
-		amounts = [amount_for(Decimal(str(line.quantity)), to_money(str(line.unit_price)) if line.unit_price else price) for line in doc.lines]
+		amounts = [
+			amount_for(
+				Decimal(str(line.quantity)), to_money(str(line.unit_price)) if line.unit_price else price
+			)
+			for line in doc.lines
+		]
 		assert [to_money(str(line.amount)) for line in doc.lines] == amounts, doc.name
 		assert to_money(str(doc.total_amount)) == money_sum(amounts) > 0, doc.name
 		assert all(doc.period_from <= line.line_date <= doc.period_to for line in doc.lines)
 		assert plan.ikvd_approved_on.date() < doc.period_from and doc.period_to < doc.creation.date()
 		if kind.evidence_mandatory:
-			assert all(line.evidence and frappe.db.exists("File", {"file_url": line.evidence}) for line in doc.lines), doc.name
+			assert all(
+				line.evidence and frappe.db.exists("File", {"file_url": line.evidence}) for line in doc.lines
+			), doc.name
 		# the payee: a kind the type allows, a valid Latvian IBAN
 		assert doc.payee_kind in kind.allowed_payees() and doc.payee_name
 		assert IBAN(doc.payee_iban).country_code == "LV"
@@ -527,7 +690,11 @@ def check_compensations(built, counts, as_user):
 			assert doc.payee_name == doc.institution
 		# four eyes: entered by the school's coordinator, verified by the partner's accountant, approved by someone else
 		assert doc.owner == institution["coordinator"]
-		if doc.workflow_state in (money_rules.VERIFIED, *money_rules.APPROVED_OR_LATER, money_rules.CANCELLED):
+		if doc.workflow_state in (
+			money_rules.VERIFIED,
+			*money_rules.APPROVED_OR_LATER,
+			money_rules.CANCELLED,
+		):
 			assert doc.verified_by in accountants_of(doc.partner) and doc.verified_by != doc.owner
 		if doc.workflow_state in (*money_rules.APPROVED_OR_LATER, money_rules.CANCELLED):
 			assert doc.approved_by in (institution["director"], *institution["partner_coordinators"])
@@ -535,7 +702,12 @@ def check_compensations(built, counts, as_user):
 			assert doc.creation < doc.verified_on < doc.approved_on < now
 		if doc.workflow_state == money_rules.REJECTED:
 			assert doc.decision_reason and frappe.db.exists(
-				"Comment", {"reference_name": doc.name, "comment_type": "Workflow", "content": ("like", f"%{doc.decision_reason}")}
+				"Comment",
+				{
+					"reference_name": doc.name,
+					"comment_type": "Workflow",
+					"content": ("like", f"%{doc.decision_reason}"),
+				},
 			)
 		elif doc.workflow_state != money_rules.DRAFT:
 			assert not doc.decision_reason, doc.name  # (a draft may carry the reason it was returned with)
@@ -550,10 +722,19 @@ def check_compensations(built, counts, as_user):
 				assert doc.get(field) == stored[field], (doc.name, field)
 	# the plans' measures show what was approved and paid of them
 	for measure, rows in group_by(claims, "measure").items():
-		approved = money_sum(to_money(str(c.total_amount)) for c in rows if c.workflow_state in money_rules.APPROVED_OR_LATER)
-		paid = money_sum(to_money(str(c.total_amount)) for c in rows if c.workflow_state in money_rules.PAID_OR_LATER)
-		stored = frappe.db.get_value("Support Plan Measure", measure, ["approved_amount", "paid_amount"], as_dict=True)
-		assert (to_money(str(stored.approved_amount)), to_money(str(stored.paid_amount))) == (approved, paid), measure
+		approved = money_sum(
+			to_money(str(c.total_amount)) for c in rows if c.workflow_state in money_rules.APPROVED_OR_LATER
+		)
+		paid = money_sum(
+			to_money(str(c.total_amount)) for c in rows if c.workflow_state in money_rules.PAID_OR_LATER
+		)
+		stored = frappe.db.get_value(
+			"Support Plan Measure", measure, ["approved_amount", "paid_amount"], as_dict=True
+		)
+		assert (to_money(str(stored.approved_amount)), to_money(str(stored.paid_amount))) == (
+			approved,
+			paid,
+		), measure
 
 
 def group_by(rows, field) -> dict:
@@ -576,7 +757,9 @@ def check_payment_batches_and_statements(built, counts):
 		claims = {c.name: c for c in claim_rows(payment_batch=batch.name)}
 		assert sorted(claims) == sorted(line.compensation for line in batch.lines)
 		assert batch.line_count == len(batch.lines) == batch.payment_count > 0
-		assert to_money(str(batch.total_amount)) == money_sum(to_money(str(line.amount)) for line in batch.lines)
+		assert to_money(str(batch.total_amount)) == money_sum(
+			to_money(str(line.amount)) for line in batch.lines
+		)
 		assert all(line.amount == claims[line.compensation].total_amount for line in batch.lines)
 		assert batch.creation < batch.exported_on < batch.modified
 		assert max(c.approved_on for c in claims.values()) < batch.creation
@@ -585,7 +768,9 @@ def check_payment_batches_and_statements(built, counts):
 		pain001_schema().validate(xml)
 		tree = etree.fromstring(xml)
 		assert to_money(tree.findtext(f".//{PAIN}GrpHdr/{PAIN}CtrlSum")) == to_money(str(batch.total_amount))
-		assert sorted(e.text for e in tree.iter(f"{PAIN}EndToEndId")) == sorted(line.end_to_end_id for line in batch.lines)
+		assert sorted(e.text for e in tree.iter(f"{PAIN}EndToEndId")) == sorted(
+			line.end_to_end_id for line in batch.lines
+		)
 		assert batch.payment_list
 		# the statement reconciles its payments; a payment it does not show is still Paid
 		matched = {line.end_to_end_of_line for line in statement.lines if line.match_status == "Matched"}
@@ -603,7 +788,13 @@ def check_payment_batches_and_statements(built, counts):
 		assert batch.execution_date < statement.creation.date() < getdate()
 	assert len(waiting) == 1  # one payment of the showcase partner waits for the next statement
 	# every claim paid or reconciled is in a batch; the others are in none
-	in_batches = set(frappe.get_all("Compensation Payment Line", filters={"parent": ("in", [b.name for b in batches])}, pluck="compensation"))
+	in_batches = set(
+		frappe.get_all(
+			"Compensation Payment Line",
+			filters={"parent": ("in", [b.name for b in batches])},
+			pluck="compensation",
+		)
+	)
 	assert in_batches == {c.name for c in claim_rows() if c.workflow_state in money_rules.PAID_OR_LATER}
 
 
@@ -615,7 +806,11 @@ def check_the_money_history(built):
 	state_of = {frappe._(state, lang="lv"): state for state in MONEY_DOCSTATUS}
 	comments = frappe.get_all(
 		"Comment",
-		filters={"reference_doctype": COMPENSATION, "reference_name": ("in", list(claims)), "comment_type": "Workflow"},
+		filters={
+			"reference_doctype": COMPENSATION,
+			"reference_name": ("in", list(claims)),
+			"comment_type": "Workflow",
+		},
 		fields=["reference_name", "owner", "creation", "content"],
 		order_by="creation",
 		limit=0,
@@ -624,37 +819,70 @@ def check_the_money_history(built):
 	now = now_datetime()
 	for name, claim in claims.items():
 		assert all(claim.creation < c.creation <= now for c in trail.get(name, [])), name
-		steps = [(c.owner, c.creation, state_of[c.content]) for c in trail.get(name, []) if c.content in state_of]
+		steps = [
+			(c.owner, c.creation, state_of[c.content]) for c in trail.get(name, []) if c.content in state_of
+		]
 		if claim.workflow_state != money_rules.DRAFT or claim.decision_reason:
 			assert steps and (steps[0][0], steps[0][2]) == (claim.owner, money_rules.SUBMITTED), name
 		else:
 			assert not steps, name  # never sent
-		for who, when, state in ((claim.verified_by, claim.verified_on, money_rules.VERIFIED), (claim.approved_by, claim.approved_on, money_rules.APPROVED)):
+		for who, when, state in (
+			(claim.verified_by, claim.verified_on, money_rules.VERIFIED),
+			(claim.approved_by, claim.approved_on, money_rules.APPROVED),
+		):
 			if who:
 				done = [at for owner, at, step in steps if step == state and owner == who]
 				assert done and abs(done[-1] - when) < timedelta(seconds=5), (name, state)
 		if claim.decision_reason:  # returned or rejected: the reason is on the timeline, by whoever decided
 			assert any(c.content.endswith(f": {claim.decision_reason}") for c in trail[name]), name
 		last = steps[-1][2] if steps else money_rules.DRAFT
-		assert last == (money_rules.APPROVED if claim.workflow_state in money_rules.PAID_OR_LATER else claim.workflow_state), name
+		assert last == (
+			money_rules.APPROVED
+			if claim.workflow_state in money_rules.PAID_OR_LATER
+			else claim.workflow_state
+		), name
 		if claim.payment_batch:  # the batch's and the statement's changes are Versions, by the accountant
-			changes = frappe.get_all("Version", filters={"ref_doctype": COMPENSATION, "docname": name}, fields=["owner", "creation", "data"], order_by="creation")
+			changes = frappe.get_all(
+				"Version",
+				filters={"ref_doctype": COMPENSATION, "docname": name},
+				fields=["owner", "creation", "data"],
+				order_by="creation",
+			)
 			assert [frappe.parse_json(v.data)["changed"][0][2] for v in changes] == (
 				[money_rules.PAID, money_rules.RECONCILED] if claim.bank_statement else [money_rules.PAID]
 			)
 			batch = frappe.get_doc(BATCH, claim.payment_batch)
-			assert changes[0].owner == batch.owner and abs(changes[0].creation - batch.modified) < timedelta(seconds=5)
+			assert changes[0].owner == batch.owner and abs(changes[0].creation - batch.modified) < timedelta(
+				seconds=5
+			)
 	# the approvers' open workflow actions are where claims wait, and nothing happened in the future
 	money = (COMPENSATION, BATCH, STATEMENT)
-	for doctype, column in ((COMPENSATION, "doctype"), (BATCH, "doctype"), (STATEMENT, "doctype"), ("Version", "ref_doctype"), ("Comment", "reference_doctype"), ("Workflow Action", "reference_doctype"), ("File", "attached_to_doctype")):
+	for doctype, column in (
+		(COMPENSATION, "doctype"),
+		(BATCH, "doctype"),
+		(STATEMENT, "doctype"),
+		("Version", "ref_doctype"),
+		("Comment", "reference_doctype"),
+		("Workflow Action", "reference_doctype"),
+		("File", "attached_to_doctype"),
+	):
 		condition = "" if column == "doctype" else f"where `{column}` in %(money)s"
-		latest = frappe.db.sql(f"select max(creation), max(modified) from `tab{doctype}` {condition}", {"money": money})[0]
+		latest = frappe.db.sql(
+			f"select max(creation), max(modified) from `tab{doctype}` {condition}", {"money": money}
+		)[0]
 		assert all(value is None or value <= now + timedelta(seconds=5) for value in latest), doctype
-	waiting = [c for c in claims.values() if c.workflow_state in (money_rules.SUBMITTED, money_rules.VERIFIED)]
+	waiting = [
+		c for c in claims.values() if c.workflow_state in (money_rules.SUBMITTED, money_rules.VERIFIED)
+	]
 	for claim in waiting:
-		assert frappe.db.exists("Workflow Action", {"reference_name": claim.name, "status": "Open", "workflow_state": claim.workflow_state})
+		assert frappe.db.exists(
+			"Workflow Action",
+			{"reference_name": claim.name, "status": "Open", "workflow_state": claim.workflow_state},
+		)
 	# the history spreads over weeks: the paid claims were entered weeks ago, some claims in the last days
-	assert max(c.creation for c in claims.values() if c.payment_batch) < now - timedelta(days=demo_money.BATCH_DAYS_AGO[0])
+	assert max(c.creation for c in claims.values() if c.payment_batch) < now - timedelta(
+		days=demo_money.BATCH_DAYS_AGO[0]
+	)
 	assert max(c.creation for c in claims.values()) > now - timedelta(days=WAITING_DAYS)
 
 
@@ -680,7 +908,9 @@ def check_the_money_workflow_continues(built):
 			prefix, number = name.rsplit("-", 1)
 			numbers[prefix + "-"].append(int(number))
 		for prefix, taken in numbers.items():
-			assert frappe.db.sql("select current from `tabSeries` where name = %s", prefix)[0][0] == max(taken), prefix
+			assert frappe.db.sql("select current from `tabSeries` where name = %s", prefix)[0][0] == max(
+				taken
+			), prefix
 
 
 def check_a_second_load_does_nothing():

@@ -45,16 +45,30 @@ def add_staff(institution: str, user: str, function: str, **values) -> None:
 
 def test_a_school_is_not_moved_to_another_partner_by_its_own_staff(world):
 	with pytest.raises(frappe.PermissionError):
-		forged_save(world.user("a_director"), "Educational Institution", world.school_a, partner=world.vocational_partner)
+		forged_save(
+			world.user("a_director"),
+			"Educational Institution",
+			world.school_a,
+			partner=world.vocational_partner,
+		)
 	assert frappe.db.get_value("Educational Institution", world.school_a, "partner") == world.municipality
-	forged_save(world.user("ikvd_admin"), "Educational Institution", world.school_a, partner=world.vocational_partner)
+	forged_save(
+		world.user("ikvd_admin"), "Educational Institution", world.school_a, partner=world.vocational_partner
+	)
 	assert frappe.db.get_value("Learner", world.learners["a7"], "partner") == world.vocational_partner
 
 
 def test_another_institutions_record_is_not_taken_over_by_naming_ones_own(world):
 	learner = world.learners["v1"]
 	with pytest.raises(frappe.PermissionError):
-		forged_save(world.user("a_coord"), "Learner", learner, institution=world.school_a, education_type="General", grade=7)
+		forged_save(
+			world.user("a_coord"),
+			"Learner",
+			learner,
+			institution=world.school_a,
+			education_type="General",
+			grade=7,
+		)
 	assert frappe.db.get_value("Learner", learner, "institution") == world.vocational_school
 
 
@@ -62,8 +76,13 @@ def test_a_duplicate_personal_code_does_not_say_where_the_child_studies(world):
 	code = frappe.db.get_value("Learner", world.learners["v1"], "personal_code")
 	twin = frappe.get_doc(
 		{
-			"doctype": "Learner", "first_name": "Dubults", "last_name": "Kods", "personal_code": code,
-			"institution": world.school_b, "education_type": "Vocational", "grade": 2,
+			"doctype": "Learner",
+			"first_name": "Dubults",
+			"last_name": "Kods",
+			"personal_code": code,
+			"institution": world.school_b,
+			"education_type": "Vocational",
+			"grade": 2,
 		}
 	)
 	with pytest.raises(frappe.DuplicateEntryError) as refused:
@@ -82,7 +101,9 @@ def test_a_learners_history_never_holds_a_full_personal_code(world):
 	learner.save(ignore_permissions=True, ignore_version=False)  # tests skip versions unless asked
 	version = frappe.get_last_doc("Version", filters={"ref_doctype": "Learner", "docname": learner.name})
 	changes = {row[0]: row[1:] for row in json.loads(version.data)["changed"]}
-	assert changes["personal_code"][0].startswith("******-**") and changes["personal_code"][1].startswith("******-**")
+	assert changes["personal_code"][0].startswith("******-**") and changes["personal_code"][1].startswith(
+		"******-**"
+	)
 	assert old_code not in version.data and new_code not in version.data
 
 
@@ -96,7 +117,9 @@ def test_a_director_elsewhere_does_not_approve_here(world):
 	doc = frappe.get_doc(PLAN, plan.name)
 	with pytest.raises(frappe.PermissionError, match="Director"):
 		act(world.user("a_director"), apply_workflow, doc.as_dict(), "Approve")
-	assert transition(world, "b_director", plan.name, "Approve").workflow_state == "Pending Partner Coordinator"
+	assert (
+		transition(world, "b_director", plan.name, "Approve").workflow_state == "Pending Partner Coordinator"
+	)
 
 
 def test_a_plan_author_does_not_send_a_colleagues_draft(world):
@@ -111,8 +134,20 @@ def test_an_approver_does_not_rewrite_the_author_or_the_stamps_while_deciding(wo
 	transition(world, "a_author", plan.name, "Send for Approval")
 	with pytest.raises(frappe.PermissionError, match="cannot be changed"):
 		# the director approves and, in the same request, makes a colleague the author
-		forged_save(world.user("a_director"), PLAN, plan.name, workflow_state="Pending Partner Coordinator", plan_author=world.user("a_author2"))
-	forged_save(world.user("a_director"), PLAN, plan.name, workflow_state="Pending Partner Coordinator", director_approved_by=world.user("a_coord"))
+		forged_save(
+			world.user("a_director"),
+			PLAN,
+			plan.name,
+			workflow_state="Pending Partner Coordinator",
+			plan_author=world.user("a_author2"),
+		)
+	forged_save(
+		world.user("a_director"),
+		PLAN,
+		plan.name,
+		workflow_state="Pending Partner Coordinator",
+		director_approved_by=world.user("a_coord"),
+	)
 	assert frappe.db.get_value(PLAN, plan.name, "director_approved_by") == world.user("a_director")
 
 
@@ -123,7 +158,9 @@ def test_nobody_approves_one_plan_at_two_steps(world):
 	school.save(ignore_permissions=True)
 	plan = make_plan(world)
 	transition(world, "a_author", plan.name, "Send for Approval")
-	assert transition(world, "muni_coord", plan.name, "Approve").director_approved_by == world.user("muni_coord")
+	assert transition(world, "muni_coord", plan.name, "Approve").director_approved_by == world.user(
+		"muni_coord"
+	)
 	with pytest.raises(frappe.PermissionError, match="earlier step"):
 		transition(world, "muni_coord", plan.name, "Approve")
 
@@ -135,7 +172,9 @@ def test_a_specialist_logs_only_their_own_consultations(world):
 		consultation(world, plan, who="a_author2", specialist=world.user("a_specialist"))
 	theirs = consultation(world, plan)  # a_specialist's own
 	with pytest.raises(frappe.PermissionError, match="only your own"):
-		forged_save(world.user("a_author2"), "Support Consultation", theirs.name, specialist=world.user("a_author2"))
+		forged_save(
+			world.user("a_author2"), "Support Consultation", theirs.name, specialist=world.user("a_author2")
+		)
 	with pytest.raises(frappe.PermissionError, match="only your own"):
 		act(world.user("a_author2"), frappe.delete_doc, "Support Consultation", theirs.name)
 	assert consultation(world, plan, who="a_coord", specialist=world.user("a_author2"), start="12:00:00").name
@@ -152,9 +191,23 @@ def test_a_verifier_does_not_edit_a_draft_nor_forge_who_verified(world):
 	step(world, "muni_coord", claim.name, "Verify")
 	with pytest.raises(frappe.ValidationError):
 		# the verifier approves too, claiming someone else verified: four eyes still holds
-		forged_save(world.user("muni_coord"), COMPENSATION, claim.name, workflow_state="Approved", docstatus=1, verified_by=world.user("a_accountant"))
+		forged_save(
+			world.user("muni_coord"),
+			COMPENSATION,
+			claim.name,
+			workflow_state="Approved",
+			docstatus=1,
+			verified_by=world.user("a_accountant"),
+		)
 	with pytest.raises(frappe.PermissionError, match="cannot be changed"):
-		forged_save(world.user("a_director"), COMPENSATION, claim.name, workflow_state="Approved", docstatus=1, payee_iban=OTHER_IBAN)
+		forged_save(
+			world.user("a_director"),
+			COMPENSATION,
+			claim.name,
+			workflow_state="Approved",
+			docstatus=1,
+			payee_iban=OTHER_IBAN,
+		)
 	approved = step(world, "a_director", claim.name, "Approve")
 	assert (approved.verified_by, approved.payee_iban) == (world.user("muni_coord"), claim.payee_iban)
 
@@ -162,7 +215,9 @@ def test_a_verifier_does_not_edit_a_draft_nor_forge_who_verified(world):
 def test_a_paid_claims_payment_record_cannot_be_rewritten(world):
 	batch, claims = paid_batch(world)
 	with pytest.raises(frappe.UpdateAfterSubmitError):
-		forged_save(world.user("muni_coord"), COMPENSATION, claims[0], paid_on="2020-01-01", payment_batch=None)
+		forged_save(
+			world.user("muni_coord"), COMPENSATION, claims[0], paid_on="2020-01-01", payment_batch=None
+		)
 	with pytest.raises(frappe.UpdateAfterSubmitError):
 		doc = frappe.get_doc(BATCH, batch.name)
 		doc.lines[0].status = "Matched"
@@ -171,7 +226,14 @@ def test_a_paid_claims_payment_record_cannot_be_rewritten(world):
 
 def test_the_bank_file_is_made_from_the_saved_batch(world):
 	claims = [approve_claim(world, make_claim(world).name).name]
-	batch = frappe.get_doc({"doctype": BATCH, "partner": world.municipality, "execution_date": "2026-10-25", "lines": [{"compensation": claims[0]}]})
+	batch = frappe.get_doc(
+		{
+			"doctype": BATCH,
+			"partner": world.municipality,
+			"execution_date": "2026-10-25",
+			"lines": [{"compensation": claims[0]}],
+		}
+	)
 	act(world.user("muni_accountant"), batch.insert)
 	sent = frappe.get_doc(BATCH, batch.name)
 	sent.lines[0].payee_iban = OTHER_IBAN  # what a crafted request would send along
@@ -184,7 +246,9 @@ def test_an_exported_batch_is_not_deleted_nor_its_export_undone(world):
 	batch, _claims = exported_batch(world)
 	with pytest.raises(frappe.ValidationError, match="cannot be deleted"):
 		act(world.user("muni_accountant"), frappe.delete_doc, BATCH, batch.name)
-	forged_save(world.user("muni_accountant"), BATCH, batch.name, exported_on=None, sepa_file=None, status="Draft")
+	forged_save(
+		world.user("muni_accountant"), BATCH, batch.name, exported_on=None, sepa_file=None, status="Draft"
+	)
 	kept = frappe.get_doc(BATCH, batch.name)
 	assert kept.exported_on and kept.sepa_file and kept.status == "Exported"
 	with pytest.raises(frappe.ValidationError, match="already exported"):
@@ -195,7 +259,9 @@ def test_a_statement_read_before_its_batch_was_cancelled_reconciles_nothing(worl
 	batch, claims = paid_batch(world)
 	account = frappe.db.get_value("Partner", world.municipality, "iban")
 	line = batch.lines[0]
-	content = camt053(account, [(f"{line.amount:.2f}", line.end_to_end_id, line.payee_iban, "2026-10-26", False, None)])
+	content = camt053(
+		account, [(f"{line.amount:.2f}", line.end_to_end_id, line.payee_iban, "2026-10-26", False, None)]
+	)
 	statement = upload(world, content)
 	assert statement.lines[0].match_status == "Matched"
 	act(world.user("muni_accountant"), frappe.get_doc(BATCH, batch.name).cancel)
@@ -210,7 +276,9 @@ def test_returned_money_is_not_counted_as_paid(world):
 	batch, claims = paid_batch(world)
 	account = frappe.db.get_value("Partner", world.municipality, "iban")
 	line = batch.lines[0]
-	content = camt053(account, [(f"{line.amount:.2f}", line.end_to_end_id, line.payee_iban, "2026-10-28", True, "AC04")])
+	content = camt053(
+		account, [(f"{line.amount:.2f}", line.end_to_end_id, line.payee_iban, "2026-10-28", True, "AC04")]
+	)
 	act(world.user("muni_accountant"), upload(world, content).submit)
 	rows = act(world.user("muni_accountant"), report.execute, {"partner": world.municipality})[1]
 	row = next(r for r in rows if r.get("payment_batch") == batch.name and r["kind"] == "batch")

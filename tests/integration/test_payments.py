@@ -32,8 +32,12 @@ SUPPLIER_IBAN = "LV31UNLA0050000000002"
 
 def approved_claims(world) -> list[str]:
 	"""Three approved claims of the money learner: two to the guardian, one (meals) to a supplier."""
-	first = make_claim(world, period=(october(world, 1), october(world, 10)), lines=daily_tickets(world, 1, 4))  # 36 EUR
-	second = make_claim(world, period=(october(world, 11), october(world, 20)), lines=daily_tickets(world, 11, 2, price=7.5))  # 15
+	first = make_claim(
+		world, period=(october(world, 1), october(world, 10)), lines=daily_tickets(world, 1, 4)
+	)  # 36 EUR
+	second = make_claim(
+		world, period=(october(world, 11), october(world, 20)), lines=daily_tickets(world, 11, 2, price=7.5)
+	)  # 15
 	meals = make_claim(
 		world,
 		kind="Meals",
@@ -47,7 +51,13 @@ def approved_claims(world) -> list[str]:
 
 def new_batch(world, who="muni_accountant", per_iban=False, **values):
 	batch = frappe.get_doc(
-		{"doctype": BATCH, "partner": world.municipality, "execution_date": october(world, 25), "aggregate_per_iban": per_iban, **values}
+		{
+			"doctype": BATCH,
+			"partner": world.municipality,
+			"execution_date": october(world, 25),
+			"aggregate_per_iban": per_iban,
+			**values,
+		}
 	)
 	act(world.user(who), batch.insert)
 	return frappe.get_doc(BATCH, batch.name)
@@ -82,13 +92,22 @@ def test_a_batch_of_approved_compensations_exports_a_valid_sepa_file(world):
 	assert sorted(r.compensation for r in batch.lines) == sorted(claims)
 	assert batch.total_amount == 56.0 and batch.status == "Exported" and batch.payment_count == 3
 	# one File per bank file, attached to its field (frappe adds a second one to a field whose File names none)
-	files = frappe.get_all("File", {"attached_to_doctype": BATCH, "attached_to_name": batch.name}, ["file_url", "attached_to_field"])
-	assert sorted((f.attached_to_field or "", f.file_url) for f in files) == [("payment_list", batch.payment_list), ("sepa_file", batch.sepa_file)]
+	files = frappe.get_all(
+		"File",
+		{"attached_to_doctype": BATCH, "attached_to_name": batch.name},
+		["file_url", "attached_to_field"],
+	)
+	assert sorted((f.attached_to_field or "", f.file_url) for f in files) == [
+		("payment_list", batch.payment_list),
+		("sepa_file", batch.sepa_file),
+	]
 	xml = file_content(batch.sepa_file)
 	pain001_schema().validate(xml)  # raises if the file does not pass the XSD
 	tree = etree.fromstring(xml)
 	assert Decimal(tree.findtext(f".//{PAIN}GrpHdr/{PAIN}CtrlSum")) == Decimal("56.00")
-	assert tree.findtext(f".//{PAIN}DbtrAcct/{PAIN}Id/{PAIN}IBAN") == frappe.db.get_value("Partner", world.municipality, "iban")
+	assert tree.findtext(f".//{PAIN}DbtrAcct/{PAIN}Id/{PAIN}IBAN") == frappe.db.get_value(
+		"Partner", world.municipality, "iban"
+	)
 	e2e = [el.text for el in tree.iter(f"{PAIN}EndToEndId")]
 	assert sorted(e2e) == sorted(r.end_to_end_id for r in batch.lines)
 	personal_code = frappe.db.get_value("Learner", world.learners["a8money"], "personal_code")
@@ -126,10 +145,21 @@ def test_confirming_marks_the_compensations_paid(world):
 	doc.payment_reference = "SWED-2026-10-25-001"
 	act(world.user("muni_accountant"), doc.submit)
 	for claim in claims:
-		state, paid_on, reference, in_batch = frappe.db.get_value(COMPENSATION, claim, ["workflow_state", "paid_on", "payment_reference", "payment_batch"])
-		assert (state, str(paid_on), reference, in_batch) == ("Paid", str(october(world, 25)), "SWED-2026-10-25-001", batch.name)
+		state, paid_on, reference, in_batch = frappe.db.get_value(
+			COMPENSATION, claim, ["workflow_state", "paid_on", "payment_reference", "payment_batch"]
+		)
+		assert (state, str(paid_on), reference, in_batch) == (
+			"Paid",
+			str(october(world, 25)),
+			"SWED-2026-10-25-001",
+			batch.name,
+		)
 	assert frappe.db.exists("Version", {"ref_doctype": COMPENSATION, "docname": claims[0]})
-	transport = frappe.get_all("Support Plan Measure", {"parent": world.money_plan, "compensation_type": "Public transport tickets"}, ["approved_amount", "paid_amount"])[0]
+	transport = frappe.get_all(
+		"Support Plan Measure",
+		{"parent": world.money_plan, "compensation_type": "Public transport tickets"},
+		["approved_amount", "paid_amount"],
+	)[0]
 	assert (transport.approved_amount, transport.paid_amount) == (51.0, 51.0)
 
 
@@ -140,7 +170,14 @@ def test_a_compensation_sits_in_one_live_batch(world):
 		new_batch(world, who="muni_accountant2", lines=[{"compensation": claims[0]}])
 	# the database refuses it too, past the controller
 	line = frappe.get_doc(
-		{"doctype": "Compensation Payment Line", "parenttype": BATCH, "parentfield": "lines", "parent": "KPB-X", "compensation": claims[0], "active_compensation": claims[0]}
+		{
+			"doctype": "Compensation Payment Line",
+			"parenttype": BATCH,
+			"parentfield": "lines",
+			"parent": "KPB-X",
+			"compensation": claims[0],
+			"active_compensation": claims[0],
+		}
 	)
 	with pytest.raises(frappe.UniqueValidationError):
 		line.db_insert()
@@ -157,17 +194,26 @@ def test_cancelling_frees_the_compensations(world):
 	with pytest.raises(frappe.ValidationError, match="has been paid"):
 		act(world.user("a_director"), frappe.get_doc(COMPENSATION, claims[0]).cancel)
 	act(world.user("muni_accountant"), frappe.get_doc(BATCH, batch.name).cancel)
-	assert frappe.db.get_value(COMPENSATION, claims[0], ["workflow_state", "payment_batch"]) == ("Approved", None)
+	assert frappe.db.get_value(COMPENSATION, claims[0], ["workflow_state", "payment_batch"]) == (
+		"Approved",
+		None,
+	)
 	assert new_batch(world, lines=[{"compensation": claims[0]}]).name  # payable again
 
 
 def test_two_accountants_batching_the_same_compensation_at_once(world, api):
 	"""Exactly one wins, whatever the timing: the batch line's unique key decides in the database."""
 	claim = approved_claims(world)[0]
-	frappe.db.sql("insert ignore into `tabSeries` (name, current) values (%s, 0)", f"KPB-{frappe.utils.nowdate()[:4]}-")
+	frappe.db.sql(
+		"insert ignore into `tabSeries` (name, current) values (%s, 0)", f"KPB-{frappe.utils.nowdate()[:4]}-"
+	)
 	frappe.db.commit()
 	clients = [api(world.user("muni_accountant")), api(world.user("muni_accountant2"))]
-	body = {"partner": world.municipality, "execution_date": str(october(world, 25)), "lines": [{"compensation": claim}]}
+	body = {
+		"partner": world.municipality,
+		"execution_date": str(october(world, 25)),
+		"lines": [{"compensation": claim}],
+	}
 	results = [None, None]
 
 	def post(i):
@@ -179,15 +225,21 @@ def test_two_accountants_batching_the_same_compensation_at_once(world, api):
 	for t in threads:
 		t.join()
 	try:
-		assert sorted(r.status for r in results)[0] == 200 and sum(r.status == 200 for r in results) == 1, [r.text[:200] for r in results]
+		assert sorted(r.status for r in results)[0] == 200 and sum(r.status == 200 for r in results) == 1, [
+			r.text[:200] for r in results
+		]
 		loser = next(r for r in results if r.status != 200)
 		assert "already in payment batch" in loser.error_text() or "Active Compensation" in loser.error_text()
 	finally:
 		frappe.db.rollback()
 		for r in results:
 			if r and r.status == 200:
-				frappe.delete_doc(BATCH, r.data["name"], force=True, ignore_permissions=True, ignore_missing=False)
-		for name in frappe.get_all(COMPENSATION, {"learner": world.learners["a8money"], "docstatus": 1}, pluck="name"):
+				frappe.delete_doc(
+					BATCH, r.data["name"], force=True, ignore_permissions=True, ignore_missing=False
+				)
+		for name in frappe.get_all(
+			COMPENSATION, {"learner": world.learners["a8money"], "docstatus": 1}, pluck="name"
+		):
 			doc = frappe.get_doc(COMPENSATION, name)
 			doc.flags.ignore_permissions = True
 			doc.cancel()
@@ -222,8 +274,12 @@ def camt053(account: str, entries: list[tuple]) -> bytes:
 
 
 def upload(world, content: bytes, name: str = "izraksts.xml", who="muni_accountant"):
-	file = frappe.get_doc({"doctype": "File", "file_name": name, "content": content, "is_private": 1}).insert(ignore_permissions=True)
-	statement = frappe.get_doc({"doctype": STATEMENT, "partner": world.municipality, "statement_file": file.file_url})
+	file = frappe.get_doc({"doctype": "File", "file_name": name, "content": content, "is_private": 1}).insert(
+		ignore_permissions=True
+	)
+	statement = frappe.get_doc(
+		{"doctype": STATEMENT, "partner": world.municipality, "statement_file": file.file_url}
+	)
 	act(world.user(who), statement.insert)
 	return frappe.get_doc(STATEMENT, statement.name)
 
@@ -244,21 +300,57 @@ def test_statement_reconciles_matched_returns_returned_and_lists_exceptions(worl
 		account,
 		[
 			(f"{first.amount:.2f}", first.end_to_end_id, first.payee_iban, booked, False, None),  # matched
-			(f"{second.amount + 1:.2f}", second.end_to_end_id, second.payee_iban, booked, False, None),  # wrong amount
-			(f"{meals.amount:.2f}", meals.end_to_end_id, meals.payee_iban, str(october(world, 28)), True, "AC04"),  # returned
+			(
+				f"{second.amount + 1:.2f}",
+				second.end_to_end_id,
+				second.payee_iban,
+				booked,
+				False,
+				None,
+			),  # wrong amount
+			(
+				f"{meals.amount:.2f}",
+				meals.end_to_end_id,
+				meals.payee_iban,
+				str(october(world, 28)),
+				True,
+				"AC04",
+			),  # returned
 			("12.34", "SVESS-1", "LV44HABA0551000000001", booked, False, None),  # not ours
 		],
 	)
 	statement = upload(world, content)
-	assert [line.match_status for line in statement.lines] == ["Matched", "Amount mismatch", "Returned", "Unmatched"]
-	assert (statement.matched_count, statement.mismatch_count, statement.returned_count, statement.unmatched_count) == (1, 1, 1, 1)
+	assert [line.match_status for line in statement.lines] == [
+		"Matched",
+		"Amount mismatch",
+		"Returned",
+		"Unmatched",
+	]
+	assert (
+		statement.matched_count,
+		statement.mismatch_count,
+		statement.returned_count,
+		statement.unmatched_count,
+	) == (1, 1, 1, 1)
 	assert all(line.reason for line in statement.lines)
-	assert frappe.db.get_value(COMPENSATION, claims[0], "workflow_state") == "Paid"  # nothing changes before submit
+	assert (
+		frappe.db.get_value(COMPENSATION, claims[0], "workflow_state") == "Paid"
+	)  # nothing changes before submit
 	act(world.user("muni_accountant"), frappe.get_doc(STATEMENT, statement.name).submit)
-	assert frappe.db.get_value(COMPENSATION, claims[0], ["workflow_state", "bank_statement"]) == ("Reconciled", statement.name)
+	assert frappe.db.get_value(COMPENSATION, claims[0], ["workflow_state", "bank_statement"]) == (
+		"Reconciled",
+		statement.name,
+	)
 	assert frappe.db.get_value(COMPENSATION, claims[1], "workflow_state") == "Paid"
-	assert frappe.db.get_value(COMPENSATION, claims[2], ["workflow_state", "payment_batch"]) == ("Approved", None)
-	statuses = dict(frappe.get_all("Compensation Payment Line", {"parent": batch.name}, ["compensation", "status"], as_list=True))
+	assert frappe.db.get_value(COMPENSATION, claims[2], ["workflow_state", "payment_batch"]) == (
+		"Approved",
+		None,
+	)
+	statuses = dict(
+		frappe.get_all(
+			"Compensation Payment Line", {"parent": batch.name}, ["compensation", "status"], as_list=True
+		)
+	)
 	assert statuses == {claims[0]: "Matched", claims[1]: "Amount mismatch", claims[2]: "Returned"}
 	assert new_batch(world, lines=[{"compensation": claims[2]}]).name  # the returned one is payable again
 
@@ -266,7 +358,10 @@ def test_statement_reconciles_matched_returns_returned_and_lists_exceptions(worl
 	rows = act(world.user("muni_accountant"), report.execute, {"partner": world.municipality})[1]
 	batch_row = next(r for r in rows if r.get("payment_batch") == batch.name and r["kind"] == "batch")
 	assert (batch_row["paid"], batch_row["reconciled"], batch_row["mismatched"], batch_row["returned"]) == (
-		56.0 - meals.amount, first.amount, second.amount, meals.amount
+		56.0 - meals.amount,
+		first.amount,
+		second.amount,
+		meals.amount,
 	)
 	exceptions = [r for r in rows if r["kind"] == "exception"]
 	assert sorted(r["status"] for r in exceptions) == ["Amount mismatch", "Returned", "Unmatched"]
@@ -290,7 +385,11 @@ def test_statement_from_the_banks_csv_matches_by_iban_and_amount(world):
 @pytest.mark.parametrize(
 	"content, name, message",
 	[
-		(b"<?xml version='1.0'?><Document xmlns='urn:iso:std:iso:20022:tech:xsd:pain.001.001.03'/>", "x.xml", "not an ISO 20022 camt.053"),
+		(
+			b"<?xml version='1.0'?><Document xmlns='urn:iso:std:iso:20022:tech:xsd:pain.001.001.03'/>",
+			"x.xml",
+			"not an ISO 20022 camt.053",
+		),
 		(b"Date;Amount\n31.31.2026;abc\n", "x.csv", "Nothing was imported.*Row 2, column Date"),
 		(b"\n\n", "x.csv", "empty"),
 	],
@@ -303,11 +402,16 @@ def test_bad_statement_files_are_refused(world, content, name, message):
 
 
 def test_a_statement_is_uploaded_once_and_only_for_the_partners_account(world):
-	content = camt053(frappe.db.get_value("Partner", world.municipality, "iban"), [("1.00", "X-1", SUPPLIER_IBAN, str(october(world, 2)), False, None)])
+	content = camt053(
+		frappe.db.get_value("Partner", world.municipality, "iban"),
+		[("1.00", "X-1", SUPPLIER_IBAN, str(october(world, 2)), False, None)],
+	)
 	first = upload(world, content)
 	with pytest.raises(frappe.DuplicateEntryError, match=first.name):
 		upload(world, content)
-	other = camt053("LV80BANK0000435195001", [("1.00", "X-1", SUPPLIER_IBAN, str(october(world, 2)), False, None)])
+	other = camt053(
+		"LV80BANK0000435195001", [("1.00", "X-1", SUPPLIER_IBAN, str(october(world, 2)), False, None)]
+	)
 	with pytest.raises(frappe.ValidationError, match="not of"):
 		upload(world, other)
 
@@ -318,7 +422,9 @@ def test_batches_and_statements_are_the_partners_own(world, api):
 	try:
 		assert api(world.user("muni_accountant")).get(f"/api/resource/{BATCH}/{batch.name}").status == 200
 		for outsider in ("a_accountant", "vet_accountant", "a_director"):
-			assert api(world.user(outsider)).get(f"/api/resource/{BATCH}/{batch.name}").status == 403, outsider
+			assert api(world.user(outsider)).get(f"/api/resource/{BATCH}/{batch.name}").status == 403, (
+				outsider
+			)
 	finally:
 		frappe.delete_doc(BATCH, batch.name, force=True, ignore_permissions=True)
 		frappe.db.commit()

@@ -42,7 +42,10 @@ def test_learner_gets_birth_date_adult_flag_partner_and_mask_from_the_code(world
 	assert str(doc.date_of_birth) == "2012-03-04"
 	assert doc.partner == world.municipality
 	assert not doc.is_adult
-	assert doc.personal_code_masked.startswith("******-**") and doc.personal_code_masked[-3:] == doc.personal_code[-3:]
+	assert (
+		doc.personal_code_masked.startswith("******-**")
+		and doc.personal_code_masked[-3:] == doc.personal_code[-3:]
+	)
 	assert doc.full_name == "Jānis Ozoliņš"
 	assert doc.name.startswith("IZGL-")
 
@@ -67,7 +70,9 @@ def test_learner_bad_input_is_refused(world, values, fragment):
 
 def test_two_active_learners_cannot_share_a_personal_code(world):
 	first = new_learner(world).insert()
-	message = refused(new_learner(world, institution=world.school_b), "already registered", frappe.DuplicateEntryError)
+	message = refused(
+		new_learner(world, institution=world.school_b), "already registered", frappe.DuplicateEntryError
+	)
 	assert world.school_a in message
 	# once the first has left, the code may be registered again (a learner changing schools)
 	first.status = "Transferred"
@@ -88,7 +93,9 @@ def test_database_refuses_duplicate_active_code_even_past_the_controller(world):
 
 def test_messages_in_the_users_language(world, as_user):
 	with as_user(world.user("a_coord"), lang="lv"):
-		message = refused(new_learner(world, personal_code="161175-19998"), "nav derīgs Latvijas personas kods")
+		message = refused(
+			new_learner(world, personal_code="161175-19998"), "nav derīgs Latvijas personas kods"
+		)
 		assert "161175-19998" in message
 		refused(new_learner(world, grade=13), "nav iespējams izglītības veidā “Vispārējā”")
 
@@ -200,7 +207,16 @@ def test_institution_bad_input(world):
 
 
 def new_term(**values):
-	return frappe.get_doc({"doctype": "School Term", "school_year": "2019/2020", "term_type": "Semester 1", "start_date": "2019-09-01", "end_date": "2019-12-31", **values})
+	return frappe.get_doc(
+		{
+			"doctype": "School Term",
+			"school_year": "2019/2020",
+			"term_type": "Semester 1",
+			"start_date": "2019-09-01",
+			"end_date": "2019-12-31",
+			**values,
+		}
+	)
 
 
 def test_term_name_is_readable():
@@ -210,15 +226,21 @@ def test_term_name_is_readable():
 def test_overlapping_terms_of_the_same_type_are_refused(world):
 	# the summer holiday of 2021/2022 runs to 31 August 2022; a 2022/2023 holiday term may not start inside it
 	refused(
-		new_term(school_year="2022/2023", term_type="Holiday", start_date="2022-08-01", end_date="2022-08-31"),
+		new_term(
+			school_year="2022/2023", term_type="Holiday", start_date="2022-08-01", end_date="2022-08-31"
+		),
 		f"overlaps {world.terms['y2021_h']}",
 	)
 
 
 def test_term_type_overlap_between_types_is_allowed():
 	# a holiday term may start before semester 2 of the same year ends
-	new_term(school_year="2019/2020", term_type="Semester 2", start_date="2020-01-01", end_date="2020-06-10").insert()
-	new_term(school_year="2019/2020", term_type="Holiday", start_date="2020-06-01", end_date="2020-08-31").insert()
+	new_term(
+		school_year="2019/2020", term_type="Semester 2", start_date="2020-01-01", end_date="2020-06-10"
+	).insert()
+	new_term(
+		school_year="2019/2020", term_type="Holiday", start_date="2020-06-01", end_date="2020-08-31"
+	).insert()
 
 
 @pytest.mark.parametrize(

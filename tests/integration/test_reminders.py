@@ -21,7 +21,9 @@ def test_approvers_are_reminded_once_a_day_after_the_setting(world):
 	director = world.user("a_director")
 	assert alerts(director, plan.name) == 1
 	assert alerts(world.user("b_director"), plan.name) == 0  # only whoever can act on it
-	assert frappe.db.exists("Email Queue", {"reference_name": plan.name, "message": ("like", f"%{plan.name}%")})
+	assert frappe.db.exists(
+		"Email Queue", {"reference_name": plan.name, "message": ("like", f"%{plan.name}%")}
+	)
 
 	assert plan.name not in reminders.remind_approvers()  # not twice the same day
 	assert alerts(director, plan.name) == 1
@@ -37,14 +39,18 @@ def test_each_recipient_reads_the_reminder_in_their_language(world):
 			transition(world, "a_director", plan.name, "Approve")
 		frappe.db.set_value(PLAN, plan.name, "pending_since", add_to_date(now_datetime(), days=-4))
 		reminders.remind_approvers()
-		subject = frappe.db.get_value("Notification Log", {"for_user": world.user(who), "document_name": plan.name}, "subject")
+		subject = frappe.db.get_value(
+			"Notification Log", {"for_user": world.user(who), "document_name": plan.name}, "subject"
+		)
 		expected = "gaida jūsu lēmumu" if who == "a_director" else "waiting for your decision"
 		assert expected in subject, subject
 
 
 def test_authors_are_reminded_to_evaluate_after_the_term(world):
 	plan = approve_all(world, make_plan(world, term="previous_s1").name)
-	assert frappe.db.get_value("School Term", plan.school_term, "end_date") < frappe.utils.getdate(add_days(today(), -7))
+	assert frappe.db.get_value("School Term", plan.school_term, "end_date") < frappe.utils.getdate(
+		add_days(today(), -7)
+	)
 	assert plan.name in reminders.remind_evaluations()
 	assert alerts(world.user("a_author"), plan.name) == 1
 	assert plan.name not in reminders.remind_evaluations()

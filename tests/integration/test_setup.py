@@ -11,7 +11,13 @@ def test_patches_keep_the_administrators_edits(world):
 	plan_workflow.send_email_alert = 0
 	plan_workflow.append(
 		"transitions",
-		{"state": "Pending IKVD", "action": "Approve", "next_state": "Approved", "allowed": "PuMPuRS Auditor", "allow_self_approval": 0},
+		{
+			"state": "Pending IKVD",
+			"action": "Approve",
+			"next_state": "Approved",
+			"allowed": "PuMPuRS Auditor",
+			"allow_self_approval": 0,
+		},
 	)
 	plan_workflow.save()
 	meals = frappe.get_doc("Compensation Type", "Meals")
@@ -31,7 +37,10 @@ def test_patches_keep_the_administrators_edits(world):
 	plan_workflow = frappe.get_doc("Workflow", PLAN_WORKFLOW)
 	assert plan_workflow.send_email_alert == 0
 	assert any(t.allowed == "PuMPuRS Auditor" for t in plan_workflow.transitions)
-	assert frappe.db.get_value("Compensation Type", "Meals", ["cap_per_day", "type_name_lv"]) == (8, "Pusdienas")
+	assert frappe.db.get_value("Compensation Type", "Meals", ["cap_per_day", "type_name_lv"]) == (
+		8,
+		"Pusdienas",
+	)
 	assert frappe.db.get_value("Risk Factor", "Violence", "disabled") == 1
 	assert frappe.db.get_single_value("PuMPuRS Settings", "max_consultation_minutes") == 45
 	assert frappe.db.exists("Workflow", COMPENSATION_WORKFLOW)
@@ -39,7 +48,9 @@ def test_patches_keep_the_administrators_edits(world):
 
 def test_types_old_plans_used_become_records_of_the_register(world):
 	"""The register replaced a fixed list: values old plans used that the list lacked become types."""
-	row = frappe.get_all("Support Plan Measure", {"parent": world.money_plan, "measure_kind": "Compensation"}, pluck="name")[0]
+	row = frappe.get_all(
+		"Support Plan Measure", {"parent": world.money_plan, "measure_kind": "Compensation"}, pluck="name"
+	)[0]
 	frappe.db.set_value("Support Plan Measure", row, "compensation_type", "Bus pass")
 	compensation_type_register.execute()
 	assert frappe.db.get_value("Compensation Type", "Bus pass", "type_name_lv") == "Bus pass"

@@ -12,7 +12,12 @@ def test_municipal_plan_goes_through_director_municipality_and_ikvd(world):
 	plan = make_plan(world)
 	assert plan.workflow_state == "Draft" and plan.name.startswith("IAP-")
 	assert plan.institution == world.school_a and plan.partner == world.municipality
-	assert (plan.has_learning_risk, plan.has_economic_risk, plan.has_social_risk, plan.has_family_risk) == (1, 1, 0, 0)
+	assert (plan.has_learning_risk, plan.has_economic_risk, plan.has_social_risk, plan.has_family_risk) == (
+		1,
+		1,
+		0,
+		0,
+	)
 	assert plan.highest_severity == "High"
 
 	steps = [
@@ -50,7 +55,9 @@ def test_return_needs_a_reason_and_goes_back_to_the_author(world):
 		transition(world, "a_director", plan.name, "Return to Author")
 	doc = transition(world, "a_director", plan.name, "Return to Author", reason="Trūkst novērojumu")
 	assert doc.workflow_state == "Returned" and doc.decision_reason == "Trūkst novērojumu"
-	assert frappe.db.exists("Comment", {"reference_name": plan.name, "content": ("like", "%Trūkst novērojumu%")})
+	assert frappe.db.exists(
+		"Comment", {"reference_name": plan.name, "content": ("like", "%Trūkst novērojumu%")}
+	)
 	# the author corrects the plan and sends it again; the old reason does not linger
 	doc.risks[0].observation = "Kavē pirmdienās un piektdienās"
 	act(world.user("a_author"), doc.save)
@@ -137,16 +144,43 @@ def test_one_plan_per_learner_and_term(world):
 		({"learner": "a9left"}, "not an active learner"),
 		({"term": "current_h"}, "order on the extended school year"),
 		(
-			{"measures": [{"measure_kind": "Consultation", "risk_factor": "Unexcused absences", "specialist_role": "Psychologist", "planned_hours": 2}]},
+			{
+				"measures": [
+					{
+						"measure_kind": "Consultation",
+						"risk_factor": "Unexcused absences",
+						"specialist_role": "Psychologist",
+						"planned_hours": 2,
+					}
+				]
+			},
 			"No measure addresses the risk group Economic",
 		),
 		({"risks": []}, ""),
 		(
-			{"measures": [{"measure_kind": "Consultation", "risk_factor": "Violence", "specialist_role": "Psychologist", "planned_hours": 2}]},
+			{
+				"measures": [
+					{
+						"measure_kind": "Consultation",
+						"risk_factor": "Violence",
+						"specialist_role": "Psychologist",
+						"planned_hours": 2,
+					}
+				]
+			},
 			"not one of the plan's risks",
 		),
 		(
-			{"measures": [{"measure_kind": "Consultation", "risk_factor": "Unexcused absences", "specialist_role": "Psychologist", "specialist": "x"}]},
+			{
+				"measures": [
+					{
+						"measure_kind": "Consultation",
+						"risk_factor": "Unexcused absences",
+						"specialist_role": "Psychologist",
+						"specialist": "x",
+					}
+				]
+			},
 			"",
 		),
 		({"author": "b_author"}, "not one of your institutions"),
@@ -214,11 +248,22 @@ def test_continue_in_next_term_copies_risks_and_measures(world):
 
 def test_ngo_measure_enrols_the_learner_on_approval(world):
 	measures = [
-		{"measure_kind": "Youth NGO project", "risk_factor": "Unexcused absences", "ngo_project": world.ngo_project},
-		{"measure_kind": "Compensation", "risk_factor": "Hard to get to school", "compensation_type": "Meals", "planned_amount": 50},
+		{
+			"measure_kind": "Youth NGO project",
+			"risk_factor": "Unexcused absences",
+			"ngo_project": world.ngo_project,
+		},
+		{
+			"measure_kind": "Compensation",
+			"risk_factor": "Hard to get to school",
+			"compensation_type": "Meals",
+			"planned_amount": 50,
+		},
 	]
 	plan = approve_all(world, make_plan(world, measures=measures).name)
-	participants = frappe.get_all("Youth NGO Project Participant", {"parent": world.ngo_project}, pluck="learner")
+	participants = frappe.get_all(
+		"Youth NGO Project Participant", {"parent": world.ngo_project}, pluck="learner"
+	)
 	assert plan.learner in participants
 
 
@@ -231,6 +276,7 @@ def test_evaluation_by_author_or_director(world):
 	act(world.user("a_author"), doc.save)
 	with pytest.raises(frappe.ValidationError, match="outcome of every risk"):
 		transition(world, "a_author", plan.name, "Evaluate")
+
 	def with_outcomes():
 		doc = frappe.get_doc(PLAN, plan.name)
 		for row in doc.risks:
@@ -241,7 +287,9 @@ def test_evaluation_by_author_or_director(world):
 		act(world.user("a_author2"), with_outcomes().save)  # another teacher of the school
 	act(world.user("a_director"), with_outcomes().save)
 	doc = transition(world, "a_author", plan.name, "Evaluate")
-	assert doc.workflow_state == "Evaluated" and doc.evaluated_by == world.user("a_author") and doc.evaluated_on
+	assert (
+		doc.workflow_state == "Evaluated" and doc.evaluated_by == world.user("a_author") and doc.evaluated_on
+	)
 
 
 def test_cancelled_plan_gives_its_place_up(world):
@@ -260,12 +308,16 @@ def test_plan_isolation(world, api):
 		assert vet.get(f"/api/resource/{PLAN}", {"limit_page_length": 0}).data == []
 		count = vet.call("frappe.client.get_count", doctype=PLAN)
 		assert count.message == 0
-		found = vet.call("frappe.desk.search.search_link", doctype=PLAN, txt="IAP", ignore_user_permissions=1).message
+		found = vet.call(
+			"frappe.desk.search.search_link", doctype=PLAN, txt="IAP", ignore_user_permissions=1
+		).message
 		assert found == []
 		assert vet.call("frappe.www.printview.get_html_and_style", doc=PLAN, name=plan.name).status == 403
 		own = api(world.user("a_author"))
 		assert own.get(f"/api/resource/{PLAN}/{plan.name}").status == 200
-		html = own.call("frappe.www.printview.get_html_and_style", doc=PLAN, name=plan.name, print_format="IAP latviski")
+		html = own.call(
+			"frappe.www.printview.get_html_and_style", doc=PLAN, name=plan.name, print_format="IAP latviski"
+		)
 		assert html.status == 200 and "Individuālais atbalsta plāns" in html.message["html"]
 		assert "Neattaisnoti kavējumi" in html.message["html"]  # the Latvian name of the risk factor
 	finally:
@@ -279,10 +331,20 @@ def test_workflow_actions_are_scoped_like_the_plans(world):
 	transition(world, "a_author", plan.name, "Send for Approval")
 
 	def actions(who):
-		return set(act(world.user(who), frappe.get_list, "Workflow Action", filters={"status": "Open"}, pluck="reference_name"))
+		return set(
+			act(
+				world.user(who),
+				frappe.get_list,
+				"Workflow Action",
+				filters={"status": "Open"},
+				pluck="reference_name",
+			)
+		)
 
 	assert plan.name in actions("a_director")
 	assert plan.name not in actions("b_director")
 	assert plan.name not in actions("vet_director")
-	action = frappe.get_all("Workflow Action", {"reference_name": plan.name, "status": "Open"}, pluck="name")[0]
+	action = frappe.get_all("Workflow Action", {"reference_name": plan.name, "status": "Open"}, pluck="name")[
+		0
+	]
 	assert not act(world.user("b_director"), frappe.has_permission, "Workflow Action", "read", action)

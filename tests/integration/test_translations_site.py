@@ -12,10 +12,20 @@ def rows(path: str) -> list[list[str]]:
 
 
 def test_context_free_entries_agree_with_frappes_own():
-	frappes = {r[0]: r[1] for r in rows(frappe.get_app_path("frappe", "translations", "lv.csv")) if len(r) < 3 or not r[2]}
-	ours = [r for r in rows(frappe.get_app_path("pumpurs_app", "translations", "lv.csv")) if len(r) < 3 or not r[2]]
+	frappes = {
+		r[0]: r[1]
+		for r in rows(frappe.get_app_path("frappe", "translations", "lv.csv"))
+		if len(r) < 3 or not r[2]
+	}
+	ours = [
+		r
+		for r in rows(frappe.get_app_path("pumpurs_app", "translations", "lv.csv"))
+		if len(r) < 3 or not r[2]
+	]
 	clashes = [(r[0], frappes[r[0]], r[1]) for r in ours if r[0] in frappes and frappes[r[0]] != r[1]]
-	assert not clashes, "give these a DocType context instead of overriding frappe:\n" + "\n".join(map(str, clashes))
+	assert not clashes, "give these a DocType context instead of overriding frappe:\n" + "\n".join(
+		map(str, clashes)
+	)
 
 
 def test_latvian_users_get_latvian_labels_and_messages(world, as_user):

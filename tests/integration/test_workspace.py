@@ -26,12 +26,24 @@ def test_active_plans_this_term(world):
 	this_term = [[PLAN, "school_term", "=", term]]
 
 	def expected(*institutions):
-		return frappe.db.count(PLAN, {"school_term": term, "workflow_state": "Approved", "docstatus": 1, "institution": ("in", institutions)})
+		return frappe.db.count(
+			PLAN,
+			{
+				"school_term": term,
+				"workflow_state": "Approved",
+				"docstatus": 1,
+				"institution": ("in", institutions),
+			},
+		)
 
 	assert card_value(world.user("a_author"), "Active Plans This Term", this_term) == expected(world.school_a)
-	assert card_value(world.user("vet_author"), "Active Plans This Term", this_term) == expected(world.vocational_school)
+	assert card_value(world.user("vet_author"), "Active Plans This Term", this_term) == expected(
+		world.vocational_school
+	)
 	assert card_value(world.user("b_author"), "Active Plans This Term", this_term) == 0
-	assert card_value(world.user("regional"), "Active Plans This Term", this_term) == expected(world.school_a, world.vocational_school)
+	assert card_value(world.user("regional"), "Active Plans This Term", this_term) == expected(
+		world.school_a, world.vocational_school
+	)
 
 
 def test_plans_awaiting_my_approval(world):
@@ -58,7 +70,10 @@ def test_plans_per_term_chart_is_scoped(world):
 	approve_all(world, make_plan(world, learner="v1", author="vet_author").name, municipal=False)
 
 	def counts(user):
-		data = act(user, chart_data, chart_name="Plans per Term", refresh=1) or {"labels": [], "datasets": [{"values": []}]}
+		data = act(user, chart_data, chart_name="Plans per Term", refresh=1) or {
+			"labels": [],
+			"datasets": [{"values": []}],
+		}
 		return dict(zip(data["labels"], data["datasets"][0]["values"], strict=True))
 
 	term = world.terms["current_s1"]

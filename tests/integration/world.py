@@ -33,10 +33,23 @@ NATIONAL_USERS = {
 	"auditor": access.AUDITOR,
 }
 LOCAL_USERS = [
-	"muni_coord", "muni_accountant",
-	"a_director", "a_coord", "a_author", "a_author2", "a_specialist", "a_accountant",
-	"b_director", "b_author", "b_specialist",
-	"vet_coord", "vet_accountant", "vet_director", "vet_author", "vet_specialist", "muni_accountant2",
+	"muni_coord",
+	"muni_accountant",
+	"a_director",
+	"a_coord",
+	"a_author",
+	"a_author2",
+	"a_specialist",
+	"a_accountant",
+	"b_director",
+	"b_author",
+	"b_specialist",
+	"vet_coord",
+	"vet_accountant",
+	"vet_director",
+	"vet_author",
+	"vet_specialist",
+	"muni_accountant2",
 	"loner",  # holds the Plan Author role by hand but works nowhere: must see nothing
 ]
 
@@ -72,12 +85,21 @@ def build() -> World:
 		make_money_plan(world)
 	world.ngo_project = frappe.db.get_value("Youth NGO Project", {"title": NGO_TITLE})
 	world.learners = learners_by_key()
-	world.money_plan = frappe.db.get_value("Individual Support Plan", {"learner": world.learners["a8money"], "docstatus": 1})
+	world.money_plan = frappe.db.get_value(
+		"Individual Support Plan", {"learner": world.learners["a8money"], "docstatus": 1}
+	)
 	return world
 
 
 def learners_by_key() -> dict[str, str]:
-	return dict(frappe.get_all("Learner", filters={"first_name": ("like", "Testa%")}, fields=["class_label", "name"], as_list=True))
+	return dict(
+		frappe.get_all(
+			"Learner",
+			filters={"first_name": ("like", "Testa%")},
+			fields=["class_label", "name"],
+			as_list=True,
+		)
+	)
 
 
 def make_users(world: World) -> None:
@@ -114,7 +136,11 @@ def make_terms() -> dict[str, str]:
 			name = school_terms.term_name(school_year, term_type)
 			if not frappe.db.exists("School Term", name):
 				frappe.get_doc(
-					doctype="School Term", school_year=school_year, term_type=term_type, start_date=first, end_date=last
+					doctype="School Term",
+					school_year=school_year,
+					term_type=term_type,
+					start_date=first,
+					end_date=last,
 				).insert()
 			terms[f"{label}_{school_terms.TERM_SUFFIX[term_type].lower()}"] = name
 	return terms
@@ -205,7 +231,11 @@ LEARNERS = [
 
 def make_learners() -> None:
 	for serial, (key, institution, education_type, grade, born, new_format, status) in enumerate(LEARNERS):
-		code = personal_code.make_new_format(77_000 + serial) if new_format else personal_code.make_old_format(born, serial)
+		code = (
+			personal_code.make_new_format(77_000 + serial)
+			if new_format
+			else personal_code.make_old_format(born, serial)
+		)
 		frappe.get_doc(
 			doctype="Learner",
 			first_name=f"Testa {key}",
@@ -218,9 +248,13 @@ def make_learners() -> None:
 			class_label=key,
 			status=status,
 			consent_date=date(2024, 9, 2) if key != "b9" else None,
-			consent_given_by="Adult Learner" if key == "v4adult" else ("Parent or Guardian" if key != "b9" else None),
+			consent_given_by="Adult Learner"
+			if key == "v4adult"
+			else ("Parent or Guardian" if key != "b9" else None),
 			application_file="/private/files/test-iesniegums.pdf" if key != "b9" else None,
-			guardians=[] if key == "v4adult" else [{"guardian_name": "Anna Bērziņa", "relation": "Mother", "phone": "+371 20000000"}],
+			guardians=[]
+			if key == "v4adult"
+			else [{"guardian_name": "Anna Bērziņa", "relation": "Mother", "phone": "+371 20000000"}],
 		).insert()
 
 
@@ -271,7 +305,12 @@ def make_money_plan(world: World) -> None:
 		learner="a8money",
 		risks=[{"risk_factor": factor, "severity": "Medium"} for _type, factor, _amount in MONEY_MEASURES],
 		measures=[
-			{"measure_kind": "Compensation", "risk_factor": factor, "compensation_type": kind, "planned_amount": amount}
+			{
+				"measure_kind": "Compensation",
+				"risk_factor": factor,
+				"compensation_type": kind,
+				"planned_amount": amount,
+			}
 			for kind, factor, amount in MONEY_MEASURES
 		],
 	)

@@ -137,7 +137,9 @@ def test_our_end_to_end_id_paid_to_another_account_is_never_reconciled():
 	assert summary(results) == [(1, "KPB-1", UNMATCHED, WRONG_PAYEE)]
 	assert results[0].message == f"Batch line KPB-1 pays {ANNA}, but the bank paid {JANIS}."
 	# a bank that reports no counterparty IBAN still matches by the ID
-	assert summary(match([tx(1, "5.00", "KPB-1", iban=None)], lines)) == [(1, "KPB-1", MATCHED, BY_END_TO_END_ID)]
+	assert summary(match([tx(1, "5.00", "KPB-1", iban=None)], lines)) == [
+		(1, "KPB-1", MATCHED, BY_END_TO_END_ID)
+	]
 
 
 def test_iban_matching_needs_the_exact_amount_and_ignores_spaces_and_case():

@@ -59,6 +59,11 @@ def test_adulthood_on_a_date():
 
 def test_grade_bands():
 	assert [target_group.grade_band("General", g) for g in (1, 4, 5, 9, 10, 12)] == [
-		"Grades 1–4", "Grades 1–4", "Grades 5–9", "Grades 5–9", "Grades 10–12", "Grades 10–12"
+		"Grades 1–4",
+		"Grades 1–4",
+		"Grades 5–9",
+		"Grades 5–9",
+		"Grades 10–12",
+		"Grades 10–12",
 	]
 	assert target_group.grade_band("Vocational", 3) == "Vocational years 1–4"

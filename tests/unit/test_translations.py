@@ -59,7 +59,12 @@ def code_strings() -> set[tuple[str, str]]:
 				name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
 				if name in ("_", "RuleViolation") and isinstance(node.args[0].value, str):
 					context = next(
-						(k.value.value for k in node.keywords if k.arg == "context" and isinstance(k.value, ast.Constant)), ""
+						(
+							k.value.value
+							for k in node.keywords
+							if k.arg == "context" and isinstance(k.value, ast.Constant)
+						),
+						"",
 					)
 					strings.add((node.args[0].value, context))
 			if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
@@ -69,7 +74,7 @@ def code_strings() -> set[tuple[str, str]]:
 
 
 # __("literal"), or __("literal", args, "context")
-JS_CALL = re.compile(r'''__\(\s*"((?:[^"\\]|\\.)*)"(?:\s*,\s*(?:null|\[[^\]]*\])\s*,\s*"([^"]*)")?''')
+JS_CALL = re.compile(r"""__\(\s*"((?:[^"\\]|\\.)*)"(?:\s*,\s*(?:null|\[[^\]]*\])\s*,\s*"([^"]*)")?""")
 # words the desk's scripts use as frappe itself does: frappe's own translations apply
 FRAPPE_WORDS = {"From", "To", "Status", "Import"}
 

@@ -18,5 +18,10 @@ def execute() -> None:
 	for value in used:
 		if not frappe.db.exists("Compensation Type", value):
 			frappe.get_doc(
-				doctype="Compensation Type", type_name=value, type_name_lv=value, unit="amount", evidence_mandatory=1, allow_supplier=1
+				doctype="Compensation Type",
+				type_name=value,
+				type_name_lv=value,
+				unit="amount",
+				evidence_mandatory=1,
+				allow_supplier=1,
 			).insert(ignore_permissions=True)

@@ -175,7 +175,9 @@ def recorded(request) -> tuple[list[Desk], list[str]]:
 	return request.node.browser_desks, request.node.browser_shots
 
 
-def new_desk(browser, base_url: str, user: str, via_form: bool, shots_dir: Path, shot_list: list[str]) -> Desk:
+def new_desk(
+	browser, base_url: str, user: str, via_form: bool, shots_dir: Path, shot_list: list[str]
+) -> Desk:
 	"""A tab of ``user``'s own, logged in (through the login page, or /api/method/login in the same context)."""
 	context = browser.new_context(base_url=base_url, viewport={"width": 1366, "height": 900}, locale="en-GB")
 	context.set_default_timeout(30_000)
@@ -254,8 +256,12 @@ def purge(doctype: str, names, file_urls=()) -> None:
 		return
 	# the files first: deleting one leaves an "Attachment Removed" comment on its document
 	file_urls = [url for url in file_urls if url]
-	files = frappe.get_all("File", filters={"attached_to_doctype": doctype, "attached_to_name": ("in", names)}, pluck="name")
-	files += frappe.get_all("File", filters={"file_url": ("in", file_urls)}, pluck="name") if file_urls else []
+	files = frappe.get_all(
+		"File", filters={"attached_to_doctype": doctype, "attached_to_name": ("in", names)}, pluck="name"
+	)
+	files += (
+		frappe.get_all("File", filters={"file_url": ("in", file_urls)}, pluck="name") if file_urls else []
+	)
 	for file in set(files):
 		frappe.delete_doc("File", file, force=True, ignore_permissions=True)
 	for table in frappe.get_meta(doctype).get_table_fields():

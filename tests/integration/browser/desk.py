@@ -53,7 +53,9 @@ class Desk:
 		page.on("pageerror", lambda error: self.errors.append(f"{error.name}: {error.message}"))
 		page.on("console", self._console)
 		page.on("download", lambda download: self.downloads.append(download))
-		page.context.on("page", lambda tab: tab.on("download", lambda download: self.downloads.append(download)))
+		page.context.on(
+			"page", lambda tab: tab.on("download", lambda download: self.downloads.append(download))
+		)
 
 	def _console(self, message: ConsoleMessage) -> None:
 		if message.type != "error":
@@ -192,7 +194,9 @@ class Desk:
 		box.press("Tab")
 		self.idle()
 
-	def select(self, fieldname: str, value: str, scope: Locator | None = None, by_value: bool = False) -> None:
+	def select(
+		self, fieldname: str, value: str, scope: Locator | None = None, by_value: bool = False
+	) -> None:
 		"""Choose an option of a Select field by its label (or, ``by_value``, by the value it stores)."""
 		control = (scope or self.main).locator(f'.frappe-control[data-fieldname="{fieldname}"]').first
 		select = control.locator("select")
@@ -211,7 +215,9 @@ class Desk:
 
 	def user_number(self, value: float, decimals: int = 2) -> str:
 		"""A number as this user types it (the system's number format: 1,50 in Latvia)."""
-		return self.page.evaluate("([value, decimals]) => format_number(value, null, decimals)", [value, decimals])
+		return self.page.evaluate(
+			"([value, decimals]) => format_number(value, null, decimals)", [value, decimals]
+		)
 
 	def fill_date(self, fieldname: str, day: date | str, scope: Locator | None = None) -> None:
 		"""Type a date into a Date field in the user's format and close the date picker."""
@@ -225,14 +231,22 @@ class Desk:
 		self.idle()
 		expect(box).to_have_value(text)
 
-	def attach(self, fieldname: str, name: str, content: bytes, mime: str, scope: Locator | None = None) -> None:
+	def attach(
+		self, fieldname: str, name: str, content: bytes, mime: str, scope: Locator | None = None
+	) -> None:
 		"""Upload a file into an Attach field through frappe's file uploader, as from the user's device (on a form,
 		frappe then saves the document: fill in what it needs first, and see :meth:`saved`)."""
 		control = (scope or self.main).locator(f'.frappe-control[data-fieldname="{fieldname}"]').first
 		control.get_by_role("button", name="Attach", exact=True).click()
-		uploader = self.page.locator(".modal.show .modal-dialog").filter(has=self.page.locator(".file-uploader")).last
+		uploader = (
+			self.page.locator(".modal.show .modal-dialog")
+			.filter(has=self.page.locator(".file-uploader"))
+			.last
+		)
 		uploader.wait_for(state="visible", timeout=TIMEOUT)
-		uploader.locator('input[type="file"]').set_input_files(files=[{"name": name, "mimeType": mime, "buffer": content}])
+		uploader.locator('input[type="file"]').set_input_files(
+			files=[{"name": name, "mimeType": mime, "buffer": content}]
+		)
 		uploader.locator(".modal-footer").get_by_role("button", name="Upload", exact=True).click()
 		uploader.wait_for(state="hidden", timeout=TIMEOUT)
 		control.locator(".attached-file-link").wait_for(state="visible", timeout=TIMEOUT)
@@ -245,7 +259,9 @@ class Desk:
 	def group_button(self, group: str, label: str) -> None:
 		"""A custom button inside a button group of the page head (frm.add_custom_button(label, fn, group))."""
 		self.button(group).click()
-		self.main.locator(".page-head .inner-group-button .dropdown-menu").get_by_text(label, exact=True).click()
+		self.main.locator(".page-head .inner-group-button .dropdown-menu").get_by_text(
+			label, exact=True
+		).click()
 
 	def confirm(self) -> None:
 		"""Answer Yes to the confirmation frappe shows (frappe.confirm, submitting, cancelling)."""
@@ -258,7 +274,9 @@ class Desk:
 		"""Submit the saved document with frappe's Submit button and its confirmation."""
 		self.button("Submit").click()
 		self.confirm()
-		self.page.wait_for_function("() => window.cur_frm && cur_frm.doc.docstatus === 1 && !cur_frm.is_dirty()", timeout=TIMEOUT)
+		self.page.wait_for_function(
+			"() => window.cur_frm && cur_frm.doc.docstatus === 1 && !cur_frm.is_dirty()", timeout=TIMEOUT
+		)
 		self.idle()
 
 	def save(self, label: str = "Save") -> None:

@@ -36,11 +36,15 @@ EVIDENCE = b"%PDF-1.4\n% biletes (browser test)\n"
 def money_made_here(world):
 	"""Claims, payment batches and bank statements the test makes, in the browser or here, are deleted when it
 	ends (with their files), and the money plan's approved and paid amounts are counted again."""
-	before = {doctype: set(frappe.get_all(doctype, pluck="name")) for doctype in (COMPENSATION, BATCH, STATEMENT)}
+	before = {
+		doctype: set(frappe.get_all(doctype, pluck="name")) for doctype in (COMPENSATION, BATCH, STATEMENT)
+	}
 	yield
 	frappe.db.rollback()
 	made = {doctype: set(frappe.get_all(doctype, pluck="name")) - names for doctype, names in before.items()}
-	uploaded = frappe.get_all(STATEMENT, filters={"name": ("in", made[STATEMENT] or [""])}, pluck="statement_file")
+	uploaded = frappe.get_all(
+		STATEMENT, filters={"name": ("in", made[STATEMENT] or [""])}, pluck="statement_file"
+	)
 	uploaded += frappe.get_all(
 		"Compensation Line", filters={"parent": ("in", made[COMPENSATION] or [""])}, pluck="evidence"
 	)
@@ -82,7 +86,9 @@ def test_from_a_claim_in_the_form_to_reconciled(login, world, money_made_here):
 		payee_kind="Supplier",
 		payee_name="SIA Skolas ēdnīca",
 		payee_iban=SUPPLIER_IBAN,
-		lines=[{"line_date": october(world, day), "quantity": 2, "description": "Pusdienas"} for day in (6, 7)],
+		lines=[
+			{"line_date": october(world, day), "quantity": 2, "description": "Pusdienas"} for day in (6, 7)
+		],
 	)  # 2 × 2 × 2.50 = 10 EUR (6 EUR a day at most)
 	approve_claim(world, meals.name)
 	frappe.db.commit()
@@ -116,7 +122,11 @@ def test_from_a_claim_in_the_form_to_reconciled(login, world, money_made_here):
 	assert re.fullmatch(r"KOMP-\d{4}-\d{5}", claim), claim
 	expect_state(coordinator, "Draft")
 	saved = committed(COMPENSATION, claim)
-	assert (saved.learner, saved.compensation_type, saved.total_amount) == (world.learners["a8money"], TRANSPORT, 12.0)
+	assert (saved.learner, saved.compensation_type, saved.total_amount) == (
+		world.learners["a8money"],
+		TRANSPORT,
+		12.0,
+	)
 	assert (saved.payee_name, saved.payee_iban) == ("Anna Bērziņa", GUARDIAN_IBAN)
 	assert [(str(r.line_date), r.quantity, r.unit_price, r.amount) for r in saved.lines] == [
 		(str(october(world, 5)), 2, 1.5, 3.0),
@@ -137,7 +147,10 @@ def test_from_a_claim_in_the_form_to_reconciled(login, world, money_made_here):
 	decide(director, claim, "Approve", "Approved", "director-approved")
 	approved = committed(COMPENSATION, claim)
 	assert approved.docstatus == 1
-	assert (approved.verified_by, approved.approved_by) == (world.user("a_accountant"), world.user("a_director"))
+	assert (approved.verified_by, approved.approved_by) == (
+		world.user("a_accountant"),
+		world.user("a_director"),
+	)
 
 	# the municipality's accountant pays both approved claims in one batch
 	accountant = login("muni_accountant")
@@ -168,7 +181,9 @@ def test_from_a_claim_in_the_form_to_reconciled(login, world, money_made_here):
 	tree = etree.fromstring(xml)
 	assert tree.tag == f"{PAIN}Document"  # pain.001.001.03
 	assert Decimal(tree.findtext(f".//{PAIN}GrpHdr/{PAIN}CtrlSum")) == Decimal("22.00")
-	assert tree.findtext(f".//{PAIN}DbtrAcct/{PAIN}Id/{PAIN}IBAN") == frappe.db.get_value("Partner", world.municipality, "iban")
+	assert tree.findtext(f".//{PAIN}DbtrAcct/{PAIN}Id/{PAIN}IBAN") == frappe.db.get_value(
+		"Partner", world.municipality, "iban"
+	)
 	transfers = {
 		tx.findtext(f"{PAIN}PmtId/{PAIN}EndToEndId"): (
 			Decimal(tx.findtext(f"{PAIN}Amt/{PAIN}InstdAmt")),
@@ -201,7 +216,11 @@ def test_from_a_claim_in_the_form_to_reconciled(login, world, money_made_here):
 	accountant.shot("accountant-confirmed-the-payment")
 	for compensation in (claim, meals.name):
 		paid = committed(COMPENSATION, compensation)
-		assert (paid.workflow_state, paid.payment_batch, paid.payment_reference) == ("Paid", batch, "SWED-BROWSER-1")
+		assert (paid.workflow_state, paid.payment_batch, paid.payment_reference) == (
+			"Paid",
+			batch,
+			"SWED-BROWSER-1",
+		)
 
 	# the bank statement, as the bank sends it: both transfers booked under the batch's end-to-end IDs
 	account = frappe.db.get_value("Partner", world.municipality, "iban")

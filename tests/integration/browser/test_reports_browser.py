@@ -55,7 +55,10 @@ SPECIALIST_OF = {  # who logs the story's consultations at each school
 	world_module.SCHOOL_B: "b_specialist",
 	world_module.VOCATIONAL_SCHOOL: "vet_specialist",
 }
-LEARNERS_OF = {school: [key for key, institution, *_rest in world_module.LEARNERS if institution == school] for school in SCHOOLS}
+LEARNERS_OF = {
+	school: [key for key, institution, *_rest in world_module.LEARNERS if institution == school]
+	for school in SCHOOLS
+}
 
 
 # --- the story ----------------------------------------------------------------------------------------------
@@ -63,8 +66,18 @@ LEARNERS_OF = {school: [key for key, institution, *_rest in world_module.LEARNER
 
 def measures(role: str, hours: int, amount: int) -> list[dict]:
 	return [
-		{"measure_kind": "Consultation", "risk_factor": "Unexcused absences", "specialist_role": role, "planned_hours": hours},
-		{"measure_kind": "Compensation", "risk_factor": "Hard to get to school", "compensation_type": "Public transport tickets", "planned_amount": amount},
+		{
+			"measure_kind": "Consultation",
+			"risk_factor": "Unexcused absences",
+			"specialist_role": role,
+			"planned_hours": hours,
+		},
+		{
+			"measure_kind": "Compensation",
+			"risk_factor": "Hard to get to school",
+			"compensation_type": "Public transport tickets",
+			"planned_amount": amount,
+		},
 	]
 
 
@@ -131,7 +144,9 @@ def make_story(world, made: dict[str, list[str]]) -> None:
 		payee_kind="Supplier",
 		payee_name="SIA Skolas ēdnīca",
 		payee_iban="LV31UNLA0050000000002",
-		lines=[{"line_date": october(world, day), "quantity": 2, "description": "Pusdienas"} for day in (6, 7)],
+		lines=[
+			{"line_date": october(world, day), "quantity": 2, "description": "Pusdienas"} for day in (6, 7)
+		],
 	)
 	approve_claim(world, meals.name)
 	transport = make_claim(world)
@@ -139,7 +154,9 @@ def make_story(world, made: dict[str, list[str]]) -> None:
 	made[COMPENSATION] += [meals.name, transport.name]
 
 	account = frappe.db.get_value("Partner", world.municipality, "iban")
-	unknown = camt053(account, [("12.34", "SVESS-1", "LV44HABA0551000000001", str(october(world, 26)), False, None)])
+	unknown = camt053(
+		account, [("12.34", "SVESS-1", "LV44HABA0551000000001", str(october(world, 26)), False, None)]
+	)
 	made[STATEMENT].append(upload(world, unknown, "izraksts-parlukam.xml").name)
 
 
@@ -153,7 +170,9 @@ def story(world, desk_site):
 		yield made
 	finally:
 		frappe.db.rollback()
-		files = frappe.get_all(STATEMENT, filters={"name": ("in", made[STATEMENT] or [""])}, pluck="statement_file")
+		files = frappe.get_all(
+			STATEMENT, filters={"name": ("in", made[STATEMENT] or [""])}, pluck="statement_file"
+		)
 		purge(STATEMENT, made[STATEMENT], file_urls=files)
 		for doctype in (CONSULTATION, COMPENSATION, PLAN):
 			purge(doctype, made[doctype])
@@ -173,12 +192,18 @@ def names_of(world, institutions) -> set[str]:
 	all of whose institutions are among them), their learners, plans, claims and specialists."""
 	institutions = set(institutions)
 	names = set(institutions)
-	names |= {partner for partner in set(PARTNER_OF.values()) if {s for s, p in PARTNER_OF.items() if p == partner} <= institutions}
+	names |= {
+		partner
+		for partner in set(PARTNER_OF.values())
+		if {s for s, p in PARTNER_OF.items() if p == partner} <= institutions
+	}
 	for school in institutions:
 		names |= {f"Testa {key} Bērziņš" for key in LEARNERS_OF[school]}
 		names.add(full_name(world.user(SPECIALIST_OF[school])))
 	for doctype in (PLAN, COMPENSATION):
-		names |= set(frappe.get_all(doctype, filters={"institution": ("in", list(institutions) or [""])}, pluck="name"))
+		names |= set(
+			frappe.get_all(doctype, filters={"institution": ("in", list(institutions) or [""])}, pluck="name")
+		)
 	return names
 
 
@@ -291,7 +316,9 @@ def check_report(desk: Desk, world, story, report: str, key: str, shows, options
 		exported = exported_rows(shown)
 		assert len(sheet) == 1 + len(exported), (len(sheet), shown["visible"])
 		first = visible[0]
-		assert [str(row[0] or "") for row in sheet[1:]] == [str(shown["rows"][i].get(first) or "") for i in exported]
+		assert [str(row[0] or "") for row in sheet[1:]] == [
+			str(shown["rows"][i].get(first) or "") for i in exported
+		]
 		assert not script_errors(desk) and not desk.console, (desk.errors, desk.console)
 	return shown
 
@@ -303,14 +330,18 @@ def test_report_for_each_role(pooled_login, world, story, report):
 		options = {**options, "learner": world.learners[options["learner"]]}
 	users = ["muni_coord", *([school_user] if school_user else []), ikvd_user]
 	shown = {key: check_report(pooled_login(key), world, story, report, key, shows, options) for key in users}
-	assert all(result["rows"] for result in shown.values()), {key: len(result["rows"]) for key, result in shown.items()}
+	assert all(result["rows"] for result in shown.values()), {
+		key: len(result["rows"]) for key, result in shown.items()
+	}
 	if report != "Learner History":  # one learner's history is the same to all who may see it
 		# the partner's coordinator sees less than IKVD (the vocational school's figures are not theirs)
 		assert shown["muni_coord"]["rows"] != shown[ikvd_user]["rows"]
 
 	if report == "Learner History":  # a learner of another institution has no history for them
 		for outsider in ("b_director", "vet_coord"):
-			assert not check_report(pooled_login(outsider), world, story, report, outsider, shows, options)["rows"]
+			assert not check_report(pooled_login(outsider), world, story, report, outsider, shows, options)[
+				"rows"
+			]
 	if not school_user:  # a school's director may not open it
 		director = pooled_login("a_director")
 		director.goto(f"query-report/{report}")
@@ -320,14 +351,23 @@ def test_report_for_each_role(pooled_login, world, story, report):
 
 # --- the workspace -------------------------------------------------------------------------------------------
 
-CARDS = ("Active Plans This Term", "Plans Awaiting My Approval", "Compensations Approved Not Paid", "Unmatched Bank Transactions")
+CARDS = (
+	"Active Plans This Term",
+	"Plans Awaiting My Approval",
+	"Compensations Approved Not Paid",
+	"Unmatched Bank Transactions",
+)
 
 
 def expected_cards(world, institutions: set[str]) -> dict[str, str]:
 	"""The workspace's numbers for a user whose scope holds ``institutions``, counted here in SQL."""
 	schools = tuple(institutions)
 	partners = tuple({PARTNER_OF[school] for school in institutions})
-	coordinator_of = frappe.db.get_value(PLAN, {"institution": ("in", schools), "workflow_state": "Pending Partner Coordinator", "docstatus": 0}, "count(*)")
+	coordinator_of = frappe.db.get_value(
+		PLAN,
+		{"institution": ("in", schools), "workflow_state": "Pending Partner Coordinator", "docstatus": 0},
+		"count(*)",
+	)
 	approved = frappe.db.sql(
 		"select sum(total_amount) from tabCompensation where docstatus = 1 and workflow_state = 'Approved' and institution in %s",
 		[schools],
@@ -340,7 +380,15 @@ def expected_cards(world, institutions: set[str]) -> dict[str, str]:
 	)[0][0]
 	return {
 		"Active Plans This Term": str(
-			frappe.db.count(PLAN, {"institution": ("in", schools), "workflow_state": "Approved", "docstatus": 1, "school_term": world.terms["current_s1"]})
+			frappe.db.count(
+				PLAN,
+				{
+					"institution": ("in", schools),
+					"workflow_state": "Approved",
+					"docstatus": 1,
+					"school_term": world.terms["current_s1"],
+				},
+			)
 		),
 		"Plans Awaiting My Approval": str(coordinator_of),
 		"Compensations Approved Not Paid": f"{approved or 0:.2f}",
@@ -349,7 +397,11 @@ def expected_cards(world, institutions: set[str]) -> dict[str, str]:
 
 
 # the workspace's charts, and what each shows: a count of plans, or a report's chart
-CHART_SOURCES = {"Plans per Term": "Plans per Term", "Risk Groups": "Risk Profile", "Compensation Spend by Type": "Compensations"}
+CHART_SOURCES = {
+	"Plans per Term": "Plans per Term",
+	"Risk Groups": "Risk Profile",
+	"Compensation Spend by Type": "Compensations",
+}
 GROWN_BARS = """widget => [...widget.querySelectorAll("svg rect.bar")].some((bar) => parseFloat(bar.getAttribute("height")) > 0)"""
 
 
@@ -359,11 +411,19 @@ def chart_requests(desk: Desk) -> dict[str, dict]:
 
 	def record(response):
 		method = response.url.split("/api/method/")[-1].split("?")[0]
-		if method not in ("frappe.desk.doctype.dashboard_chart.dashboard_chart.get", "frappe.desk.query_report.run"):
+		if method not in (
+			"frappe.desk.doctype.dashboard_chart.dashboard_chart.get",
+			"frappe.desk.query_report.run",
+		):
 			return
-		asked = {k: v[0] for k, v in parse_qs(response.request.post_data or response.url.partition("?")[2]).items()}
+		asked = {
+			k: v[0] for k, v in parse_qs(response.request.post_data or response.url.partition("?")[2]).items()
+		}
 		if response.ok:
-			answers[asked.get("chart_name") or asked.get("report_name")] = {"asked": asked, "message": response.json()["message"]}
+			answers[asked.get("chart_name") or asked.get("report_name")] = {
+				"asked": asked,
+				"message": response.json()["message"],
+			}
 
 	desk.page.on("response", record)
 	return answers
@@ -376,10 +436,16 @@ def test_workspace_shows_the_coordinators_numbers(pooled_login, world, story, ke
 	coordinator.goto("pumpurs")
 	institutions = SCOPES[key]
 	for card, number in expected_cards(world, institutions).items():
-		widget = coordinator.main.locator(".number-widget-box").filter(has_text=re.compile(re.escape(card), re.I))
+		widget = coordinator.main.locator(".number-widget-box").filter(
+			has_text=re.compile(re.escape(card), re.I)
+		)
 		shown = widget.locator(".number")
 		expect(shown).to_have_text(re.compile(r"\d"))
-		assert re.sub(r"[^\d]", "", shown.inner_text()) == number.replace(".", ""), (card, shown.inner_text(), number)
+		assert re.sub(r"[^\d]", "", shown.inner_text()) == number.replace(".", ""), (
+			card,
+			shown.inner_text(),
+			number,
+		)
 
 	charts = coordinator.main.locator(".dashboard-widget-box")
 	expect(charts).to_have_count(3)
@@ -408,9 +474,13 @@ def test_workspace_shows_the_coordinators_numbers(pooled_login, world, story, ke
 	for chart, report in list(CHART_SOURCES.items())[1:]:
 		answer = answers[report]
 		filters = json.loads(answer["asked"]["filters"])
-		assert filters.get("school_year") == frappe.db.get_value("School Term", world.terms["current_s1"], "school_year")
+		assert filters.get("school_year") == frappe.db.get_value(
+			"School Term", world.terms["current_s1"], "school_year"
+		)
 		expected = act(world.user(key), module_of(report).execute, frappe._dict(filters))
-		assert json.loads(frappe.as_json(answer["message"]["chart"])) == json.loads(frappe.as_json(expected[3])), chart
+		assert json.loads(frappe.as_json(answer["message"]["chart"])) == json.loads(
+			frappe.as_json(expected[3])
+		), chart
 
 
 # --- the IKVD workbook ---------------------------------------------------------------------------------------
@@ -428,11 +498,23 @@ def test_ikvd_workbook_for_a_term_and_a_partner(pooled_login, world, story):
 	name, content = ikvd.download(download.click)
 	assert name == f"PuMPuRS {term.replace('/', '-')}.xlsx", name
 	book = load_workbook(io.BytesIO(content))
-	assert {"Plans by Institution and Term", "Compensations", "Learner Register"} <= set(book.sheetnames), book.sheetnames
-	text = " ".join(str(cell) for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row if cell is not None)
+	assert {"Plans by Institution and Term", "Compensations", "Learner Register"} <= set(book.sheetnames), (
+		book.sheetnames
+	)
+	text = " ".join(
+		str(cell)
+		for sheet in book
+		for row in sheet.iter_rows(values_only=True)
+		for cell in row
+		if cell is not None
+	)
 	assert world.school_a in text and world.school_b in text
 	assert world.vocational_school not in text  # the partner chosen
-	plans = {row[1]: row[3] for row in book["Plans by Institution and Term"].iter_rows(min_row=3, values_only=True) if row[2] == term}
+	plans = {
+		row[1]: row[3]
+		for row in book["Plans by Institution and Term"].iter_rows(min_row=3, values_only=True)
+		if row[2] == term
+	}
 	assert plans == {
 		school: frappe.db.count(PLAN, {"institution": school, "school_term": term, "docstatus": 1})
 		for school in (world.school_a, world.school_b)
@@ -453,7 +535,9 @@ def imported(world):
 	frappe.db.rollback()
 	purge("Learner", frappe.get_all("Learner", filters={"first_name": ("like", "Imports%")}, pluck="name"))
 	made = set(frappe.get_all("Learner Import", pluck="name")) - imports
-	uploads = frappe.get_all("Learner Import", filters={"name": ("in", list(made) or [""])}, pluck="import_file")
+	uploads = frappe.get_all(
+		"Learner Import", filters={"name": ("in", list(made) or [""])}, pluck="import_file"
+	)
 	purge("Learner Import", made, file_urls=uploads)
 	frappe.db.commit()
 
@@ -477,7 +561,9 @@ def test_learner_import_in_the_browser(pooled_login, world, imported):
 	assert [cell.value for cell in book[learner_import.DATA_SHEET][1]][:2] == ["Vārds *", "Uzvārds *"]
 	lists = book[learner_import.LISTS_SHEET]
 	column = next(c for c in range(1, lists.max_column + 1) if lists.cell(1, c).value == "Izglītības iestāde")
-	assert [lists.cell(r, column).value for r in range(2, lists.max_row + 1) if lists.cell(r, column).value] == [world.school_a]
+	assert [
+		lists.cell(r, column).value for r in range(2, lists.max_row + 1) if lists.cell(r, column).value
+	] == [world.school_a]
 
 	# a good file: checked, then imported
 	good = workbook([learner_row(world.school_a, 91_001), learner_row(world.school_a, 91_002)])
@@ -490,8 +576,13 @@ def test_learner_import_in_the_browser(pooled_login, world, imported):
 	coordinator.idle()
 	coordinator.shot("good-file-imported")
 	frappe.db.rollback()
-	learners = frappe.get_all("Learner", filters={"first_name": ("like", "Imports%")}, fields=["first_name", "institution"])
-	assert sorted((r.first_name, r.institution) for r in learners) == [("Imports91001", world.school_a), ("Imports91002", world.school_a)]
+	learners = frappe.get_all(
+		"Learner", filters={"first_name": ("like", "Imports%")}, fields=["first_name", "institution"]
+	)
+	assert sorted((r.first_name, r.institution) for r in learners) == [
+		("Imports91001", world.school_a),
+		("Imports91002", world.school_a),
+	]
 
 	# a bad file: every error listed, an error workbook offered, nothing imported
 	dialog.locator(".btn-modal-close").click()
@@ -510,7 +601,9 @@ def test_learner_import_in_the_browser(pooled_login, world, imported):
 	expect(errors.nth(1)).to_contain_text(world.school_b)
 	expect(dialog.locator(".modal-footer").get_by_role("button", name=re.compile("Import"))).to_be_hidden()
 	coordinator.shot("bad-file-refused")
-	name, errors_book = coordinator.download(dialog.get_by_role("link", name="Download the error workbook").click)
+	name, errors_book = coordinator.download(
+		dialog.get_by_role("link", name="Download the error workbook").click
+	)
 	rows = list(load_workbook(io.BytesIO(errors_book)).active.iter_rows(values_only=True))
 	listed = " ".join(str(cell) for row in rows for cell in row if cell is not None)
 	assert "123456-12345" in listed and world.school_b in listed

@@ -14,12 +14,28 @@ from pumpurs_app.utils import content_signature, keep_stored, rules_enforced
 
 PLAN = "Individual Support Plan"
 # the claim itself: none of it may change once it has been sent for verification
-CONTENT_FIELDS = ("support_plan", "measure", "period_from", "period_to", "payee_kind", "payee_name", "payee_iban", "payee_bic")
+CONTENT_FIELDS = (
+	"support_plan",
+	"measure",
+	"period_from",
+	"period_to",
+	"payee_kind",
+	"payee_name",
+	"payee_iban",
+	"payee_bic",
+)
 LINE_FIELDS = ("line_date", "description", "quantity", "unit_price", "evidence")
 # written by the workflow, payment batches and bank statements, never by a form or an API call
 KEPT_FIELDS = (
-	"verified_by", "verified_on", "approved_by", "approved_on",
-	"payment_batch", "paid_on", "payment_reference", "bank_statement", "reconciled_on",
+	"verified_by",
+	"verified_on",
+	"approved_by",
+	"approved_on",
+	"payment_batch",
+	"paid_on",
+	"payment_reference",
+	"bank_statement",
+	"reconciled_on",
 )
 
 
@@ -104,9 +120,14 @@ class Compensation(Document):
 	def before_cancel(self) -> None:
 		access.check_acts_here(self, rules.APPROVED, rules.CANCELLED)
 		if self.workflow_state in rules.PAID_OR_LATER or (
-			self.payment_batch and frappe.db.get_value("Compensation Payment Batch", self.payment_batch, "docstatus") == 1
+			self.payment_batch
+			and frappe.db.get_value("Compensation Payment Batch", self.payment_batch, "docstatus") == 1
 		):
-			frappe.throw(_("Compensation {0} has been paid in batch {1} and cannot be cancelled.").format(self.name, self.payment_batch))
+			frappe.throw(
+				_("Compensation {0} has been paid in batch {1} and cannot be cancelled.").format(
+					self.name, self.payment_batch
+				)
+			)
 
 	def on_cancel(self) -> None:
 		leave_draft_batches(self.name)
@@ -118,7 +139,9 @@ class Compensation(Document):
 		plan = frappe.get_doc(PLAN, self.support_plan)
 		if plan.docstatus != 1 or plan.workflow_state not in (plan_rules.APPROVED, plan_rules.EVALUATED):
 			frappe.throw(
-				_("Compensations are paid only against approved plans; {0} is {1}.").format(plan.name, _(plan.workflow_state))
+				_("Compensations are paid only against approved plans; {0} is {1}.").format(
+					plan.name, _(plan.workflow_state)
+				)
 			)
 		self.learner, self.learner_name = plan.learner, plan.learner_name
 		self.institution, self.partner, self.school_term = plan.institution, plan.partner, plan.school_term
@@ -135,11 +158,21 @@ class Compensation(Document):
 	def validate_learner(self) -> None:
 		status = frappe.db.get_value("Learner", self.learner, "status")
 		if status != "Active":
-			frappe.throw(_("{0} is not an active learner ({1}); no compensation can be claimed.").format(self.learner_name, _(status, context="Learner")))
+			frappe.throw(
+				_("{0} is not an active learner ({1}); no compensation can be claimed.").format(
+					self.learner_name, _(status, context="Learner")
+				)
+			)
 
 	def claim_lines(self) -> list[rules.ClaimLine]:
 		return [
-			rules.ClaimLine(row.idx, getdate(row.line_date), Decimal(str(row.quantity or 0)), Decimal(str(row.unit_price or 0)), bool(row.evidence))
+			rules.ClaimLine(
+				row.idx,
+				getdate(row.line_date),
+				Decimal(str(row.quantity or 0)),
+				Decimal(str(row.unit_price or 0)),
+				bool(row.evidence),
+			)
 			for row in self.lines
 		]
 
@@ -169,7 +202,11 @@ class Compensation(Document):
 		caps.check_within_period(self.cap_lines(), period_from, period_to)
 
 	def validate_payee(self, compensation_type) -> None:
-		rules.check_payee(self.payee_kind, compensation_type.allowed_payees(), bool(frappe.db.get_value("Learner", self.learner, "is_adult")))
+		rules.check_payee(
+			self.payee_kind,
+			compensation_type.allowed_payees(),
+			bool(frappe.db.get_value("Learner", self.learner, "is_adult")),
+		)
 		self.payee_name = " ".join((self.payee_name or "").split())
 		self.payee_iban = bank.normalize_iban(self.payee_iban)
 		self.payee_bic = bank.normalize_bic(self.payee_bic, self.payee_iban) or None
@@ -202,12 +239,17 @@ class Compensation(Document):
 		clash = caps.overlapping_claims(getdate(self.period_from), getdate(self.period_to), periods)
 		if clash:
 			frappe.throw(
-				_("{0} already has claim {1} for {2} covering some of these dates.").format(self.learner_name, clash[0], self.compensation_type),
+				_("{0} already has claim {1} for {2} covering some of these dates.").format(
+					self.learner_name, clash[0], self.compensation_type
+				),
 				frappe.DuplicateEntryError,
 			)
 
 	def cap_lines(self) -> list[caps.Line]:
-		return [caps.Line(getdate(row.line_date), to_money(str(row.amount)), self.name or "new") for row in self.lines]
+		return [
+			caps.Line(getdate(row.line_date), to_money(str(row.amount)), self.name or "new")
+			for row in self.lines
+		]
 
 	def validate_caps(self, compensation_type, others: list[dict], term: tuple) -> None:
 		names = [c.name for c in others]
@@ -239,7 +281,9 @@ class Compensation(Document):
 		)
 		this = to_money(str(self.total_amount))
 		self.claimed_for_measure = float(money_sum([to_money(str(a)) for a in earlier] + [this]))
-		self._above_plan = rules.exceeds_plan(to_money(str(measure.planned_amount or 0)), [to_money(str(a)) for a in earlier], this)
+		self._above_plan = rules.exceeds_plan(
+			to_money(str(measure.planned_amount or 0)), [to_money(str(a)) for a in earlier], this
+		)
 
 	# --- workflow -----------------------------------------------------------------------------------------
 
@@ -251,13 +295,21 @@ class Compensation(Document):
 			return
 		if before.workflow_state == rules.DRAFT:
 			user = frappe.session.user
-			if user != self.owner and not access.is_national(user) and access.INSTITUTION_COORDINATOR not in access.roles_here(
-				user, self.institution, self.partner
+			if (
+				user != self.owner
+				and not access.is_national(user)
+				and access.INSTITUTION_COORDINATOR
+				not in access.roles_here(user, self.institution, self.partner)
 			):
-				frappe.throw(_("Only the claim's author or the institution's coordinator can change a draft claim."), frappe.PermissionError)
+				frappe.throw(
+					_("Only the claim's author or the institution's coordinator can change a draft claim."),
+					frappe.PermissionError,
+				)
 		elif self.content_signature() != before.content_signature():
 			frappe.throw(
-				_("A compensation in state {0} cannot be changed; return it for correction first.").format(_(before.workflow_state)),
+				_("A compensation in state {0} cannot be changed; return it for correction first.").format(
+					_(before.workflow_state)
+				),
 				frappe.PermissionError,
 			)
 
@@ -279,7 +331,9 @@ class Compensation(Document):
 		elif new == rules.APPROVED:
 			if self._above_plan and not (self.over_plan_override and (self.override_reason or "").strip()):
 				frappe.throw(
-					_("The claims for this measure exceed the plan's planned amount by {0} EUR; tick 'Approve above the Planned Amount' and give the reason to approve.").format(self._above_plan)
+					_(
+						"The claims for this measure exceed the plan's planned amount by {0} EUR; tick 'Approve above the Planned Amount' and give the reason to approve."
+					).format(self._above_plan)
 				)
 			self.approved_by, self.approved_on = actor, now_datetime()
 		elif new in (rules.REJECTED,) or (new == rules.DRAFT and old in (rules.SUBMITTED, rules.VERIFIED)):
@@ -312,7 +366,11 @@ def refresh_measure_amounts(*plans: str) -> None:
 		return
 	rows = frappe.get_all(
 		"Compensation",
-		filters={"support_plan": ("in", plans), "docstatus": 1, "workflow_state": ("in", rules.APPROVED_OR_LATER)},
+		filters={
+			"support_plan": ("in", plans),
+			"docstatus": 1,
+			"workflow_state": ("in", rules.APPROVED_OR_LATER),
+		},
 		fields=["measure", "workflow_state", "total_amount"],
 	)
 	by_measure: dict[str, list] = {}
@@ -325,9 +383,14 @@ def refresh_measure_amounts(*plans: str) -> None:
 	):
 		mine = by_measure.get(measure, [])
 		approved = money_sum(to_money(str(r.total_amount)) for r in mine)
-		paid = money_sum(to_money(str(r.total_amount)) for r in mine if r.workflow_state in rules.PAID_OR_LATER)
+		paid = money_sum(
+			to_money(str(r.total_amount)) for r in mine if r.workflow_state in rules.PAID_OR_LATER
+		)
 		frappe.db.set_value(
-			"Support Plan Measure", measure, {"approved_amount": float(approved), "paid_amount": float(paid)}, update_modified=False
+			"Support Plan Measure",
+			measure,
+			{"approved_amount": float(approved), "paid_amount": float(paid)},
+			update_modified=False,
 		)
 
 
@@ -337,9 +400,13 @@ def set_decision_reason(compensation: str, reason: str) -> None:
 	doc = frappe.get_doc("Compensation", compensation)
 	doc.check_permission("write")
 	if not doc.has_permlevel_access_to("decision_reason", permission_type="write"):
-		frappe.throw(_("Only a verifier or an approver can return or reject a compensation."), frappe.PermissionError)
+		frappe.throw(
+			_("Only a verifier or an approver can return or reject a compensation."), frappe.PermissionError
+		)
 	if doc.workflow_state not in (rules.SUBMITTED, rules.VERIFIED):
-		frappe.throw(_("Only a compensation waiting for verification or approval can be returned or rejected."))
+		frappe.throw(
+			_("Only a compensation waiting for verification or approval can be returned or rejected.")
+		)
 	doc.decision_reason = (reason or "").strip()
 	doc.save()
 
@@ -350,7 +417,9 @@ def set_override(compensation: str, reason: str) -> None:
 	doc = frappe.get_doc("Compensation", compensation)
 	doc.check_permission("write")
 	if not doc.has_permlevel_access_to("over_plan_override", permission_type="write"):
-		frappe.throw(_("Only an approver can allow a claim above the plan's planned amount."), frappe.PermissionError)
+		frappe.throw(
+			_("Only an approver can allow a claim above the plan's planned amount."), frappe.PermissionError
+		)
 	if doc.workflow_state != rules.VERIFIED:
 		frappe.throw(_("Only a verified compensation waits for this decision."))
 	doc.over_plan_override = 1

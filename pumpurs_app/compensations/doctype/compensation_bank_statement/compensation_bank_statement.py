@@ -78,12 +78,19 @@ class CompensationBankStatement(Document):
 		account = frappe.db.get_value("Partner", self.partner, "iban")
 		if statement.account_iban and account and statement.account_iban != account:
 			frappe.throw(
-				_("This statement is of account {0}, not of {1}'s paying account {2}.").format(statement.account_iban, self.partner, account)
+				_("This statement is of account {0}, not of {1}'s paying account {2}.").format(
+					statement.account_iban, self.partner, account
+				)
 			)
 		self.fingerprint = statements.fingerprint(statement)
-		duplicate = frappe.db.get_value(self.doctype, {"fingerprint": self.fingerprint, "name": ("!=", self.name or "")})
+		duplicate = frappe.db.get_value(
+			self.doctype, {"fingerprint": self.fingerprint, "name": ("!=", self.name or "")}
+		)
 		if duplicate:
-			frappe.throw(_("This statement has already been uploaded as {0}.").format(duplicate), frappe.DuplicateEntryError)
+			frappe.throw(
+				_("This statement has already been uploaded as {0}.").format(duplicate),
+				frappe.DuplicateEntryError,
+			)
 		self.account_iban = statement.account_iban or account
 		self.statement_id = statement.statement_id
 		self.from_date, self.to_date = statement.from_date, statement.to_date
@@ -146,7 +153,11 @@ class CompensationBankStatement(Document):
 		reconciled: dict[object, list[str]] = {}  # booking date -> claims
 		returned: dict[str, list[str]] = {}  # return reason -> claims
 		for line in self.lines:
-			paid = by_payment.get((line.payment_batch, line.end_to_end_of_line), []) if line.end_to_end_of_line else []
+			paid = (
+				by_payment.get((line.payment_batch, line.end_to_end_of_line), [])
+				if line.end_to_end_of_line
+				else []
+			)
 			status = line.match_status  # the payment line takes the statement line's status
 			if not paid or status not in (matching.MATCHED, matching.RETURNED, matching.AMOUNT_MISMATCH):
 				continue
@@ -160,7 +171,9 @@ class CompensationBankStatement(Document):
 		for status, names in line_status.items():
 			update = frappe.qb.update(table).set(table.status, status).where(table.name.isin(names))
 			if status == matching.RETURNED:
-				update = update.set(table.active_compensation, None)  # the money came back: payable in a new batch
+				update = update.set(
+					table.active_compensation, None
+				)  # the money came back: payable in a new batch
 			update.run()
 		for booked, claims in reconciled.items():
 			set_states(
@@ -174,13 +187,19 @@ class CompensationBankStatement(Document):
 			set_states(
 				claims,
 				comp_rules.APPROVED,
-				_("Returned by the bank ({0}), statement {1}; pay it again in a new batch.").format(reason, self.name),
+				_("Returned by the bank ({0}), statement {1}; pay it again in a new batch.").format(
+					reason, self.name
+				),
 				payment_batch=None,
 				paid_on=None,
 				payment_reference=None,
 			)
 		claims = [row.compensation for names in by_payment.values() for row in names]
-		refresh_measure_amounts(*set(frappe.get_all("Compensation", filters={"name": ("in", claims or [""])}, pluck="support_plan")))
+		refresh_measure_amounts(
+			*set(
+				frappe.get_all("Compensation", filters={"name": ("in", claims or [""])}, pluck="support_plan")
+			)
+		)
 
 
 def open_payments(partner: str, lock: bool = False) -> tuple[list[matching.BatchLine], dict[str, str]]:
@@ -192,7 +211,9 @@ def open_payments(partner: str, lock: bool = False) -> tuple[list[matching.Batch
 		frappe.qb.from_(line)
 		.join(batch)
 		.on(line.parent == batch.name)
-		.select(batch.name.as_("batch"), batch.execution_date, line.end_to_end_id, line.payee_iban, line.amount)
+		.select(
+			batch.name.as_("batch"), batch.execution_date, line.end_to_end_id, line.payee_iban, line.amount
+		)
 		.where((batch.partner == partner) & (batch.docstatus == 1) & (line.end_to_end_id.isnotnull()))
 		.where(line.status.isnull() | (line.status == "") | (line.status == "Amount mismatch"))
 	)

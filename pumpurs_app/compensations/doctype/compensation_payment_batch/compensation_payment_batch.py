@@ -25,7 +25,15 @@ from pumpurs_app.utils import keep_stored, rules_enforced, set_many_with_audit
 
 COMPENSATION = "Compensation"
 # written by export() (and the status by confirmation and cancellation) alone
-EXPORT_FIELDS = ("exported_on", "exported_by", "message_id", "sepa_file", "payment_list", "payment_count", "status")
+EXPORT_FIELDS = (
+	"exported_on",
+	"exported_by",
+	"message_id",
+	"sepa_file",
+	"payment_list",
+	"payment_count",
+	"status",
+)
 
 
 class CompensationPaymentBatch(Document):
@@ -69,10 +77,18 @@ class CompensationPaymentBatch(Document):
 		self.keep_export()
 		partner = frappe.db.get_value("Partner", self.partner, ["iban", "bic"], as_dict=True)
 		if not partner.iban:
-			frappe.throw(_("Partner {0} has no paying account (IBAN); add it on the partner first.").format(self.partner))
+			frappe.throw(
+				_("Partner {0} has no paying account (IBAN); add it on the partner first.").format(
+					self.partner
+				)
+			)
 		self.debtor_iban, self.debtor_bic = partner.iban, partner.bic
 		if self.exported_on and self.lines_changed():
-			frappe.throw(_("Batch {0} has been exported; its payments cannot change. Cancel it and make a new batch.").format(self.name))
+			frappe.throw(
+				_(
+					"Batch {0} has been exported; its payments cannot change. Cancel it and make a new batch."
+				).format(self.name)
+			)
 		self.validate_lines()
 
 	def keep_export(self) -> None:
@@ -89,13 +105,29 @@ class CompensationPaymentBatch(Document):
 
 	def lines_changed(self) -> bool:
 		before = self.get_doc_before_save()
-		return bool(before) and [(r.compensation, r.amount) for r in before.lines] != [(r.compensation, r.amount) for r in self.lines]
+		return bool(before) and [(r.compensation, r.amount) for r in before.lines] != [
+			(r.compensation, r.amount) for r in self.lines
+		]
 
 	def validate_lines(self) -> None:
 		seen = set()
 		names = [row.compensation for row in self.lines]
-		fields = ["name", "docstatus", "workflow_state", "partner", "learner_name", "compensation_type", "payee_name", "payee_iban", "payee_bic", "total_amount"]
-		claims = {c.name: c for c in frappe.get_all(COMPENSATION, filters={"name": ("in", names or [""])}, fields=fields)}
+		fields = [
+			"name",
+			"docstatus",
+			"workflow_state",
+			"partner",
+			"learner_name",
+			"compensation_type",
+			"payee_name",
+			"payee_iban",
+			"payee_bic",
+			"total_amount",
+		]
+		claims = {
+			c.name: c
+			for c in frappe.get_all(COMPENSATION, filters={"name": ("in", names or [""])}, fields=fields)
+		}
 		elsewhere = dict(
 			frappe.get_all(
 				"Compensation Payment Line",
@@ -111,11 +143,22 @@ class CompensationPaymentBatch(Document):
 			claim = claims[row.compensation]  # frappe has checked the links
 			if claim.partner != self.partner:
 				frappe.throw(_("Compensation {0} is paid by another partner.").format(row.compensation))
-			if self.docstatus == 0 and not self.exported_on and (claim.docstatus != 1 or claim.workflow_state != comp_rules.APPROVED):
-				frappe.throw(_("Compensation {0} is {1}; only approved, unpaid compensations can be paid.").format(row.compensation, _(claim.workflow_state)))
+			if (
+				self.docstatus == 0
+				and not self.exported_on
+				and (claim.docstatus != 1 or claim.workflow_state != comp_rules.APPROVED)
+			):
+				frappe.throw(
+					_("Compensation {0} is {1}; only approved, unpaid compensations can be paid.").format(
+						row.compensation, _(claim.workflow_state)
+					)
+				)
 			other = elsewhere.get(row.compensation)
 			if other:
-				frappe.throw(_("Compensation {0} is already in payment batch {1}.").format(row.compensation, other), frappe.DuplicateEntryError)
+				frappe.throw(
+					_("Compensation {0} is already in payment batch {1}.").format(row.compensation, other),
+					frappe.DuplicateEntryError,
+				)
 			row.update(
 				{
 					"learner_name": claim.learner_name,
@@ -152,13 +195,19 @@ class CompensationPaymentBatch(Document):
 			COMPENSATION, {"payment_batch": self.name, "workflow_state": comp_rules.RECONCILED}
 		)
 		if reconciled or any(row.status == "Matched" for row in self.lines):
-			frappe.throw(_("Payments of batch {0} are already reconciled with the bank statement; it cannot be cancelled.").format(self.name))
+			frappe.throw(
+				_(
+					"Payments of batch {0} are already reconciled with the bank statement; it cannot be cancelled."
+				).format(self.name)
+			)
 
 	def on_cancel(self) -> None:
 		line = frappe.qb.DocType("Compensation Payment Line")
 		frappe.qb.update(line).set(line.active_compensation, None).where(line.parent == self.name).run()
 		set_states(
-			frappe.get_all(COMPENSATION, filters={"payment_batch": self.name}, pluck="name"),  # not those returned since
+			frappe.get_all(
+				COMPENSATION, filters={"payment_batch": self.name}, pluck="name"
+			),  # not those returned since
 			comp_rules.APPROVED,
 			_("Payment batch {0} was cancelled; the compensation is unpaid again.").format(self.name),
 			payment_batch=None,
@@ -173,7 +222,9 @@ class CompensationPaymentBatch(Document):
 		if frappe.db.get_value(self.doctype, self.name, "exported_on"):
 			# the bank may have executed the file: deleting the batch would let its claims be paid again
 			frappe.throw(
-				_("Batch {0} has been exported and cannot be deleted; confirm it once the bank has paid, then cancel it if it must be undone.").format(self.name)
+				_(
+					"Batch {0} has been exported and cannot be deleted; confirm it once the bank has paid, then cancel it if it must be undone."
+				).format(self.name)
 			)
 		for row in self.lines:
 			row.db_set("active_compensation", None)
@@ -196,10 +247,18 @@ class CompensationPaymentBatch(Document):
 		):
 			if value:
 				filters[field] = value
-		in_batches = set(frappe.get_all("Compensation Payment Line", filters={"active_compensation": ("is", "set")}, pluck="compensation"))
+		in_batches = set(
+			frappe.get_all(
+				"Compensation Payment Line",
+				filters={"active_compensation": ("is", "set")},
+				pluck="compensation",
+			)
+		)
 		present = {row.compensation for row in self.lines}
 		added = 0
-		for name in frappe.get_list(COMPENSATION, filters=filters, pluck="name", order_by="payee_name, name", limit=0):
+		for name in frappe.get_list(
+			COMPENSATION, filters=filters, pluck="name", order_by="payee_name, name", limit=0
+		):
 			if name not in in_batches and name not in present:
 				self.append("lines", {"compensation": name})
 				added += 1
@@ -217,9 +276,9 @@ class CompensationPaymentBatch(Document):
 			frappe.throw(_("Only a batch that is not yet confirmed can be exported."))
 		if self.exported_on:
 			frappe.throw(
-				_("Batch {0} was already exported on {1} by {2}. Download the existing file; upload it to the bank only once.").format(
-					self.name, frappe.utils.format_datetime(self.exported_on), self.exported_by
-				)
+				_(
+					"Batch {0} was already exported on {1} by {2}. Download the existing file; upload it to the bank only once."
+				).format(self.name, frappe.utils.format_datetime(self.exported_on), self.exported_by)
 			)
 		if not self.lines:
 			frappe.throw(_("The batch has no compensations to pay."))
@@ -242,7 +301,9 @@ class CompensationPaymentBatch(Document):
 		self.message_id = self.name
 		self.exported_on, self.exported_by = now_datetime(), frappe.session.user
 		self.sepa_file = self.attach("sepa_file", f"{self.name}.xml", xml)
-		self.payment_list = self.attach("payment_list", f"{self.name}.xlsx", self.payment_list_workbook(payments))
+		self.payment_list = self.attach(
+			"payment_list", f"{self.name}.xlsx", self.payment_list_workbook(payments)
+		)
 		self.status = "Exported"
 		self.flags.exporting = True
 		self.save()
@@ -254,7 +315,9 @@ class CompensationPaymentBatch(Document):
 		claims = {
 			c.name: c
 			for c in frappe.get_all(
-				COMPENSATION, filters={"name": ("in", [row.compensation for row in self.lines])}, fields=["name", "compensation_type", "period_from"]
+				COMPENSATION,
+				filters={"name": ("in", [row.compensation for row in self.lines])},
+				fields=["name", "compensation_type", "period_from"],
 			)
 		}
 		for row in self.lines:
@@ -275,17 +338,21 @@ class CompensationPaymentBatch(Document):
 	def attach(self, fieldname: str, file_name: str, content: bytes) -> str:
 		"""The file, attached to this batch's field (without the field, frappe's on_update would attach a second
 		File record of the same file to the field when the batch is saved)."""
-		return frappe.get_doc(
-			{
-				"doctype": "File",
-				"file_name": file_name,
-				"content": content,
-				"is_private": 1,
-				"attached_to_doctype": self.doctype,
-				"attached_to_name": self.name,
-				"attached_to_field": fieldname,
-			}
-		).insert(ignore_permissions=True).file_url
+		return (
+			frappe.get_doc(
+				{
+					"doctype": "File",
+					"file_name": file_name,
+					"content": content,
+					"is_private": 1,
+					"attached_to_doctype": self.doctype,
+					"attached_to_name": self.name,
+					"attached_to_field": fieldname,
+				}
+			)
+			.insert(ignore_permissions=True)
+			.file_url
+		)
 
 	def payment_list_workbook(self, payments) -> bytes:
 		"""The list an accountant hands to the bank or an auditor: every transfer, its compensations, totals."""
@@ -293,25 +360,46 @@ class CompensationPaymentBatch(Document):
 		sheet = book.active
 		sheet.title = _("Payments", context="Compensation Payment Batch")
 		sheet.append([_("Payment batch {0}").format(self.name)])
-		sheet.append([_("Payer", context="Compensation Payment Batch"), self.partner, _("Account", context="Compensation Payment Batch"), self.debtor_iban])
-		sheet.append([_("Execution Date", context="Compensation Payment Batch"), getdate(self.execution_date)])
+		sheet.append(
+			[
+				_("Payer", context="Compensation Payment Batch"),
+				self.partner,
+				_("Account", context="Compensation Payment Batch"),
+				self.debtor_iban,
+			]
+		)
+		sheet.append(
+			[_("Execution Date", context="Compensation Payment Batch"), getdate(self.execution_date)]
+		)
 		sheet.append([])
-		header = [_("No.", context="Compensation Payment Batch"), _("Payee", context="Compensation Payment Batch"), _("IBAN", context="Compensation Payment Batch"), _("BIC", context="Compensation Payment Batch"), _("Amount (EUR)", context="Compensation Payment Batch"), _("End-to-End ID", context="Compensation Payment Batch"), _("Compensations", context="Compensation Payment Batch"), _("Learners", context="Compensation Payment Batch")]
+		header = [
+			_("No.", context="Compensation Payment Batch"),
+			_("Payee", context="Compensation Payment Batch"),
+			_("IBAN", context="Compensation Payment Batch"),
+			_("BIC", context="Compensation Payment Batch"),
+			_("Amount (EUR)", context="Compensation Payment Batch"),
+			_("End-to-End ID", context="Compensation Payment Batch"),
+			_("Compensations", context="Compensation Payment Batch"),
+			_("Learners", context="Compensation Payment Batch"),
+		]
 		sheet.append(header)
 		by_key = {row.name: row for row in self.lines}
 		for number, (payment, keys) in enumerate(payments, start=1):
 			rows = [by_key[key] for key in keys]
 			sheet.append(
-				[safe_cell(v) for v in (
-					number,
-					payment.payee_name,
-					payment.iban,
-					payment.bic or "",
-					float(payment.amount),
-					sepa.end_to_end_id(payment.key),
-					", ".join(r.compensation for r in rows),
-					", ".join(sorted({r.learner_name for r in rows})),
-				)]
+				[
+					safe_cell(v)
+					for v in (
+						number,
+						payment.payee_name,
+						payment.iban,
+						payment.bic or "",
+						float(payment.amount),
+						sepa.end_to_end_id(payment.key),
+						", ".join(r.compensation for r in rows),
+						", ".join(sorted({r.learner_name for r in rows})),
+					)
+				]
 			)
 		total_row = sheet.max_row + 1
 		sheet.cell(total_row, 4, _("Total", context="Compensation Payment Batch"))
@@ -336,13 +424,22 @@ class CompensationPaymentBatch(Document):
 
 def set_states(compensations: list[str], state: str, comment: str, **values) -> None:
 	"""Paid and Reconciled are set by batches and statements, never by a person; a whole batch at once."""
-	set_many_with_audit(COMPENSATION, compensations, {"workflow_state": state, "pending_since": now_datetime(), **values}, f"{_(state)}: {comment}")
+	set_many_with_audit(
+		COMPENSATION,
+		compensations,
+		{"workflow_state": state, "pending_since": now_datetime(), **values},
+		f"{_(state)}: {comment}",
+	)
 
 
 def rematch_draft_statements(batch: str) -> None:
 	"""Statements read but not yet submitted may have matched this batch's payments: match them again."""
 	for name in set(
-		frappe.get_all("Compensation Bank Statement Line", filters={"payment_batch": batch, "docstatus": 0}, pluck="parent")
+		frappe.get_all(
+			"Compensation Bank Statement Line",
+			filters={"payment_batch": batch, "docstatus": 0},
+			pluck="parent",
+		)
 	):
 		statement = frappe.get_doc("Compensation Bank Statement", name)
 		statement.read_statement()
@@ -354,4 +451,6 @@ def refresh_plans(batch) -> None:
 	from pumpurs_app.compensations.doctype.compensation.compensation import refresh_measure_amounts
 
 	compensations = [r.compensation for r in batch.lines]
-	refresh_measure_amounts(*set(frappe.get_all(COMPENSATION, filters={"name": ("in", compensations)}, pluck="support_plan")))
+	refresh_measure_amounts(
+		*set(frappe.get_all(COMPENSATION, filters={"name": ("in", compensations)}, pluck="support_plan"))
+	)

@@ -68,11 +68,21 @@ class CompensationType(Document):
 	def caps_for(self, partner: str, on: date) -> CapSet:
 		"""The caps and unit price in force for ``partner`` on ``on``: the partner's latest override already
 		valid, field by field over the national values."""
-		national = CapSet(*(money(self.get(f)) for f in ("cap_per_day", "cap_per_month", "cap_per_term", "default_unit_price")))
+		national = CapSet(
+			*(
+				money(self.get(f))
+				for f in ("cap_per_day", "cap_per_month", "cap_per_term", "default_unit_price")
+			)
+		)
 		overrides = [
 			CapOverride(
 				row.valid_from,
-				CapSet(money(row.cap_per_day), money(row.cap_per_month), money(row.cap_per_term), money(row.unit_price)),
+				CapSet(
+					money(row.cap_per_day),
+					money(row.cap_per_month),
+					money(row.cap_per_term),
+					money(row.unit_price),
+				),
 			)
 			for row in self.overrides
 			if row.partner == partner

@@ -26,7 +26,11 @@ def execute(filters: dict | None = None) -> tuple[list, list, None, dict]:
 	lines = frappe.get_list(
 		"Compensation Payment Batch",
 		filters=batch_filters(filters),
-		fields=["name as batch", "`tabCompensation Payment Line`.amount", "`tabCompensation Payment Line`.status"],
+		fields=[
+			"name as batch",
+			"`tabCompensation Payment Line`.amount",
+			"`tabCompensation Payment Line`.status",
+		],
 		limit=0,
 	)
 	by_batch = defaultdict(list)
@@ -44,7 +48,10 @@ def execute(filters: dict | None = None) -> tuple[list, list, None, dict]:
 				"partner": partner,
 				"indent": 0,
 				"approved": approved.get(partner, Decimal(0)),
-				**{k: money_sum(r[k] for r in batch_rows) for k in ("paid", "reconciled", "mismatched", "returned")},
+				**{
+					k: money_sum(r[k] for r in batch_rows)
+					for k in ("paid", "reconciled", "mismatched", "returned")
+				},
 				"compensations": sum(r["compensations"] for r in batch_rows),
 			}
 		)
@@ -76,7 +83,11 @@ def batch_row(batch, lines) -> dict:
 	confirmed = batch.docstatus == 1
 
 	def total(status=None):
-		return money_sum(Decimal(str(line.amount)) for line in lines if line.amount is not None and (status is None or line.status == status))
+		return money_sum(
+			Decimal(str(line.amount))
+			for line in lines
+			if line.amount is not None and (status is None or line.status == status)
+		)
 
 	return {
 		"kind": "batch",
@@ -153,35 +164,108 @@ def exceptions(filters) -> list[dict]:
 def columns() -> list[dict]:
 	money = {"fieldtype": "Currency", "options": "EUR", "width": 120}
 	return [
-		{"fieldname": "row_type", "label": _("Row", context="Compensation Reconciliation"), "fieldtype": "Data", "width": 120},
-		{"fieldname": "partner", "label": _("Partner", context="Compensation Reconciliation"), "fieldtype": "Link", "options": "Partner", "width": 220},
-		{"fieldname": "payment_batch", "label": _("Payment Batch", context="Compensation Reconciliation"), "fieldtype": "Link", "options": "Compensation Payment Batch", "width": 150},
-		{"fieldname": "execution_date", "label": _("Date", context="Compensation Reconciliation"), "fieldtype": "Date", "width": 100},
-		{"fieldname": "status", "label": _("Status", context="Compensation Reconciliation"), "fieldtype": "Data", "width": 110},
-		{"fieldname": "compensations", "label": _("Compensations", context="Compensation Reconciliation"), "fieldtype": "Int", "width": 100},
+		{
+			"fieldname": "row_type",
+			"label": _("Row", context="Compensation Reconciliation"),
+			"fieldtype": "Data",
+			"width": 120,
+		},
+		{
+			"fieldname": "partner",
+			"label": _("Partner", context="Compensation Reconciliation"),
+			"fieldtype": "Link",
+			"options": "Partner",
+			"width": 220,
+		},
+		{
+			"fieldname": "payment_batch",
+			"label": _("Payment Batch", context="Compensation Reconciliation"),
+			"fieldtype": "Link",
+			"options": "Compensation Payment Batch",
+			"width": 150,
+		},
+		{
+			"fieldname": "execution_date",
+			"label": _("Date", context="Compensation Reconciliation"),
+			"fieldtype": "Date",
+			"width": 100,
+		},
+		{
+			"fieldname": "status",
+			"label": _("Status", context="Compensation Reconciliation"),
+			"fieldtype": "Data",
+			"width": 110,
+		},
+		{
+			"fieldname": "compensations",
+			"label": _("Compensations", context="Compensation Reconciliation"),
+			"fieldtype": "Int",
+			"width": 100,
+		},
 		{"fieldname": "approved", "label": _("Approved", context="Compensation Reconciliation"), **money},
 		{"fieldname": "paid", "label": _("Paid", context="Compensation Reconciliation"), **money},
 		{"fieldname": "reconciled", "label": _("Reconciled", context="Compensation Reconciliation"), **money},
-		{"fieldname": "open", "label": _("Paid, not Reconciled", context="Compensation Reconciliation"), **money},
-		{"fieldname": "mismatched", "label": _("Amount Mismatch", context="Compensation Reconciliation"), **money},
+		{
+			"fieldname": "open",
+			"label": _("Paid, not Reconciled", context="Compensation Reconciliation"),
+			**money,
+		},
+		{
+			"fieldname": "mismatched",
+			"label": _("Amount Mismatch", context="Compensation Reconciliation"),
+			**money,
+		},
 		{"fieldname": "returned", "label": _("Returned", context="Compensation Reconciliation"), **money},
-		{"fieldname": "bank_statement", "label": _("Bank Statement", context="Compensation Reconciliation"), "fieldtype": "Link", "options": "Compensation Bank Statement", "width": 140},
-		{"fieldname": "amount", "label": _("Transaction Amount", context="Compensation Reconciliation"), **money},
-		{"fieldname": "counterparty", "label": _("Counterparty", context="Compensation Reconciliation"), "fieldtype": "Data", "width": 160},
-		{"fieldname": "reason", "label": _("Reason", context="Compensation Reconciliation"), "fieldtype": "Data", "width": 320},
+		{
+			"fieldname": "bank_statement",
+			"label": _("Bank Statement", context="Compensation Reconciliation"),
+			"fieldtype": "Link",
+			"options": "Compensation Bank Statement",
+			"width": 140,
+		},
+		{
+			"fieldname": "amount",
+			"label": _("Transaction Amount", context="Compensation Reconciliation"),
+			**money,
+		},
+		{
+			"fieldname": "counterparty",
+			"label": _("Counterparty", context="Compensation Reconciliation"),
+			"fieldtype": "Data",
+			"width": 160,
+		},
+		{
+			"fieldname": "reason",
+			"label": _("Reason", context="Compensation Reconciliation"),
+			"fieldtype": "Data",
+			"width": 320,
+		},
 	]
 
 
 def chart(rows) -> dict:
-	partners = [r for r in rows if r.get("indent") == 0 and r.get("row_type") == _("Partner", context="Compensation Reconciliation")]
+	partners = [
+		r
+		for r in rows
+		if r.get("indent") == 0 and r.get("row_type") == _("Partner", context="Compensation Reconciliation")
+	]
 	labels = [r["partner"] for r in partners]
 	return {
 		"data": {
 			"labels": labels,
 			"datasets": [
-				{"name": _("Approved", context="Compensation Reconciliation"), "values": [float(r["approved"]) for r in partners]},
-				{"name": _("Paid", context="Compensation Reconciliation"), "values": [float(r["paid"]) for r in partners]},
-				{"name": _("Reconciled", context="Compensation Reconciliation"), "values": [float(r["reconciled"]) for r in partners]},
+				{
+					"name": _("Approved", context="Compensation Reconciliation"),
+					"values": [float(r["approved"]) for r in partners],
+				},
+				{
+					"name": _("Paid", context="Compensation Reconciliation"),
+					"values": [float(r["paid"]) for r in partners],
+				},
+				{
+					"name": _("Reconciled", context="Compensation Reconciliation"),
+					"values": [float(r["reconciled"]) for r in partners],
+				},
 			],
 		},
 		"type": "bar",

@@ -15,7 +15,17 @@ class InstitutionStaffMember(Document):
 		parent: DF.Data
 		parentfield: DF.Data
 		parenttype: DF.Data
-		specialist_role: DF.Literal["", "Teacher", "Psychologist", "Social Pedagogue", "Teacher's Assistant", "Special Education Teacher", "Sign Language Interpreter", "Assistant", "Occupational Therapist"]
+		specialist_role: DF.Literal[
+			"",
+			"Teacher",
+			"Psychologist",
+			"Social Pedagogue",
+			"Teacher's Assistant",
+			"Special Education Teacher",
+			"Sign Language Interpreter",
+			"Assistant",
+			"Occupational Therapist",
+		]
 		user: DF.Link
 	# end: auto-generated types
 	pass

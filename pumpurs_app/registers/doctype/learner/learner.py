@@ -91,9 +91,9 @@ class Learner(Document):
 			).format(self.personal_code, frappe.bold(other.institution))
 		else:
 			# where a child studies is not told to staff of other institutions
-			message = _("An active learner with personal code {code} is already registered at another institution.").format(
-				code=self.personal_code
-			)
+			message = _(
+				"An active learner with personal code {code} is already registered at another institution."
+			).format(code=self.personal_code)
 		frappe.throw(message, frappe.DuplicateEntryError, title=_("Learner already registered"))
 
 

@@ -268,7 +268,9 @@ def reasons_for_controller() -> list[str]:
 		reasons.append(f"the Learner controller is overridden by {controller.__module__}")
 	reasons += [f"Learner.{name}" for name in DOCUMENT_EVENTS if name in vars(Learner)]
 	for app in frappe.get_installed_apps():
-		if app == "frappe":  # frappe's own "*" handlers do nothing for a new learner without automation (below)
+		if (
+			app == "frappe"
+		):  # frappe's own "*" handlers do nothing for a new learner without automation (below)
 			continue
 		events = frappe.get_hooks("doc_events", app_name=app) or {}
 		if app == "pumpurs_app":
@@ -463,7 +465,9 @@ def _insert_versions(created: list[tuple[str, str, object]], import_name: str) -
 			)
 		)
 	for start in range(0, len(rows), CHUNK):
-		insert_rows("Version", (*STANDARD_FIELDS, "ref_doctype", "docname", "data"), rows[start : start + CHUNK])
+		insert_rows(
+			"Version", (*STANDARD_FIELDS, "ref_doctype", "docname", "data"), rows[start : start + CHUNK]
+		)
 
 
 def _announce(names: list[str]) -> None:

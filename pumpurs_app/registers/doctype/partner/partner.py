@@ -26,7 +26,9 @@ class Partner(Document):
 		bic: DF.Data | None
 		iban: DF.Data | None
 		partner_name: DF.Data
-		partner_type: DF.Literal["Municipality", "State vocational school", "State general school", "Other state institution"]
+		partner_type: DF.Literal[
+			"Municipality", "State vocational school", "State general school", "Other state institution"
+		]
 		registration_number: DF.Data
 		staff: DF.Table[PartnerStaffMember]
 		status: DF.Literal["Active", "Suspended", "Ended"]
@@ -47,7 +49,9 @@ class Partner(Document):
 
 	def on_trash(self) -> None:
 		# User Permissions point at this partner and would block the deletion
-		self.flags.users_to_sync = access.remove_user_permissions_for("Partner", self.name) | access.staff_users(self)
+		self.flags.users_to_sync = access.remove_user_permissions_for(
+			"Partner", self.name
+		) | access.staff_users(self)
 
 	def after_delete(self) -> None:
 		access.sync_users(self.flags.users_to_sync or ())

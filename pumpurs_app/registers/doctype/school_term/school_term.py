@@ -44,7 +44,9 @@ class SchoolTerm(Document):
 
 
 def all_terms() -> list[school_terms.Term]:
-	rows = frappe.get_all("School Term", fields=["name", "school_year", "term_type", "start_date", "end_date"])
+	rows = frappe.get_all(
+		"School Term", fields=["name", "school_year", "term_type", "start_date", "end_date"]
+	)
 	return [school_terms.Term(**row) for row in rows]
 
 

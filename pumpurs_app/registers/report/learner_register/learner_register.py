@@ -28,11 +28,22 @@ def execute(filters: dict | None = None) -> tuple[list, list, None, dict]:
 	)
 	data = {}
 	for row in rows:
-		key = (row.partner, row.institution, _(row.education_type, context="Learner"), _(grade_band(row.education_type, row.grade)))
+		key = (
+			row.partner,
+			row.institution,
+			_(row.education_type, context="Learner"),
+			_(grade_band(row.education_type, row.grade)),
+		)
 		total = data.setdefault(
 			key,
 			frappe._dict(
-				partner=key[0], institution=key[1], education_type=key[2], grade_band=key[3], learners=0, with_consent=0, adults=0
+				partner=key[0],
+				institution=key[1],
+				education_type=key[2],
+				grade_band=key[3],
+				learners=0,
+				with_consent=0,
+				adults=0,
 			),
 		)
 		for field in ("learners", "with_consent", "adults"):
@@ -51,12 +62,29 @@ def list_filters(filters: frappe._dict) -> dict:
 
 def columns() -> list[dict]:
 	return [
-		{"fieldname": "partner", "label": _("Partner"), "fieldtype": "Link", "options": "Partner", "width": 240},
-		{"fieldname": "institution", "label": _("Educational Institution"), "fieldtype": "Link", "options": "Educational Institution", "width": 240},
+		{
+			"fieldname": "partner",
+			"label": _("Partner"),
+			"fieldtype": "Link",
+			"options": "Partner",
+			"width": 240,
+		},
+		{
+			"fieldname": "institution",
+			"label": _("Educational Institution"),
+			"fieldtype": "Link",
+			"options": "Educational Institution",
+			"width": 240,
+		},
 		{"fieldname": "education_type", "label": _("Education Type"), "fieldtype": "Data", "width": 110},
 		{"fieldname": "grade_band", "label": _("Grade Band"), "fieldtype": "Data", "width": 140},
 		{"fieldname": "learners", "label": _("Learners"), "fieldtype": "Int", "width": 100},
-		{"fieldname": "with_consent", "label": _("With Signed Application"), "fieldtype": "Int", "width": 120},
+		{
+			"fieldname": "with_consent",
+			"label": _("With Signed Application"),
+			"fieldtype": "Int",
+			"width": 120,
+		},
 		{"fieldname": "adults", "label": _("Adults"), "fieldtype": "Int", "width": 90},
 	]
 
@@ -67,6 +95,9 @@ def chart(data: list[dict]) -> dict:
 		bands[row.grade_band] = bands.get(row.grade_band, 0) + row.learners
 	labels = sorted(bands)
 	return {
-		"data": {"labels": labels, "datasets": [{"name": _("Learners"), "values": [bands[b] for b in labels]}]},
+		"data": {
+			"labels": labels,
+			"datasets": [{"name": _("Learners"), "values": [bands[b] for b in labels]}],
+		},
 		"type": "bar",
 	}

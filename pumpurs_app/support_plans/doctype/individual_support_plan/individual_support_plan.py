@@ -16,7 +16,17 @@ from pumpurs_app.utils import content_signature, keep_stored, rules_enforced
 CONTENT_FIELDS = ("learner", "school_term", "education_type", "grade", "plan_author", "holiday_order")
 CHILD_CONTENT = {
 	"risks": ("risk_factor", "severity", "observation"),
-	"measures": ("measure_kind", "risk_factor", "specialist_role", "specialist", "compensation_type", "ngo_project", "planned_hours", "planned_amount", "frequency"),
+	"measures": (
+		"measure_kind",
+		"risk_factor",
+		"specialist_role",
+		"specialist",
+		"compensation_type",
+		"ngo_project",
+		"planned_hours",
+		"planned_amount",
+		"frequency",
+	),
 }
 RISK_GROUP_FIELDS = {
 	rules.LEARNING: "has_learning_risk",
@@ -30,7 +40,11 @@ APPROVER_STAMPS = {
 	rules.PENDING_IKVD: ("ikvd_approved_by", "ikvd_approved_on"),
 }
 # written by the transitions alone, never by a form or an API call
-STAMP_FIELDS = (*(field for pair in APPROVER_STAMPS.values() for field in pair), "evaluated_by", "evaluated_on")
+STAMP_FIELDS = (
+	*(field for pair in APPROVER_STAMPS.values() for field in pair),
+	"evaluated_by",
+	"evaluated_on",
+)
 
 
 class IndividualSupportPlan(Document):
@@ -89,7 +103,9 @@ class IndividualSupportPlan(Document):
 	# end: auto-generated types
 
 	def autoname(self) -> None:
-		school_year, term_type = frappe.db.get_value("School Term", self.school_term, ["school_year", "term_type"])
+		school_year, term_type = frappe.db.get_value(
+			"School Term", self.school_term, ["school_year", "term_type"]
+		)
 		term_code = f"{school_terms.school_year_start(school_year)}{school_terms.TERM_SUFFIX[term_type]}"
 		self.name = make_autoname(f"IAP-{term_code}-.#####", doc=self)
 
@@ -138,7 +154,15 @@ class IndividualSupportPlan(Document):
 		learner = frappe.db.get_value(
 			"Learner",
 			self.learner,
-			["institution", "partner", "status", "consent_date", "application_file", "education_type", "grade"],
+			[
+				"institution",
+				"partner",
+				"status",
+				"consent_date",
+				"application_file",
+				"education_type",
+				"grade",
+			],
 			as_dict=True,
 		)
 		# the learner's education type, not the field's default (which would win over fetch_if_empty); the
@@ -165,13 +189,20 @@ class IndividualSupportPlan(Document):
 	def validate_plan_author(self) -> None:
 		if not frappe.db.exists(
 			"Institution Staff Member",
-			{"parenttype": "Educational Institution", "parent": self.institution, "user": self.plan_author, "function": "Plan Author"},
+			{
+				"parenttype": "Educational Institution",
+				"parent": self.institution,
+				"user": self.plan_author,
+				"function": "Plan Author",
+			},
 		):
 			frappe.throw(_("{0} is not a plan author at {1}.").format(self.plan_author, self.institution))
 
 	def validate_holiday_order(self) -> None:
 		if self.term_type == school_terms.HOLIDAY and not self.holiday_order:
-			frappe.throw(_("A holiday-term plan needs the institution's order on the extended school year attached."))
+			frappe.throw(
+				_("A holiday-term plan needs the institution's order on the extended school year attached.")
+			)
 
 	def validate_one_plan_per_term(self) -> None:
 		"""A clear message before the unique key on ``active_plan_key`` would refuse it."""
@@ -182,7 +213,9 @@ class IndividualSupportPlan(Document):
 		)
 		if other:
 			frappe.throw(
-				_("{0} already has plan {1} for {2}.").format(self.learner_name or self.learner, other, self.school_term),
+				_("{0} already has plan {1} for {2}.").format(
+					self.learner_name or self.learner, other, self.school_term
+				),
 				frappe.DuplicateEntryError,
 			)
 
@@ -251,7 +284,10 @@ class IndividualSupportPlan(Document):
 			):
 				frappe.throw(
 					_("Measure {0}: {1} is not a {2} at {3}.").format(
-						row.idx, row.specialist, _(row.specialist_role, context="Support Plan Measure"), self.institution
+						row.idx,
+						row.specialist,
+						_(row.specialist_role, context="Support Plan Measure"),
+						self.institution,
 					)
 				)
 			if row.ngo_project:
@@ -259,13 +295,26 @@ class IndividualSupportPlan(Document):
 
 	def validate_ngo_project(self, row) -> None:
 		project = frappe.db.get_value(
-			"Youth NGO Project", row.ngo_project, ["partner", "status", "period_from", "period_to"], as_dict=True
+			"Youth NGO Project",
+			row.ngo_project,
+			["partner", "status", "period_from", "period_to"],
+			as_dict=True,
 		)
 		start, end = frappe.db.get_value("School Term", self.school_term, ["start_date", "end_date"])
 		if project.partner != self.partner:
-			frappe.throw(_("Measure {0}: project {1} belongs to another municipality.").format(row.idx, row.ngo_project))
-		if project.status == "Cancelled" or getdate(project.period_to) < start or getdate(project.period_from) > end:
-			frappe.throw(_("Measure {0}: project {1} does not run in this term.").format(row.idx, row.ngo_project))
+			frappe.throw(
+				_("Measure {0}: project {1} belongs to another municipality.").format(
+					row.idx, row.ngo_project
+				)
+			)
+		if (
+			project.status == "Cancelled"
+			or getdate(project.period_to) < start
+			or getdate(project.period_from) > end
+		):
+			frappe.throw(
+				_("Measure {0}: project {1} does not run in this term.").format(row.idx, row.ngo_project)
+			)
 
 	def enrol_in_ngo_projects(self) -> None:
 		"""An approved plan's NGO measures put the learner among the project's participants."""
@@ -289,10 +338,16 @@ class IndividualSupportPlan(Document):
 			return
 		user = frappe.session.user
 		if before.workflow_state in (rules.DRAFT, rules.RETURNED):
-			if user != before.plan_author and not access.is_national(user) and access.INSTITUTION_COORDINATOR not in access.roles_here(
-				user, self.institution, self.partner
+			if (
+				user != before.plan_author
+				and not access.is_national(user)
+				and access.INSTITUTION_COORDINATOR
+				not in access.roles_here(user, self.institution, self.partner)
 			):
-				frappe.throw(_("Only the plan's author or the institution's coordinator can change a draft plan."), frappe.PermissionError)
+				frappe.throw(
+					_("Only the plan's author or the institution's coordinator can change a draft plan."),
+					frappe.PermissionError,
+				)
 		elif self.content_signature() != before.content_signature():
 			frappe.throw(
 				_("A plan in state {0} cannot be changed; it has to be returned to its author first.").format(
@@ -316,13 +371,22 @@ class IndividualSupportPlan(Document):
 			with rules_enforced(self.doctype):
 				rules.check_not_own_plan(actor, before.plan_author, self.owner)
 			steps = list(APPROVER_STAMPS)
-			earlier = {before.get(APPROVER_STAMPS[step][0]) for step in steps[: steps.index(old)]} if old in steps else set()
+			earlier = (
+				{before.get(APPROVER_STAMPS[step][0]) for step in steps[: steps.index(old)]}
+				if old in steps
+				else set()
+			)
 			if actor in earlier:
-				frappe.throw(_("You have already approved this plan at an earlier step; another person decides now."), frappe.PermissionError)
+				frappe.throw(
+					_("You have already approved this plan at an earlier step; another person decides now."),
+					frappe.PermissionError,
+				)
 		if new in rules.PENDING and old in (rules.DRAFT, rules.RETURNED):
 			if not self.consent_on_file:
 				frappe.throw(
-					_("The learner's signed application (date and file) must be on file before the plan is sent for approval.")
+					_(
+						"The learner's signed application (date and file) must be on file before the plan is sent for approval."
+					)
 				)
 			self.decision_reason = None
 		if new in (rules.RETURNED, rules.REJECTED):
@@ -347,7 +411,10 @@ class IndividualSupportPlan(Document):
 			return
 		if frappe.db.get_value("Educational Institution", self.institution, "director") == user:
 			return
-		frappe.throw(_("Only the plan's author or the institution's director can evaluate this plan."), frappe.PermissionError)
+		frappe.throw(
+			_("Only the plan's author or the institution's director can evaluate this plan."),
+			frappe.PermissionError,
+		)
 
 	def complete_evaluation(self, actor: str) -> None:
 		if not self.continues_next_term:
@@ -388,14 +455,20 @@ def make_next_term_plan(source_name: str) -> str:
 	if not following:
 		frappe.throw(_("The next term after {0} is not registered yet.").format(source.school_term))
 	existing = frappe.db.get_value(
-		"Individual Support Plan", {"learner": source.learner, "school_term": following.name, "active_plan_key": ("is", "set")}
+		"Individual Support Plan",
+		{"learner": source.learner, "school_term": following.name, "active_plan_key": ("is", "set")},
 	)
 	if existing:
 		return existing
 	user = frappe.session.user
 	author_here = frappe.db.exists(
 		"Institution Staff Member",
-		{"parenttype": "Educational Institution", "parent": source.institution, "user": user, "function": "Plan Author"},
+		{
+			"parenttype": "Educational Institution",
+			"parent": source.institution,
+			"user": user,
+			"function": "Plan Author",
+		},
 	)
 	plan = frappe.get_doc(
 		{
@@ -406,7 +479,8 @@ def make_next_term_plan(source_name: str) -> str:
 			"plan_date": today(),
 			"previous_plan": source.name,
 			"risks": [
-				{"risk_factor": r.risk_factor, "severity": r.severity, "observation": r.observation} for r in source.risks
+				{"risk_factor": r.risk_factor, "severity": r.severity, "observation": r.observation}
+				for r in source.risks
 			],
 			"measures": [
 				{field: m.get(field) for field in CHILD_CONTENT["measures"]} for m in source.measures

@@ -5,7 +5,13 @@ from frappe.model.document import Document
 from pumpurs_app.rules import school_terms
 from pumpurs_app.utils import check_unique_rows, rules_enforced
 
-POSITIVE = ("max_consultation_minutes", "confirmation_days", "approval_reminder_days", "evaluation_reminder_days", "match_window_days")
+POSITIVE = (
+	"max_consultation_minutes",
+	"confirmation_days",
+	"approval_reminder_days",
+	"evaluation_reminder_days",
+	"match_window_days",
+)
 
 
 class PuMPuRSSettings(Document):

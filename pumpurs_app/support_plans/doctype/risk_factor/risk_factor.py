@@ -16,7 +16,9 @@ class RiskFactor(Document):
 		disabled: DF.Check
 		factor_name: DF.Data
 		factor_name_lv: DF.Data
-		risk_group: DF.Literal["Learning and school environment", "Social environment and health", "Economic", "Family"]
+		risk_group: DF.Literal[
+			"Learning and school environment", "Social environment and health", "Economic", "Family"
+		]
 	# end: auto-generated types
 
 	def on_update(self) -> None:

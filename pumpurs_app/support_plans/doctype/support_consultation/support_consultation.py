@@ -52,16 +52,23 @@ class SupportConsultation(Document):
 			consultations.check_duration(cint(self.duration_minutes), cint(settings.max_consultation_minutes))
 			self.end_time = consultations.end_time(slot)
 			start, end = frappe.db.get_value("School Term", plan.school_term, ["start_date", "end_date"])
-			consultations.check_in_term(getdate(self.consultation_date), getdate(start), getdate(end), plan.school_term)
+			consultations.check_in_term(
+				getdate(self.consultation_date), getdate(start), getdate(end), plan.school_term
+			)
 			clash = consultations.clashes(slot, self.specialist_slots())
 			if clash:
 				frappe.throw(
 					_("{0} already has consultation {1} at {2} on {3}.").format(
-						self.specialist, clash[0].name, clash[0].start.strftime("%H:%M"), clash[0].day.isoformat()
+						self.specialist,
+						clash[0].name,
+						clash[0].start.strftime("%H:%M"),
+						clash[0].day.isoformat(),
 					)
 				)
 			if self.learner_confirmed:
-				consultations.check_confirmation(slot, get_datetime(self.confirmed_at), cint(settings.confirmation_days))
+				consultations.check_confirmation(
+					slot, get_datetime(self.confirmed_at), cint(settings.confirmation_days)
+				)
 		if self.mode == "Remote" and not self.remote_order_reference:
 			frappe.throw(_("A remote consultation needs the reference of the director's order."))
 		if not self.learner_confirmed:
@@ -92,7 +99,9 @@ class SupportConsultation(Document):
 	def set_plan_details(self, plan) -> None:
 		if plan.docstatus != 1 or plan.workflow_state != plan_rules.APPROVED:
 			frappe.throw(
-				_("Consultations are logged only on approved plans; {0} is {1}.").format(plan.name, _(plan.workflow_state)),
+				_("Consultations are logged only on approved plans; {0} is {1}.").format(
+					plan.name, _(plan.workflow_state)
+				),
 				title=_("Plan not approved"),
 			)
 		self.learner, self.learner_name = plan.learner, plan.learner_name
@@ -122,7 +131,9 @@ class SupportConsultation(Document):
 		if not works_here:
 			frappe.throw(
 				_("{0} is not a {1} at {2}, the learner's institution.").format(
-					self.specialist, _(measure.specialist_role, context="Support Plan Measure"), self.institution
+					self.specialist,
+					_(measure.specialist_role, context="Support Plan Measure"),
+					self.institution,
 				),
 				frappe.PermissionError,
 			)
@@ -131,17 +142,26 @@ class SupportConsultation(Document):
 
 	def slot(self) -> consultations.Slot:
 		return consultations.Slot(
-			self.name or "", getdate(self.consultation_date), get_time(self.start_time), cint(self.duration_minutes)
+			self.name or "",
+			getdate(self.consultation_date),
+			get_time(self.start_time),
+			cint(self.duration_minutes),
 		)
 
 	def specialist_slots(self) -> list[consultations.Slot]:
 		rows = frappe.get_all(
 			"Support Consultation",
-			filters={"specialist": self.specialist, "consultation_date": self.consultation_date, "name": ("!=", self.name or "")},
+			filters={
+				"specialist": self.specialist,
+				"consultation_date": self.consultation_date,
+				"name": ("!=", self.name or ""),
+			},
 			fields=["name", "consultation_date", "start_time", "duration_minutes"],
 		)
 		return [
-			consultations.Slot(r.name, getdate(r.consultation_date), get_time(r.start_time), cint(r.duration_minutes))
+			consultations.Slot(
+				r.name, getdate(r.consultation_date), get_time(r.start_time), cint(r.duration_minutes)
+			)
 			for r in rows
 		]
 
@@ -152,7 +172,18 @@ class SupportConsultation(Document):
 			return
 		changed = [
 			f
-			for f in ("support_plan", "measure", "specialist", "consultation_date", "start_time", "duration_minutes", "mode", "topic", "learner_confirmed", "confirmed_at")
+			for f in (
+				"support_plan",
+				"measure",
+				"specialist",
+				"consultation_date",
+				"start_time",
+				"duration_minutes",
+				"mode",
+				"topic",
+				"learner_confirmed",
+				"confirmed_at",
+			)
 			if str(before.get(f) or "") != str(self.get(f) or "")
 		]
 		if changed:
@@ -174,7 +205,9 @@ def update_delivered_hours(plan_doc) -> None:
 	"""Set the delivered hours on a plan document that is being saved."""
 	hours = delivered_hours(plan_doc.name)
 	for row in plan_doc.measures:
-		row.delivered_hours = flt(hours.get(row.name), 2) if row.measure_kind == plan_rules.CONSULTATION else None
+		row.delivered_hours = (
+			flt(hours.get(row.name), 2) if row.measure_kind == plan_rules.CONSULTATION else None
+		)
 
 
 def refresh_delivered_hours(plan: str) -> None:
@@ -182,10 +215,16 @@ def refresh_delivered_hours(plan: str) -> None:
 	hours = delivered_hours(plan)
 	for row in frappe.get_all(
 		"Support Plan Measure",
-		filters={"parent": plan, "parenttype": "Individual Support Plan", "measure_kind": plan_rules.CONSULTATION},
+		filters={
+			"parent": plan,
+			"parenttype": "Individual Support Plan",
+			"measure_kind": plan_rules.CONSULTATION,
+		},
 		pluck="name",
 	):
-		frappe.db.set_value("Support Plan Measure", row, "delivered_hours", flt(hours.get(row), 2), update_modified=False)
+		frappe.db.set_value(
+			"Support Plan Measure", row, "delivered_hours", flt(hours.get(row), 2), update_modified=False
+		)
 
 
 @frappe.whitelist()

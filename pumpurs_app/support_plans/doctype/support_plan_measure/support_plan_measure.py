@@ -24,6 +24,16 @@ class SupportPlanMeasure(Document):
 		planned_hours: DF.Float
 		risk_factor: DF.Link
 		specialist: DF.Link | None
-		specialist_role: DF.Literal["", "Teacher", "Psychologist", "Social Pedagogue", "Teacher's Assistant", "Special Education Teacher", "Sign Language Interpreter", "Assistant", "Occupational Therapist"]
+		specialist_role: DF.Literal[
+			"",
+			"Teacher",
+			"Psychologist",
+			"Social Pedagogue",
+			"Teacher's Assistant",
+			"Special Education Teacher",
+			"Sign Language Interpreter",
+			"Assistant",
+			"Occupational Therapist",
+		]
 	# end: auto-generated types
 	pass

@@ -45,4 +45,8 @@ class YouthNGOProject(Document):
 		check_unique_rows(self.participants, ("learner",), _("{0} is listed twice."))
 		for row in self.participants:
 			if frappe.db.get_value("Learner", row.learner, "partner") != self.partner:
-				frappe.throw(_("Row {0}: {1} is not a learner of this municipality.").format(row.idx, row.learner_name or row.learner))
+				frappe.throw(
+					_("Row {0}: {1} is not a learner of this municipality.").format(
+						row.idx, row.learner_name or row.learner
+					)
+				)
