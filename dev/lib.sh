@@ -194,33 +194,105 @@ SQL
 
 # --- the bench -------------------------------------------------------------------------------------------
 
+# Frappe is pinned: overrides.py follows frappe's internal signatures of this release.
+FRAPPE_TAG=v15.44.2
+FRAPPE_VERSION=15.44.2
+BENCH_CLI_VERSION=5.31.0  # the bench CLI these commands are tested with
+VENDOR_DIR=${PUMPURS_VENDOR:-$APP_DIR/../shared/vendor}  # git bundles of frappe and air-datepicker (CI)
+SOURCE_DIR=$STATE_DIR/frappe-source/$(basename "$BENCH_DIR")  # the bench user's copy its frappe is built from
+
 ensure_bench_cli() {
-	if [ ! -x "$BENCH_CLI/bin/bench" ]; then
-		say "Installing the bench CLI into $BENCH_CLI"
+	if ! as_bench "$BENCH_CLI/bin/bench" --version 2>/dev/null | grep -qx "$BENCH_CLI_VERSION"; then
+		say "Installing the bench CLI $BENCH_CLI_VERSION into $BENCH_CLI"
+		rm -rf "$BENCH_CLI"
 		as_bench "$PYTHON" -m venv "$BENCH_CLI"
-		as_bench "$BENCH_CLI/bin/pip" install --quiet --disable-pip-version-check "frappe-bench>=5.22" "setuptools<80"
+		as_bench "$BENCH_CLI/bin/pip" install --quiet --disable-pip-version-check \
+			"frappe-bench==$BENCH_CLI_VERSION" "setuptools<80" || die "installing the bench CLI failed"
 	fi
+}
+
+github_reachable() { timeout 15 git ls-remote --exit-code https://github.com/frappe/frappe "refs/tags/$FRAPPE_TAG" >/dev/null 2>&1; }
+
+# Copy a git repository into a folder the bench user owns, whoever owns the original (git refuses a
+# repository of another user, and root's home is not readable by the bench user).
+copy_repository() {
+	local origin=$1 dest=$2
+	shift 2
+	as_bench mkdir -p "$(dirname "$dest")"
+	rm -rf "$dest"
+	git -c safe.directory='*' clone --quiet "$@" "$origin" "$dest" || die "cannot copy $origin"
+	[ "$(id -u)" != 0 ] || chown -R "$BENCH_USER": "$dest"
+}
+
+# A frappe checkout the bench user owns, at the pinned release, with frappe's air-datepicker dependency
+# (package.json takes it from GitHub) pointed at a local copy, committed on the branch `pumpurs-local`
+# (bench init clones the checkout's current branch). From FRAPPE_PATH, or from the vendored git bundles.
+prepare_frappe_source() {
+	local origin=$1 datepicker=$2 ref=$3
+	copy_repository "$origin" "$SOURCE_DIR/frappe" --no-checkout
+	as_bench git -C "$SOURCE_DIR/frappe" checkout --quiet -B pumpurs-local "$ref" || die "cannot check out $ref of $origin"
+	grep -q "^__version__ = \"$FRAPPE_VERSION\"" "$SOURCE_DIR/frappe/frappe/__init__.py" ||
+		die "$origin is not frappe $FRAPPE_VERSION (pinned; see dev/lib.sh)"
+	local spec dest="$SOURCE_DIR/air-datepicker"
+	spec=$(sed -n 's/.*"air-datepicker": "\([^"]*\)".*/\1/p' "$SOURCE_DIR/frappe/package.json")
+	case $spec in
+	github:*)
+		[ -n "$datepicker" ] || return 0  # it will come from GitHub
+		copy_repository "$datepicker" "$dest" ;;
+	file:"$dest") return 0 ;;
+	file:*)  # a local copy named by the checkout (as the README's earlier offline recipe made)
+		rm -rf "$dest" && cp -a "${spec#file:}" "$dest" || die "cannot copy the air-datepicker at ${spec#file:}"
+		[ "$(id -u)" != 0 ] || chown -R "$BENCH_USER": "$dest" ;;
+	esac
+	as_bench sed -i 's#"air-datepicker": "[^"]*"#"air-datepicker": "file:'"$dest"'"#' "$SOURCE_DIR/frappe/package.json"
+	as_bench git -C "$SOURCE_DIR/frappe" -c user.name=pumpurs -c user.email=pumpurs@localhost \
+		commit --quiet -am "Use the local air-datepicker"
+}
+
+# The vendored bundles are used only when their checksums match the table in the vendor README.
+bundles_ok() {
+	local file sum
+	for file in "frappe-v$FRAPPE_VERSION.bundle" air-datepicker.bundle; do
+		[ -f "$VENDOR_DIR/$file" ] || return 1
+		sum=$(grep -F "\`$file\`" "$VENDOR_DIR/README.md" 2>/dev/null | grep -oE '[0-9a-f]{64}' | head -1)
+		[ -n "$sum" ] || { warn "$VENDOR_DIR/README.md gives no checksum of $file"; return 1; }
+		echo "$sum  $VENDOR_DIR/$file" | sha256sum --check --status || die "$VENDOR_DIR/$file does not match its checksum"
+	done
 }
 
 ensure_bench() {
 	bench_exists && return 0
-	local source=(--frappe-branch version-15)
+	# a bench init that failed or was interrupted leaves this mark: start again from nothing
+	local mark="$BENCH_DIR.pumpurs-init"
+	if [ -e "$mark" ]; then
+		warn "removing the half-built bench at $BENCH_DIR left by an earlier run"
+		rm -rf "$BENCH_DIR" "$mark"
+	fi
+	[ -e "$BENCH_DIR" ] && die "$BENCH_DIR exists but is not a complete bench; move it away or set PUMPURS_BENCH"
+	local source
 	if [ -n "${FRAPPE_PATH:-}" ]; then
 		[ -f "$FRAPPE_PATH/frappe/__init__.py" ] || die "FRAPPE_PATH=$FRAPPE_PATH is not a frappe checkout"
-		grep -q '^__version__ = "15\.' "$FRAPPE_PATH/frappe/__init__.py" || die "FRAPPE_PATH must be frappe version 15"
-		# bench clones the checkout's current branch, so committed changes (e.g. a local air-datepicker) count
-		as_bench git config --global --get-all safe.directory 2>/dev/null | grep -qx "$FRAPPE_PATH" ||
-			as_bench git config --global --add safe.directory "$FRAPPE_PATH"
-		local branch
-		branch=$(as_bench git -C "$FRAPPE_PATH" rev-parse --abbrev-ref HEAD)
-		source=(--frappe-path "$FRAPPE_PATH" --frappe-branch "$branch")
-		say "Creating the bench at $BENCH_DIR from $FRAPPE_PATH (branch $branch)"
+		say "Creating the bench at $BENCH_DIR from $FRAPPE_PATH"
+		local datepicker=${AIR_DATEPICKER_PATH:-}
+		[ -n "$datepicker" ] || github_reachable || ! bundles_ok || datepicker=$VENDOR_DIR/air-datepicker.bundle
+		prepare_frappe_source "$FRAPPE_PATH" "$datepicker" HEAD
+		source=(--frappe-path "$SOURCE_DIR/frappe" --frappe-branch pumpurs-local)
+	elif github_reachable; then
+		say "Creating the bench at $BENCH_DIR from GitHub (frappe $FRAPPE_TAG)"
+		source=(--frappe-branch "$FRAPPE_TAG")
+	elif bundles_ok; then
+		say "Creating the bench at $BENCH_DIR from the bundles in $VENDOR_DIR (GitHub is not reachable)"
+		prepare_frappe_source "$VENDOR_DIR/frappe-v$FRAPPE_VERSION.bundle" "$VENDOR_DIR/air-datepicker.bundle" "$FRAPPE_TAG"
+		source=(--frappe-path "$SOURCE_DIR/frappe" --frappe-branch pumpurs-local)
 	else
-		say "Creating the bench at $BENCH_DIR from upstream frappe version-15"
+		die "cannot get frappe: GitHub is not reachable, FRAPPE_PATH is not set and there are no bundles in $VENDOR_DIR"
 	fi
 	as_bench mkdir -p "$(dirname "$BENCH_DIR")"
+	as_bench touch "$mark"
 	(cd "$(dirname "$BENCH_DIR")" && as_bench bench init "${source[@]}" --python "$PYTHON" --no-backups \
-		--skip-redis-config-generation "$(basename "$BENCH_DIR")") || die "bench init failed"
+		--skip-redis-config-generation "$(basename "$BENCH_DIR")") || die "bench init failed (the next run starts it again)"
+	bench_exists || die "bench init did not finish (the next run starts it again)"
+	rm -f "$mark"
 }
 
 configure_bench() {
