@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import frappe
 from frappe import _
+from frappe.model.document import Document
 
 ADMINISTRATOR = "PuMPuRS Administrator"
 REGIONAL_COORDINATOR = "PuMPuRS Regional Coordinator"
@@ -54,6 +55,18 @@ SCOPED_DOCTYPES: dict[str, tuple[str, str]] = {
 	"Compensation": ("institution", INSTITUTION),
 	"Compensation Payment Batch": ("partner", MANAGED_PARTNER),
 	"Compensation Bank Statement": ("partner", MANAGED_PARTNER),
+}
+# child table -> its parent: rows are seen through the parent's scope
+SCOPED_CHILD_DOCTYPES: dict[str, str] = {
+	"Partner Staff Member": PARTNER,
+	"Institution Staff Member": INSTITUTION,
+	"Learner Guardian": "Learner",
+	"Support Plan Risk": "Individual Support Plan",
+	"Support Plan Measure": "Individual Support Plan",
+	"Youth NGO Project Participant": "Youth NGO Project",
+	"Compensation Line": "Compensation",
+	"Compensation Payment Line": "Compensation Payment Batch",
+	"Compensation Bank Statement Line": "Compensation Bank Statement",
 }
 
 
@@ -172,6 +185,25 @@ def query_conditions(user: str | None = None, doctype: str | None = None) -> str
 	return sql_condition(scope, kind, f"`tab{doctype}`.`{field}`")
 
 
+def child_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	"""Child rows (guardians, risks, measures, claim and payment lines, …) are read through their parent's
+	scope: frappe checks only the parent DocType's read right for `get_list` on a child table."""
+	scope = get_scope(user)
+	if scope.national:
+		return ""
+	parent = SCOPED_CHILD_DOCTYPES[doctype]
+	return (
+		f"(`tab{doctype}`.`parenttype` = {frappe.db.escape(parent)} and `tab{doctype}`.`parent` in "
+		f"(select `tab{parent}`.`name` from `tab{parent}` where {scoped_rows(scope, parent)}))"
+	)
+
+
+def scoped_rows(scope: Scope, doctype: str) -> str:
+	"""SQL condition on `tab<doctype>` selecting the records of a scoped DocType that the scope holds."""
+	field, kind = SCOPED_DOCTYPES[doctype]
+	return sql_condition(scope, kind, f"`tab{doctype}`.`{field}`") or "1=1"
+
+
 def sql_condition(scope: Scope, kind: str, column: str) -> str:
 	if scope.national:
 		return ""
@@ -181,35 +213,67 @@ def sql_condition(scope: Scope, kind: str, column: str) -> str:
 	return f"{column} in ({', '.join(frappe.db.escape(v) for v in sorted(values))})"
 
 
+def foreign_links(doc, scope: Scope) -> list[str]:
+	"""Scoped records a document (or one of its rows) links to that the scope does not hold."""
+	linked: dict[str, set[str]] = {}
+	for row in [doc, *doc.get_all_children()]:
+		for df in row.meta.get_link_fields():
+			if df.options in SCOPED_DOCTYPES and row.get(df.fieldname):
+				linked.setdefault(df.options, set()).add(row.get(df.fieldname))
+	foreign = []
+	for doctype, names in linked.items():
+		field, kind = SCOPED_DOCTYPES[doctype]
+		places = dict(
+			frappe.get_all(doctype, filters={"name": ("in", names)}, fields=["name", field], as_list=True)
+		)
+		foreign += sorted(name for name in names if not scope.allows(kind, places.get(name)))
+	return foreign
+
+
 def has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool | None:
 	"""`has_permission`: a document outside the user's scope is refused on every channel (form, print, API).
 
-	Returns None (no objection) inside the scope, so role permissions still decide."""
+	A stored record is judged by where it is stored, whatever a request sends with it (a printed, cancelled
+	or method-called document can arrive as JSON); one that is not stored yet by where it is being put and by
+	every scoped record it links to. Returns None (no objection) inside the scope, so role permissions still
+	decide."""
 	user = user or frappe.session.user
 	scope = get_scope(user)
 	if scope.national:
 		return None
 	field, kind = SCOPED_DOCTYPES[doc.doctype]
-	if doc.is_new() and field == "name":
-		# a new partner or institution: judged by where it is being created
-		if doc.doctype == INSTITUTION and doc.get("partner") in scope.managed_partners:
-			return None
-		return False
-	value = doc.get(field)
-	if not value or scope.allows(kind, value):
+	sent = doc.get(field) if field != "name" else None
+	stored = None if doc.is_new() else frappe.db.get_value(doc.doctype, doc.name, [field], as_dict=True)
+	if stored is not None:
+		place = stored[field]
+		if not scope.allows(kind, place) or (
+			field != "name" and sent != place and not scope.allows(kind, sent)
+		):
+			return False
 		return None
+	# not stored: a new record, or one sent whole by a request
+	if field == "name":
+		if doc.doctype == INSTITUTION and doc.get("partner") in scope.managed_partners:
+			return None  # a new institution of the partner the user works for
+		return False
+	if sent and not scope.allows(kind, sent):
+		message = _("{0} is not one of your institutions or partners, so you cannot save a {1} there.")
+		refuse_outside(doc, ptype, user, message.format(frappe.bold(sent), _(doc.doctype)))
+		return False
+	if foreign := foreign_links(doc, scope):
+		message = _("{0} is not a record of your institutions, so you cannot save a {1} with it.")
+		refuse_outside(doc, ptype, user, message.format(frappe.bold(foreign[0]), _(doc.doctype)))
+		return False
+	return None
+
+
+def refuse_outside(doc, ptype: str | None, user: str, message: str) -> None:
+	"""Someone who may create such records is putting one outside their institutions: say so, naming only
+	what they sent themselves."""
 	if ptype in ("create", "write", "submit") and frappe.permissions.get_role_permissions(
 		doc.doctype, user
 	).get(ptype):
-		# someone who may edit such records is trying to put one outside their own institutions: say so
-		frappe.throw(
-			_("{0} is not one of your institutions or partners, so you cannot save a {1} there.").format(
-				frappe.bold(value), _(doc.doctype)
-			),
-			frappe.PermissionError,
-			title=_("Outside your institutions"),
-		)
-	return False
+		frappe.throw(message, frappe.PermissionError, title=_("Outside your institutions"))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -375,15 +439,28 @@ def keep_stored_place(doc, method=None) -> None:
 
 def check_in_scope(doc) -> None:
 	"""For documents whose institution is derived (from the learner or the plan) while they are validated:
-	refuse one that ends up outside the acting user's institutions."""
+	refuse one that ends up outside the acting user's institutions, without naming where it would be."""
 	if doc.flags.ignore_permissions:
 		return
 	field, kind = SCOPED_DOCTYPES[doc.doctype]
 	if not get_scope().allows(kind, doc.get(field)):
 		frappe.throw(
-			_("{0} is not one of your institutions or partners, so you cannot save a {1} there.").format(
-				frappe.bold(doc.get(field)), _(doc.doctype)
-			),
+			_(
+				"You can save a {0} only for the learners, plans and accounts of your own institutions."
+			).format(_(doc.doctype)),
 			frappe.PermissionError,
 			title=_("Outside your institutions"),
 		)
+
+
+class ScopedRow(Document):
+	"""Base of the child rows of scoped records. Frappe checks a row read by its own name (REST, getdoc, a
+	row's method) against its parent DocType only, since the row is loaded without its parent: the row asks
+	its parent record."""
+
+	def has_permission(self, permtype="read", *, debug=False, user=None) -> bool:
+		if self.parenttype in SCOPED_DOCTYPES and self.parent and not self.flags.ignore_permissions:
+			ptype = "write" if permtype in ("write", "create", "delete", "submit", "cancel") else "read"
+			if not frappe.has_permission(self.parenttype, ptype, doc=self.parent, user=user):
+				return False
+		return super().has_permission(permtype, debug=debug, user=user)

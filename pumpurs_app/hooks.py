@@ -1,4 +1,4 @@
-from pumpurs_app.access import SCOPED_DOCTYPES
+from pumpurs_app.access import SCOPED_CHILD_DOCTYPES, SCOPED_DOCTYPES
 
 app_name = "pumpurs_app"
 app_title = "PuMPuRS"
@@ -75,6 +75,13 @@ scheduler_events = {
 # lists, link search, counts, exports (query conditions) and forms, prints, API reads (has_permission).
 permission_query_conditions = {doctype: "pumpurs_app.access.query_conditions" for doctype in SCOPED_DOCTYPES}
 has_permission = {doctype: "pumpurs_app.access.has_permission" for doctype in SCOPED_DOCTYPES}
+# child rows through their parent (frappe checks only the parent DocType's read right for child lists)
+permission_query_conditions |= {
+	doctype: "pumpurs_app.access.child_query_conditions" for doctype in SCOPED_CHILD_DOCTYPES
+}
+# files of PuMPuRS records follow the records (ANDed with frappe's own rules for File)
+permission_query_conditions["File"] = "pumpurs_app.files.file_query_conditions"
+has_permission["File"] = "pumpurs_app.files.file_permission"
 # frappe lists workflow actions by role only; ours are scoped like the plans and claims they point to
 permission_query_conditions["Workflow Action"] = "pumpurs_app.overrides.workflow_action_conditions"
 has_permission["Workflow Action"] = "pumpurs_app.overrides.workflow_action_permission"
@@ -84,7 +91,11 @@ boot_session = "pumpurs_app.boot.boot_session"
 doc_events = {
 	"User": {"on_update": "pumpurs_app.access.on_user_update"},
 	"Version": {"before_insert": "pumpurs_app.registers.doctype.learner.learner.mask_version"},
-	**{doctype: {"validate": "pumpurs_app.access.keep_stored_place"} for doctype in SCOPED_DOCTYPES},
+	"File": {"before_insert": "pumpurs_app.files.check_new_file"},
+	**{
+		doctype: {"validate": ["pumpurs_app.access.keep_stored_place", "pumpurs_app.files.check_attachments"]}
+		for doctype in SCOPED_DOCTYPES
+	},
 }
 
 # frappe endpoints that can see past permissions; ours apply them to PuMPuRS records (see overrides.py)
@@ -93,4 +104,6 @@ override_whitelisted_methods = {
 	"frappe.desk.listview.get_group_by_count": "pumpurs_app.overrides.get_group_by_count",
 	"frappe.desk.search.search_link": "pumpurs_app.overrides.search_link",
 	"frappe.desk.search.search_widget": "pumpurs_app.overrides.search_widget",
+	"frappe.www.printview.get_html_and_style": "pumpurs_app.overrides.get_html_and_style",
+	"frappe.www.printview.get_rendered_raw_commands": "pumpurs_app.overrides.get_rendered_raw_commands",
 }

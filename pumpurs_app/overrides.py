@@ -1,7 +1,10 @@
 """Frappe endpoints that would let a user see past their institution's records.
 
-- ``frappe.client.get_count`` counts with ``frappe.db.count`` and the list sidebar's "Assigned To" counts
-  query ToDo directly: both would tell a user how many learners another institution has.
+- ``frappe.client.get_count`` counts with ``frappe.db.count``, without any permission check, for every
+  DocType (learners, but also Version, Comment and Email Queue, whose filters reach their contents), and the
+  list sidebar's "Assigned To" counts query ToDo directly.
+- the print view takes a whole document as JSON and renders it, with the titles of what it links to: a
+  PuMPuRS document is printed as it is stored, and one that is not stored is not printed.
 - link search takes ``ignore_user_permissions=1`` (meant for link fields marked so) from any caller and then
   skips every permission check, and a ``query`` naming any whitelisted method.
 
@@ -10,11 +13,13 @@ Permissions and our query conditions); everything else goes to frappe unchanged.
 """
 
 import frappe
-from frappe.client import get_count as frappe_get_count
+from frappe import _
 from frappe.desk.listview import get_group_by_count as frappe_get_group_by_count
 from frappe.desk.search import search_link as frappe_search_link
 from frappe.desk.search import search_widget as frappe_search_widget
 from frappe.utils import get_safe_filters
+from frappe.www.printview import get_html_and_style as frappe_get_html_and_style
+from frappe.www.printview import get_rendered_raw_commands as frappe_get_rendered_raw_commands
 
 from pumpurs_app import access
 from pumpurs_app.access import SCOPED_DOCTYPES
@@ -22,8 +27,7 @@ from pumpurs_app.access import SCOPED_DOCTYPES
 
 @frappe.whitelist()
 def get_count(doctype: str, filters=None, debug=False, cache=False) -> int:
-	if doctype not in SCOPED_DOCTYPES:
-		return frappe_get_count(doctype, filters, debug, cache)
+	"""Counts what the user may list (frappe's own get_list checks the read right and applies the scope)."""
 	return frappe.get_list(
 		doctype, filters=get_safe_filters(filters), fields=["count(*) as total"], as_list=True
 	)[0][0]
@@ -130,3 +134,42 @@ def workflow_action_permission(doc, ptype: str | None = None, user: str | None =
 	return (
 		None if frappe.has_permission(doc.reference_doctype, "read", doc.reference_name, user=user) else False
 	)
+
+
+def stored_document(doc: str, name: str | None) -> tuple[str, str | None]:
+	"""The print view's (doc, name) arguments, with a PuMPuRS document sent as JSON replaced by its name."""
+	if isinstance(name, str):
+		return doc, name
+	sent = frappe.parse_json(doc)
+	if sent.get("doctype") not in SCOPED_DOCTYPES:
+		return doc, name
+	if sent.get("__islocal") or not frappe.db.exists(sent.doctype, sent.get("name")):
+		frappe.throw(_("Save the document before printing it."))
+	return sent.doctype, sent.name
+
+
+@frappe.whitelist()
+def get_html_and_style(
+	doc: str,
+	name: str | None = None,
+	print_format: str | None = None,
+	no_letterhead: bool | None = None,
+	letterhead: str | None = None,
+	trigger_print: bool = False,
+	style: str | None = None,
+	settings: str | None = None,
+) -> dict:
+	return frappe_get_html_and_style(
+		*stored_document(doc, name),
+		print_format=print_format,
+		no_letterhead=no_letterhead,
+		letterhead=letterhead,
+		trigger_print=trigger_print,
+		style=style,
+		settings=settings,
+	)
+
+
+@frappe.whitelist()
+def get_rendered_raw_commands(doc: str, name: str | None = None, print_format: str | None = None) -> dict:
+	return frappe_get_rendered_raw_commands(*stored_document(doc, name), print_format=print_format)

@@ -119,17 +119,23 @@ def office_time(
 	return low + timedelta(seconds=rng.randrange(int((high - low).total_seconds())))
 
 
-def demo_file(file_name: str) -> str:
-	"""A small PDF stored once as a private file; demo records attach it (signed applications, orders). Its
-	name is inside, so that frappe, which keeps one copy of equal contents, keeps each file apart."""
-	existing = frappe.db.get_value("File", {"file_name": file_name}, "file_url")
-	if existing:
-		return existing
-	content = (
-		b"%PDF-1.4\n%" + file_name.encode() + b"\n"
+def demo_pdf(text: str) -> bytes:
+	"""A one-page PDF with ``text`` inside (frappe keeps one copy of equal contents: the text keeps files apart)."""
+	return (
+		b"%PDF-1.4\n%" + text.encode() + b"\n"
 		b"1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
 		b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 	)
+
+
+def demo_file(file_name: str) -> str:
+	"""A small PDF stored once as a private file; bulk-written demo records (signed applications, orders)
+	name it."""
+	existing = frappe.db.get_value("File", {"file_name": file_name}, "file_url")
+	if existing:
+		return existing
 	return (
-		frappe.get_doc(doctype="File", file_name=file_name, content=content, is_private=1).insert().file_url
+		frappe.get_doc(doctype="File", file_name=file_name, content=demo_pdf(file_name), is_private=1)
+		.insert()
+		.file_url
 	)

@@ -89,7 +89,7 @@ PAYEE_WEIGHTS = {  # whom each type is usually paid to (only kinds the type allo
 	"Individual learning materials": {rules.ADULT_LEARNER: 100, rules.GUARDIAN: 80, rules.SUPPLIER: 20},
 	"Individual-use items": {rules.ADULT_LEARNER: 100, rules.GUARDIAN: 80, rules.SUPPLIER: 20},
 }
-EVIDENCE = {  # demo scans kept as private files (bulk.demo_file)
+EVIDENCE = {  # the scan each claim's enterer uploads with it
 	"Public transport tickets": "pumpurs-demo-biletes.pdf",
 	"Special transport": "pumpurs-demo-rekins.pdf",
 	"Accommodation": "pumpurs-demo-rekins.pdf",
@@ -167,18 +167,11 @@ class Context:
 		self.prices: dict[tuple, Decimal] = {}
 		self.budget: dict[str, Decimal] = {}  # measure -> what is left of its planned amount
 		self.term_totals: dict[tuple, Decimal] = defaultdict(Decimal)  # (learner, type, term) -> claimed
-		self.evidence: dict[str, str] = {}
 
 	def iban_of(self, *key) -> str:
 		if key not in self.ibans:
 			self.ibans[key] = iban(self.rng)
 		return self.ibans[key]
-
-	def evidence_file(self, compensation_type: str) -> str:
-		name = EVIDENCE.get(compensation_type, "pumpurs-demo-ceks.pdf")
-		if name not in self.evidence:
-			self.evidence[name] = bulk.demo_file(name)
-		return self.evidence[name]
 
 
 # --- what is claimed -------------------------------------------------------------------------------------------
@@ -410,7 +403,7 @@ def make_claim(ctx: Context, institution: dict, slot: Slot, state: str, used: se
 	evidence = bool(kind.evidence_mandatory) or rng.random() < 0.5
 	for line in lines:
 		if evidence:
-			line["evidence"] = ctx.evidence_file(row.compensation_type)
+			line["evidence"] = EVIDENCE.get(row.compensation_type, "pumpurs-demo-ceks.pdf")
 	used.add(slot.key)
 	ctx.budget[row.measure] -= total
 	ctx.term_totals[term_key] += total
@@ -720,7 +713,7 @@ def perform(claim: Claim, step: Step) -> None:
 				"measure": row.measure,
 				"period_from": claim.slot.start,
 				"period_to": claim.slot.end,
-				"lines": claim.lines,
+				"lines": with_scan(claim),
 				"payee_kind": kind,
 				"payee_name": name,
 				"payee_iban": account,
@@ -737,6 +730,22 @@ def perform(claim: Claim, step: Step) -> None:
 	if step.text:
 		set_decision_reason(claim.name, step.text)
 	apply_workflow(frappe.get_doc(COMPENSATION, claim.name).as_dict(), step.action)
+
+
+def with_scan(claim: Claim) -> list[dict]:
+	"""The claim's lines with the evidence scan its enterer uploads with it (one per claim; an attachment takes
+	only a file its user has just uploaded)."""
+	names = {line["evidence"] for line in claim.lines if line.get("evidence")}
+	if not names:
+		return claim.lines
+	file_name = sorted(names)[0]
+	scan = frappe.get_doc(
+		doctype="File",
+		file_name=file_name,
+		content=bulk.demo_pdf(f"{file_name} {claim.slot.row.plan} {claim.slot.start}"),
+		is_private=1,
+	).insert()
+	return [{**line, "evidence": scan.file_url} if line.get("evidence") else line for line in claim.lines]
 
 
 def make_batch(batch: Batch) -> None:

@@ -8,6 +8,7 @@ from frappe.model.workflow import apply_workflow
 
 from pumpurs_app.compensations.doctype.compensation.compensation import set_decision_reason, set_override
 from pumpurs_app.registers.doctype.school_term.school_term import all_terms
+from tests.integration.files import uploaded
 from tests.integration.plans import act
 
 COMPENSATION = "Compensation"
@@ -62,7 +63,7 @@ def new_claim(world, kind="Public transport tickets", lines=None, period=None, *
 
 
 def make_claim(world, who="a_coord", **kwargs):
-	claim = new_claim(world, **kwargs)
+	claim = uploaded(world.user(who), new_claim(world, **kwargs))
 	act(world.user(who), claim.insert)
 	return frappe.get_doc(COMPENSATION, claim.name)
 

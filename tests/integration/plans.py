@@ -57,8 +57,10 @@ def new_plan(world, learner="a7", term="current_s1", author="a_author", risks=No
 
 
 def make_plan(world, author="a_author", **kwargs):
+	from tests.integration.files import uploaded  # files.py uses act() from here
+
 	plan = new_plan(world, author=author, **kwargs)
-	act(world.user(author), plan.insert)
+	act(world.user(author), uploaded(world.user(author), plan).insert)
 	# a fresh copy: the workflow's e-mail renders the inserted object for its PDF and leaves it flagged
 	# in_print, after which frappe silently ignores save() on that object
 	return frappe.get_doc(PLAN, plan.name)

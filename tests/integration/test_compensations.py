@@ -8,6 +8,7 @@ import frappe
 import pytest
 from frappe.model.workflow import WorkflowTransitionError
 
+from tests.integration.files import uploaded
 from tests.integration.money import (
 	COMPENSATION,
 	approve_claim,
@@ -147,13 +148,15 @@ def test_bad_claims_are_refused_and_nothing_is_saved(world, values, message):
 			line.setdefault("line_date", october(world, 6))
 	before = frappe.db.count(COMPENSATION)
 	with pytest.raises(frappe.ValidationError, match=message):
-		act(world.user("a_coord"), new_claim(world, **values).insert)
+		act(world.user("a_coord"), uploaded(world.user("a_coord"), new_claim(world, **values)).insert)
 	assert frappe.db.count(COMPENSATION) == before
 
 
 def test_period_outside_the_term_and_inactive_learner(world):
 	start, end = term_dates(world)
-	claim = new_claim(world, period=(start - timedelta(days=5), start + timedelta(days=5)))
+	claim = uploaded(
+		world.user("a_coord"), new_claim(world, period=(start - timedelta(days=5), start + timedelta(days=5)))
+	)
 	claim.lines[0].line_date = start
 	with pytest.raises(frappe.ValidationError, match="outside the plan's term"):
 		act(world.user("a_coord"), claim.insert)
@@ -182,7 +185,9 @@ def test_caps_count_every_claim_of_the_learner(world):
 	first_half = (october(world, 1), october(world, 15))
 	second_half = (october(world, 16), october(world, 31))
 	make_claim(world, period=first_half, lines=daily_tickets(world, 1, 10))
-	second = new_claim(world, period=second_half, lines=daily_tickets(world, 16, 7))
+	second = uploaded(
+		world.user("a_coord"), new_claim(world, period=second_half, lines=daily_tickets(world, 16, 7))
+	)
 	with pytest.raises(frappe.ValidationError, match="monthly cap of 150.00 EUR .* 153.00 EUR in total"):
 		act(world.user("a_coord"), second.insert)
 	with pytest.raises(frappe.ValidationError, match="daily cap of 10.00 EUR"):
@@ -282,7 +287,13 @@ def test_two_drafts_at_once_cannot_both_pass_a_cap(world, api):
 				if k not in ("doctype",)
 			}
 		)
-	for body in bodies:
+	evidence = [
+		coordinator.upload("biletes.pdf", f"%PDF-1.4 {i}".encode())
+		for i, coordinator in enumerate(coordinators)
+	]
+	for body, url in zip(bodies, evidence, strict=True):
+		for line in body["lines"]:
+			line["evidence"] = url
 		body["lines"] = [
 			{
 				k: (str(v) if hasattr(v, "isoformat") else v)
@@ -313,6 +324,9 @@ def test_two_drafts_at_once_cannot_both_pass_a_cap(world, api):
 				frappe.delete_doc(
 					COMPENSATION, r.data["name"], force=True, ignore_permissions=True, ignore_missing=False
 				)
+		for url in evidence:
+			for file in frappe.get_all("File", filters={"file_url": url}, pluck="name"):
+				frappe.delete_doc("File", file, force=True, ignore_permissions=True)
 		frappe.db.commit()
 
 

@@ -14,6 +14,7 @@ from lxml import etree
 from openpyxl import load_workbook
 
 from pumpurs_app.compensations.report.compensation_reconciliation import compensation_reconciliation as report
+from tests.integration import files
 from tests.integration.money import (
 	COMPENSATION,
 	GUARDIAN_IBAN,
@@ -274,12 +275,8 @@ def camt053(account: str, entries: list[tuple]) -> bytes:
 
 
 def upload(world, content: bytes, name: str = "izraksts.xml", who="muni_accountant"):
-	file = frappe.get_doc({"doctype": "File", "file_name": name, "content": content, "is_private": 1}).insert(
-		ignore_permissions=True
-	)
-	statement = frappe.get_doc(
-		{"doctype": STATEMENT, "partner": world.municipality, "statement_file": file.file_url}
-	)
+	url = files.upload(world.user(who), name, content)
+	statement = frappe.get_doc({"doctype": STATEMENT, "partner": world.municipality, "statement_file": url})
 	act(world.user(who), statement.insert)
 	return frappe.get_doc(STATEMENT, statement.name)
 

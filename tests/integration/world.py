@@ -50,6 +50,8 @@ LOCAL_USERS = [
 	"vet_author",
 	"vet_specialist",
 	"muni_accountant2",
+	"vet_icoord",  # the vocational school's own coordinator
+	"vet_accountant2",  # a second accountant of the vocational partner
 	"loner",  # holds the Plan Author role by hand but works nowhere: must see nothing
 ]
 
@@ -172,6 +174,7 @@ def make_partners_and_schools(world: World) -> None:
 		staff=[
 			{"user": u("vet_coord"), "function": "Coordinator"},
 			{"user": u("vet_accountant"), "function": "Accountant"},
+			{"user": u("vet_accountant2"), "function": "Accountant"},
 		],
 	).insert()
 	frappe.get_doc(
@@ -209,6 +212,7 @@ def make_partners_and_schools(world: World) -> None:
 		education_type="Vocational",
 		director=u("vet_director"),
 		staff=[
+			{"user": u("vet_icoord"), "function": "Coordinator"},
 			{"user": u("vet_author"), "function": "Plan Author"},
 			{"user": u("vet_specialist"), "function": "Specialist", "specialist_role": "Teacher"},
 		],

@@ -1,7 +1,7 @@
-from frappe.model.document import Document
+from pumpurs_app.access import ScopedRow
 
 
-class SupportPlanMeasure(Document):
+class SupportPlanMeasure(ScopedRow):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 

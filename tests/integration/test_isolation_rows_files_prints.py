@@ -1,0 +1,218 @@
+"""Channels the first scope model missed, tried over HTTP as users of one partner on the other's records (both
+ways) with the same call on their own records as the control: child rows, files and prints."""
+
+import json
+
+import frappe
+import pytest
+
+from pumpurs_app.access import SCOPED_CHILD_DOCTYPES, SCOPED_DOCTYPES
+from tests.integration import records as records_module
+from tests.integration.records import MUNICIPAL, VOCATIONAL
+
+OTHER = {MUNICIPAL: VOCATIONAL, VOCATIONAL: MUNICIPAL}
+
+
+@pytest.fixture(scope="module")
+def partner_records(world):
+	sides = records_module.build(world)
+	yield sides
+	records_module.purge(world, sides)
+
+
+def test_every_child_table_of_a_scoped_doctype_is_scoped():
+	for parent in SCOPED_DOCTYPES:
+		for df in frappe.get_meta(parent).get_table_fields():
+			assert SCOPED_CHILD_DOCTYPES.get(df.options) == parent, (parent, df.options)
+
+
+# --- 1. child rows ------------------------------------------------------------------------------------
+
+
+def child_rows(client, child: str) -> set[str]:
+	parent = SCOPED_CHILD_DOCTYPES[child]
+	rest = client.get(
+		f"/api/resource/{child}", {"parent": parent, "fields": ["parent"], "limit_page_length": 0}
+	)
+	listed = client.call(
+		"frappe.client.get_list", doctype=child, parent=parent, fields=["parent"], limit_page_length=0
+	)
+	assert rest.status == listed.status == 200, (child, rest.text[:300], listed.text[:300])
+	assert sorted(r["parent"] for r in rest.data) == sorted(r["parent"] for r in listed.message)
+	return {r["parent"] for r in rest.data}
+
+
+@pytest.mark.parametrize("side", [MUNICIPAL, VOCATIONAL])
+def test_child_rows_only_of_the_users_own_records(world, api, partner_records, side):
+	mine, theirs = partner_records[side], partner_records[OTHER[side]]
+	tried = 0
+	for role, user in mine.users.items():
+		client = api(user)
+		for child, parent in SCOPED_CHILD_DOCTYPES.items():
+			if not frappe.has_permission(parent, "read", user=user):
+				continue
+			parents = child_rows(client, child)
+			assert theirs.records.get(parent) not in parents, (role, child)
+			assert all(frappe.has_permission(parent, "read", doc=name, user=user) for name in parents)
+			tried += 1
+		# the control: a parent the user reads brings its rows
+		guardians = child_rows(client, "Learner Guardian")
+		assert mine.records["Learner"] in guardians, role
+	assert tried >= 20
+
+
+def test_a_child_row_by_name_is_refused(world, api, partner_records):
+	theirs = partner_records[VOCATIONAL]
+	row = frappe.get_all(
+		"Learner Guardian", {"parent": theirs.records["Learner"], "parenttype": "Learner"}, pluck="name"
+	)[0]
+	client = api(world.user("a_author"))
+	assert client.get(f"/api/resource/Learner Guardian/{row}").status == 403
+	value = client.call(
+		"frappe.client.get_value",
+		doctype="Learner Guardian",
+		parent="Learner",
+		fieldname="guardian_name",
+		filters={"name": row},
+	)
+	assert not value.message
+
+
+# --- 2. files -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("side", [MUNICIPAL, VOCATIONAL])
+def test_files_of_other_partners_are_neither_listed_nor_served(world, api, partner_records, side):
+	mine, theirs = partner_records[side], partner_records[OTHER[side]]
+	for role, user in mine.users.items():
+		client = api(user)
+		listed = client.get(
+			"/api/resource/File", {"fields": ["file_url", "attached_to_doctype"], "limit_page_length": 0}
+		)
+		urls = {f["file_url"] for f in listed.data}
+		assert not urls & set(theirs.files.values()), role
+		for doctype, url in theirs.files.items():
+			assert client.request("GET", url).status in (403, 404), (role, doctype)
+		readable = {
+			d: u
+			for d, u in mine.files.items()
+			if frappe.has_permission(d, "read", doc=mine.records[d], user=user)
+		}
+		assert readable and set(readable.values()) <= urls, role  # the control
+		for url in readable.values():
+			assert client.request("GET", url).status == 200, (role, url)
+
+
+def own_learner_form(client, name: str) -> dict:
+	doc = client.call("frappe.desk.form.load.getdoc", doctype="Learner", name=name).json["docs"][0]
+	return {k: v for k, v in doc.items() if not k.startswith("__")}
+
+
+def test_another_records_file_cannot_be_attached_by_its_url(world, api, partner_records):
+	mine, theirs = partner_records[MUNICIPAL], partner_records[VOCATIONAL]
+	director = api(mine.users["director"])
+	stolen = theirs.files["Compensation Payment Batch"]  # the other partner's SEPA file (payees, IBANs)
+	# into an attachment field of one's own record (frappe would attach a copy and then serve it)
+	doc = own_learner_form(director, mine.records["Learner"])
+	doc["application_file"] = stolen
+	saved = director.post(
+		"/api/method/frappe.desk.form.save.savedocs", {"doc": json.dumps(doc), "action": "Save"}
+	)
+	assert saved.status == 403 and "not attached to this" in saved.error_text()
+	# a File record naming its URL, by upload or by the REST API
+	upload = director.request(
+		"POST",
+		"/api/method/upload_file",
+		data={
+			"file_url": stolen,
+			"doctype": "Learner",
+			"docname": mine.records["Learner"],
+			"is_private": "1",
+		},
+	)
+	assert upload.status == 403, upload.text[:300]
+	inserted = director.post("/api/resource/File", {"file_url": stolen, "is_private": 1})
+	assert inserted.status == 403, inserted.text[:300]
+	# into an attachment field of a frappe document the user may change (their own profile picture)
+	profile = director.put(f"/api/resource/User/{mine.users['director']}", {"user_image": stolen})
+	assert profile.status == 200
+	assert director.request("GET", stolen).status in (403, 404)
+	assert not frappe.get_all("File", {"file_url": stolen, "owner": mine.users["director"]})
+	assert frappe.db.count("File", {"file_url": stolen}) == 1
+	director.put(f"/api/resource/User/{mine.users['director']}", {"user_image": ""})
+	# the control: a file the director uploads themself is taken
+	doc["application_file"] = director.upload("iesniegums-jauns.pdf", b"%PDF-1.4 jauns")
+	saved = director.post(
+		"/api/method/frappe.desk.form.save.savedocs", {"doc": json.dumps(doc), "action": "Save"}
+	)
+	assert saved.status == 200, saved.text[:300]
+
+
+def test_application_on_file_and_evidence_need_this_records_own_file(world, as_user):
+	from tests.integration.files import upload
+	from tests.integration.money import new_claim
+
+	other_director = world.user("vet_director")
+	someone_elses = upload(other_director, "iesniegums.pdf")
+	learner = frappe.get_doc("Learner", world.learners["b9"])  # no application yet
+	learner.update({"consent_date": "2024-09-02", "consent_given_by": "Parent or Guardian"})
+	learner.application_file = someone_elses
+	with (
+		as_user(world.user("b_director")),
+		pytest.raises(frappe.PermissionError, match="not attached to this"),
+	):
+		learner.save()
+	claim = new_claim(world)
+	claim.lines[0].evidence = upload(world.user("a_director"), "biletes.pdf")  # not the enterer's upload
+	with as_user(world.user("a_coord")), pytest.raises(frappe.PermissionError, match="not attached to this"):
+		claim.insert()
+
+
+def test_files_of_pumpurs_records_are_private(world, as_user):
+	file = frappe.get_doc(
+		doctype="File",
+		file_name="publisks.pdf",
+		content=b"%PDF-1.4 publisks",
+		is_private=0,
+		attached_to_doctype="Learner",
+		attached_to_name=world.learners["a7"],
+	)
+	with as_user(world.user("a_director")), pytest.raises(frappe.ValidationError, match="private"):
+		file.insert()
+
+
+# --- 3. prints of documents sent whole ------------------------------------------------------------------
+
+
+def test_an_unsaved_document_is_not_printed(world, api, partner_records):
+	theirs = partner_records[VOCATIONAL]
+	author = api(world.user("a_author"))
+	unsaved = {
+		"doctype": "Individual Support Plan",
+		"__islocal": 1,
+		"name": "new-individual-support-plan-1",
+		"learner": theirs.records["Learner"],
+		"institution": world.school_a,
+		"school_term": world.terms["current_s1"],
+		"plan_author": world.user("a_author"),
+	}
+	response = author.post(
+		"/api/method/frappe.www.printview.get_html_and_style",
+		{"doc": json.dumps(unsaved), "print_format": "IAP latviski"},
+	)
+	assert response.status != 200 and "Ieraksts vocational" not in response.text
+	assert "Save the document before printing it" in response.error_text()
+
+
+def test_a_stored_document_sent_whole_is_printed_as_stored(world, api, partner_records):
+	mine, theirs = partner_records[MUNICIPAL], partner_records[VOCATIONAL]
+	author = api(world.user("a_author"))
+	plan = frappe.get_doc("Individual Support Plan", mine.records["Individual Support Plan"]).as_dict()
+	plan["learner"] = theirs.records["Learner"]  # another school's learner, by ID
+	response = author.post(
+		"/api/method/frappe.www.printview.get_html_and_style",
+		{"doc": frappe.as_json(plan), "print_format": "IAP latviski"},
+	)
+	assert response.status == 200, response.text[:300]
+	assert "Ieraksts vocational" not in response.message["html"]
+	assert "Ieraksts municipal" in response.message["html"]  # the control: the stored plan's learner
