@@ -179,10 +179,18 @@ ensure_db_admin() {
 		fi
 		"${root[@]}" -e 'select 1' >/dev/null 2>&1 ||
 			die "cannot log in to MariaDB as root without a password; set DB_ROOT_USER and DB_ROOT_PASSWORD"
+		# only from this machine: the commands connect over TCP to 127.0.0.1, which MariaDB names 'localhost'
+		# or, with skip_name_resolve, '127.0.0.1'; an account for any host ('%') made by earlier runs goes
+		local host sql=""
+		for host in localhost 127.0.0.1; do
+			sql+="CREATE USER IF NOT EXISTS '$DB_ADMIN_USER'@'$host' IDENTIFIED BY '$DB_ADMIN_PASSWORD';
+ALTER USER '$DB_ADMIN_USER'@'$host' IDENTIFIED BY '$DB_ADMIN_PASSWORD';
+GRANT ALL PRIVILEGES ON *.* TO '$DB_ADMIN_USER'@'$host' WITH GRANT OPTION;
+"
+		done
 		"${root[@]}" <<SQL
-CREATE USER IF NOT EXISTS '$DB_ADMIN_USER'@'%' IDENTIFIED BY '$DB_ADMIN_PASSWORD';
-ALTER USER '$DB_ADMIN_USER'@'%' IDENTIFIED BY '$DB_ADMIN_PASSWORD';
-GRANT ALL PRIVILEGES ON *.* TO '$DB_ADMIN_USER'@'%' WITH GRANT OPTION;
+$sql
+DROP USER IF EXISTS '$DB_ADMIN_USER'@'%';
 FLUSH PRIVILEGES;
 SQL
 	fi
@@ -335,10 +343,12 @@ link_app() {
 	APP_SOURCE=$target
 }
 
+# frappe makes the site's database user for the host MariaDB sees the admin connect from, the host the site
+# connects from too (both over TCP to 127.0.0.1); --no-mariadb-socket would make it for any host ('%').
 new_site() {
 	local site=$1
 	in_bench bench new-site "$site" --db-root-username "$DB_ADMIN_USER" --db-root-password "$DB_ADMIN_PASSWORD" \
-		--admin-password "${PUMPURS_ADMIN_PASSWORD:-admin}" --no-mariadb-socket --install-app pumpurs_app
+		--admin-password "${PUMPURS_ADMIN_PASSWORD:-admin}" --install-app pumpurs_app
 }
 
 site_exists() { [ -f "$BENCH_DIR/sites/$1/site_config.json" ]; }

@@ -16,6 +16,7 @@ app_include_js = ["/assets/pumpurs_app/js/pumpurs.js"]
 # Installation
 before_install = "pumpurs_app.install.before_install"
 after_install = "pumpurs_app.install.after_install"
+before_uninstall = "pumpurs_app.install.before_uninstall"
 
 # Names the app owns and nobody edits (migrate re-imports fixtures); the workflows that use them are installed
 # once by install.py so that an administrator's changes survive upgrades.

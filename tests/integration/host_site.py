@@ -1,0 +1,115 @@
+"""Steps on the host site of test_host_site.py, each in a process of its own (the test's process is connected
+to the test site): ``python -m tests.integration.host_site SITE SITES_PATH STEP`` commits the step and prints
+its result as JSON on the last line."""
+
+import json
+import sys
+
+import frappe
+from frappe.utils import add_to_date, now_datetime
+
+from pumpurs_app.support_plans import reminders
+
+# what uninstalling must leave as it was before the app came: the names of these records
+COMPARED = (
+	"Role",
+	"Workflow",
+	"Workflow State",
+	"Workflow Action Master",
+	"Workflow Action",
+	"Translation",
+	"Number Card",
+	"Dashboard Chart",
+	"Workspace",
+	"Print Format",
+	"Report",
+	"Page",
+	"Module Def",
+	"DocType",
+	"User Permission",
+	"Custom Field",
+	"Property Setter",
+	"Custom DocPerm",
+	"Notification Log",
+	"Scheduled Job Type",
+	"Scheduled Job Log",
+	"Patch Log",
+)
+HOST_WORKFLOW = "Task Review"
+
+
+def prepare() -> None:
+	"""The host's own records, some under names the app uses too: a workflow on ToDo with the states Draft
+	(the host's own) and Approved (frappe's) and the action Verify (the host's own), and a translation."""
+	frappe.get_doc(doctype="Workflow State", workflow_state_name="Draft").insert()
+	frappe.get_doc(doctype="Workflow Action Master", workflow_action_name="Verify").insert()
+	frappe.get_doc(
+		{
+			"doctype": "Workflow",
+			"workflow_name": HOST_WORKFLOW,
+			"document_type": "ToDo",
+			"workflow_state_field": "workflow_state",
+			"is_active": 1,
+			"states": [
+				{"state": "Draft", "doc_status": "0", "allow_edit": "System Manager"},
+				{"state": "Approved", "doc_status": "0", "allow_edit": "System Manager"},
+			],
+			"transitions": [
+				{"state": "Draft", "action": "Verify", "next_state": "Approved", "allowed": "System Manager"}
+			],
+		}
+	).insert()
+	frappe.get_doc(
+		doctype="Translation",
+		language="lv",
+		source_text=HOST_WORKFLOW,
+		translated_text="Uzdevumu pārskatīšana",
+	).insert()
+
+
+def use_the_app() -> None:
+	"""The test world (partners and institutions with their staff: roles and user permissions; learners,
+	terms, an approved plan), a plan waiting for its director for four days, and the daily reminder run as
+	the scheduler runs it (a notification, a job log)."""
+	from tests.integration import world as test_world
+	from tests.integration.plans import PLAN, make_plan, transition
+
+	world = test_world.build()
+	plan = make_plan(world)
+	transition(world, "a_author", plan.name, "Send for Approval")
+	frappe.db.set_value(PLAN, plan.name, "pending_since", add_to_date(now_datetime(), days=-4))
+	frappe.get_doc("Scheduled Job Type", {"method": f"{reminders.__name__}.remind_approvers"}).execute()
+
+
+def snapshot() -> dict[str, list[str]]:
+	names = {doctype: sorted(frappe.get_all(doctype, pluck="name")) for doctype in COMPARED}
+	names["Has Role"] = sorted(
+		f"{row.parenttype} {row.parent}: {row.role}"
+		for row in frappe.get_all("Has Role", fields=["parenttype", "parent", "role"])
+	)
+	names["Singles"] = sorted(frappe.db.sql("select distinct doctype from tabSingles", pluck=True))
+	return names
+
+
+def demo_traces() -> dict[str, object]:
+	return {
+		"users": frappe.db.count("User"),
+		"partners": frappe.db.count("Partner"),
+		"country": frappe.db.get_single_value("System Settings", "country"),
+	}
+
+
+STEPS = {"prepare": prepare, "use_the_app": use_the_app, "snapshot": snapshot, "demo_traces": demo_traces}
+
+if __name__ == "__main__":
+	site, sites_path, step = sys.argv[1:]
+	frappe.init(site=site, sites_path=sites_path)
+	frappe.connect()
+	frappe.flags.in_test = True
+	frappe.set_user("Administrator")
+	try:
+		result = STEPS[step]()
+		frappe.db.commit()
+	finally:
+		frappe.destroy()
+	print(json.dumps(result))
