@@ -3,10 +3,13 @@ uploaded workbooks opened within limits (bank statements, learner imports)."""
 
 import io
 import math
+import posixpath
 import xml.parsers.expat as expat
 import zipfile
 import zlib
 from dataclasses import dataclass
+
+from defusedxml.ElementTree import fromstring
 
 from pumpurs_app.rules.errors import RuleViolation
 
@@ -33,8 +36,17 @@ MB = 1024 * 1024  # as frappe counts its max_file_size
 # packs thousands of times. Parts smaller than RATIO_FLOOR cannot hurt whatever their ratio.
 MAX_RATIO = 100
 RATIO_FLOOR = 1 * MB
+# openpyxl keeps shared texts, formats and the like whole in memory, some 150 bytes an element. A row of the
+# learner template or of a bank export has at most 8 texts of its own, 2 elements each in the shared strings;
+# a workbook's theme, styles and properties are a few thousand elements.
+KEPT_PER_ROW = 20
+KEPT_BASE = 50_000
+STRUCTURE_BYTES = 1 * MB  # [Content_Types].xml and a .rels part: a few kilobytes in any real workbook
 _SHEET_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_ROW, _CELL, _DIMENSION = (f"{_SHEET_MAIN} {name}" for name in ("row", "c", "dimension"))
+_ROW, _CELL, _DIMENSION, _SHEET_DATA = (
+	f"{_SHEET_MAIN} {name}" for name in ("row", "c", "dimension", "sheetData")
+)
+_WORKSHEET_RELATION = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
 _XML_STARTS = (b"<", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")  # "<" after whitespace, or a BOM
 _CHUNK = 64 * 1024
 
@@ -72,7 +84,8 @@ def open_workbook(content: bytes, limits: WorkbookLimits, unreadable: RuleViolat
 	try:
 		with zipfile.ZipFile(io.BytesIO(content)) as archive:
 			_check_archive(archive, limits)
-		return load_workbook(io.BytesIO(content), read_only=True, data_only=data_only)
+		# keep_links=False: openpyxl would load the external links' cached sheets whole
+		return load_workbook(io.BytesIO(content), read_only=True, data_only=data_only, keep_links=False)
 	except RuleViolation:
 		raise
 	except (
@@ -119,34 +132,81 @@ def _check_archive(archive: zipfile.ZipFile, limits: WorkbookLimits) -> None:
 				ratio=part.file_size // max(part.compress_size, 1),
 				limit=MAX_RATIO,
 			)
+	scan = _Scan(limits, _streamed_worksheets(archive))
 	for part in parts:
 		with archive.open(part) as stream:
 			head = stream.read(_CHUNK)
-			if head.lstrip(b" \t\r\n").startswith(_XML_STARTS):  # worksheets need not be named so
-				_PartScan(limits).scan(head, stream)
+			# every XML part whatever its name: openpyxl finds parts by their relations
+			if head.lstrip(b" \t\r\n").startswith(_XML_STARTS):
+				scan.part(part.filename, head, stream)
 
 
-class _PartScan:
-	"""Streams one XML part through expat, keeping nothing: refuses a DTD (as defusedxml's ``forbid_dtd``:
-	no entity expansion, no external entities) and, in a worksheet, a declared size, a row or a cell beyond
-	the limits. Plain expat, because defusedxml's SAX layer triples the time of this pass."""
+def _streamed_worksheets(archive: zipfile.ZipFile) -> set[str]:
+	"""The worksheets openpyxl streams row by row (read-only, ``keep_links=False``): parts related to only as
+	a worksheet, typed only as one, at none of the paths it reads by name. openpyxl resolves relationships so
+	(``packaging.relationship.get_dependents``) and loads every other part whole."""
+	from openpyxl.xml.constants import (
+		ARC_CONTENT_TYPES,
+		ARC_CORE,
+		ARC_CUSTOM,
+		ARC_STYLE,
+		ARC_WORKBOOK,
+		WORKSHEET_TYPE,
+	)
 
-	def __init__(self, limits: WorkbookLimits) -> None:
+	relations: dict[str, set[str | None]] = {}
+	for name in archive.namelist():
+		if name.endswith(".rels"):
+			parent = posixpath.dirname(posixpath.dirname(name))  # xl/_rels/workbook.xml.rels: xl
+			for relation in fromstring(_structure(archive, name), forbid_dtd=True):
+				target = relation.get("Target", "")
+				if relation.get("TargetMode") != "External":
+					path = target[1:] if target.startswith("/") else posixpath.normpath(f"{parent}/{target}")
+					relations.setdefault(path, set()).add(relation.get("Type"))
+	types: dict[str, set[str | None]] = {}
+	for override in fromstring(_structure(archive, ARC_CONTENT_TYPES), forbid_dtd=True):
+		types.setdefault(override.get("PartName", "")[1:], set()).add(override.get("ContentType"))
+	read_by_name = {ARC_CONTENT_TYPES, ARC_CORE, ARC_CUSTOM, ARC_STYLE, ARC_WORKBOOK}
+	return {
+		path
+		for path, kinds in relations.items()
+		if kinds == {_WORKSHEET_RELATION} and types.get(path) == {WORKSHEET_TYPE} and path not in read_by_name
+	}
+
+
+def _structure(archive: zipfile.ZipFile, name: str) -> bytes:
+	"""A part that says what the others are, refused when bigger than ``STRUCTURE_BYTES``."""
+	if archive.getinfo(name).file_size > STRUCTURE_BYTES:
+		raise zipfile.BadZipFile(f"{name} is too big")
+	return archive.read(name)
+
+
+class _Scan:
+	"""Streams every XML part of a workbook through expat, keeping nothing. Refuses a DTD (as defusedxml's
+	``forbid_dtd``: no entity expansion, no external entities) and, in any part, a declared sheet size, a row
+	or a cell beyond the limits; counts what openpyxl will keep in memory (every element but the rows of the
+	worksheets it streams) against ``KEPT_BASE`` plus ``KEPT_PER_ROW`` for each row that may be read. Plain
+	expat: defusedxml's SAX layer triples the time of this pass."""
+
+	def __init__(self, limits: WorkbookLimits, streamed: set[str]) -> None:
 		from openpyxl.utils import get_column_letter
 
-		self.limits = limits
+		self.limits, self.streamed = limits, streamed
 		self.columns = {get_column_letter(n): n for n in range(1, limits.max_columns + 1)}
-		self.row = self.rows = self.column = 0
-		self.parser = expat.ParserCreate(namespace_separator=" ")
-		self.parser.StartDoctypeDeclHandler = self.doctype
-		self.parser.StartElementHandler = self.start
+		self.kept, self.max_kept = 0, KEPT_BASE + KEPT_PER_ROW * limits.max_rows
 
-	def scan(self, head: bytes, stream) -> None:
+	def part(self, name: str, head: bytes, stream) -> None:
+		self.in_streamed_rows, self.is_streamed = False, name in self.streamed
+		self.row = self.rows = self.column = 0
+		parser = expat.ParserCreate(namespace_separator=" ")
+		parser.StartDoctypeDeclHandler = self.doctype
+		parser.StartElementHandler = self.start
+		parser.EndElementHandler = self.end
 		chunk = head
 		while chunk:
-			self.parser.Parse(chunk, False)
+			parser.Parse(chunk, False)
 			chunk = stream.read(_CHUNK)
-		self.parser.Parse(b"", True)
+		parser.Parse(b"", True)
 
 	def doctype(self, *_declaration) -> None:
 		raise RuleViolation("The workbook declares a DTD, which Excel never writes: it was not opened.")
@@ -158,7 +218,11 @@ class _PartScan:
 				self.columns.get(reference.rstrip("0123456789"), 0) if reference else self.column + 1
 			)
 			if not self.column or self.column > self.limits.max_columns:
-				raise self.too_wide(self.row)
+				raise RuleViolation(
+					"Row {row} of a sheet has cells after column {column}, the last one that is read. Delete the cells after the data and upload the file again.",
+					row=self.row,
+					column=next(reversed(self.columns)),
+				)
 		elif name == _ROW:
 			self.rows += 1
 			self.row = _row_number(attributes["r"]) if "r" in attributes else self.row + 1
@@ -166,23 +230,32 @@ class _PartScan:
 			if max(self.row, self.rows) > self.limits.max_rows:
 				raise too_many_rows(self.limits.max_rows)
 		elif name == _DIMENSION and attributes.get("ref"):
-			last = attributes["ref"].split(":")[-1].replace("$", "")
-			letters = last.rstrip("0123456789")
-			rows = int(last[len(letters) :] or 0)
-			if letters not in self.columns or rows > self.limits.max_rows:
+			self.dimension(attributes["ref"])
+		elif name == _SHEET_DATA:
+			self.in_streamed_rows = self.is_streamed
+		if not self.in_streamed_rows:
+			self.kept += 1
+			if self.kept > self.max_kept:
 				raise RuleViolation(
-					"A sheet of the workbook declares its size as {size}, larger than is read (at most {rows} rows and {columns} columns). Delete the rows and columns after the data, also empty formatted ones, or split the file, and upload it again.",
-					size=attributes["ref"][:40],
+					"The workbook holds more than {limit} entries besides its rows (texts, formats and the like), far more than {rows} rows need: it was not opened. Copy the data into a new workbook and upload that.",
+					limit=self.max_kept,
 					rows=self.limits.max_rows,
-					columns=self.limits.max_columns,
 				)
 
-	def too_wide(self, row: int) -> RuleViolation:
-		return RuleViolation(
-			"Row {row} of a sheet has cells after column {column}, the last one that is read. Delete the cells after the data and upload the file again.",
-			row=row,
-			column=next(reversed(self.columns)),
-		)
+	def end(self, name: str) -> None:
+		if name == _SHEET_DATA:
+			self.in_streamed_rows = False
+
+	def dimension(self, ref: str) -> None:
+		last = ref.split(":")[-1].replace("$", "")
+		letters = last.rstrip("0123456789")
+		if letters not in self.columns or int(last[len(letters) :] or 0) > self.limits.max_rows:
+			raise RuleViolation(
+				"A sheet of the workbook declares its size as {size}, larger than is read (at most {rows} rows and {columns} columns). Delete the rows and columns after the data, also empty formatted ones, or split the file, and upload it again.",
+				size=ref[:40],
+				rows=self.limits.max_rows,
+				columns=self.limits.max_columns,
+			)
 
 
 def too_many_rows(limit: int) -> RuleViolation:

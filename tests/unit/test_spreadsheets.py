@@ -30,6 +30,9 @@ def test_other_values_pass_unchanged(value):
 # --- uploaded workbooks within limits ---
 
 LIMITS = WorkbookLimits(max_bytes=1 * MB, max_unzipped_bytes=2 * MB, max_rows=100, max_columns=10)
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+SHARED_STRINGS = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+SHARED_STRINGS_RELATION = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
 UNREADABLE = RuleViolation("not a workbook")
 
 
@@ -107,3 +110,46 @@ def test_damaged_workbooks_are_unreadable():
 	for content in (bzip2.getvalue(), broken, b"PK\x03\x04 not a zip"):
 		with pytest.raises(RuleViolation, match="^not a workbook$"):
 			opened_rows(content)
+
+
+def test_what_openpyxl_keeps_in_memory_is_capped_by_the_rows_read():
+	# 100 rows may be read: 50,000 + 20 a row kept elements; 30,000 shared strings are 60,000 elements
+	strings = "<si><t>ab</t></si>" * 30_000
+	sst = f'<sst xmlns="{MAIN}">{strings}</sst>'.encode()
+	content = rewritten(
+		xlsx([["a"]]), {"xl/sharedStrings.xml": sst, **shared_strings_declared(xlsx([["a"]]))}
+	)
+	raised, peak = peak_while(lambda: opened_rows(content))
+	assert str(raised).startswith("The workbook holds more than 52000 entries besides its rows")
+	assert peak < 2
+	fewer = f'<sst xmlns="{MAIN}">{"<si><t>ab</t></si>" * 20_000}</sst>'.encode()
+	assert opened_rows(rewritten(content, {"xl/sharedStrings.xml": fewer})) == [("a",)]
+
+
+def test_only_the_worksheets_openpyxl_streams_may_hold_many_rows():
+	"""openpyxl streams a worksheet row by row but loads, say, xl/styles.xml whole: the same rows there count."""
+	limits = replace(LIMITS, max_bytes=10 * MB, max_unzipped_bytes=64 * MB, max_rows=5000, max_columns=20)
+	numbers = random.Random(1)
+	rows = "".join(
+		f'<row r="{r}">' + "".join(f"<c><v>{numbers.randrange(10**6)}</v></c>" for _ in range(20)) + "</row>"
+		for r in range(1, 5001)
+	)
+	sheet = f'<worksheet xmlns="{MAIN}"><sheetData>{rows}</sheetData></worksheet>'.encode()
+	assert len(opened_rows(rewritten(xlsx([["a"]]), {"xl/worksheets/sheet1.xml": sheet}), limits)) == 5000
+	with pytest.raises(RuleViolation, match=r"^The workbook holds more than 150000 entries besides its rows"):
+		opened_rows(rewritten(xlsx([["a"]]), {"xl/styles.xml": sheet}), limits)
+
+
+def shared_strings_declared(content: bytes) -> dict[str, bytes]:
+	"""The parts that make openpyxl read xl/sharedStrings.xml: its content type and its relationship."""
+	with zipfile.ZipFile(io.BytesIO(content)) as archive:
+		types = archive.read("[Content_Types].xml")
+		relations = archive.read("xl/_rels/workbook.xml.rels")
+	override = f'<Override PartName="/xl/sharedStrings.xml" ContentType="{SHARED_STRINGS}"/>'
+	relation = f'<Relationship Id="rIdS" Type="{SHARED_STRINGS_RELATION}" Target="sharedStrings.xml"/>'
+	return {
+		"[Content_Types].xml": types.replace(b"</Types>", override.encode() + b"</Types>"),
+		"xl/_rels/workbook.xml.rels": relations.replace(
+			b"</Relationships>", relation.encode() + b"</Relationships>"
+		),
+	}
