@@ -25,9 +25,9 @@ from pumpurs_app.rules.spreadsheets import MB, WorkbookLimits, open_workbook, sa
 DATA_SHEET = "Izglītojamie"
 LISTS_SHEET = "Saraksti"
 MAX_ROWS = 50_000  # learners in one file; larger registers are imported in several files
-# The template filled with 50,000 learners is 2.5 MB and unpacks to 38 MB (the 10,000 of
-# benchmarks/learner_import.py: 0.5 MB, 7.5 MB). It has 15 columns; cells in further columns are reported
-# one by one as outside the template, up to column BL.
+# The template filled with 50,000 learners is 2.3 MB and unpacks to 36 MB (the 10,000 of
+# benchmarks/learner_import.py: 0.6 MB). It has 15 columns; cells in further columns are reported one by one
+# as outside the template, up to column BL.
 LIMITS = WorkbookLimits(max_bytes=10 * MB, max_unzipped_bytes=64 * MB, max_rows=MAX_ROWS + 1, max_columns=64)
 MAX_TEXT = 140  # frappe's Data fields are varchar(140)
 ACTIVE = "Active"
