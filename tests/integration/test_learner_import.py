@@ -14,6 +14,7 @@ from pumpurs_app.registers.doctype.learner_import import learner_import as endpo
 from pumpurs_app.rules import learner_import as rules
 from pumpurs_app.rules import personal_code
 from tests.integration.learner_files import HEADINGS, learner_row, new_format_row, workbook
+from tests.unit.hostile_files import zip_bomb
 
 LEARNER = "Learner"
 DOTTED = "pumpurs_app.registers.doctype.learner_import.learner_import"
@@ -420,6 +421,34 @@ def test_wrong_template_empty_file_and_not_a_workbook(world, as_user):
 		assert [e["row"] for e in csv_file["errors"]] == [None]
 	assert learners_named() == [] and learners_named("x") == []
 	assert frappe.get_doc("Learner Import", csv_file["name"]).status == "Invalid"
+
+
+def test_a_workbook_that_would_exhaust_memory_is_refused_and_nothing_is_written(world, as_user):
+	"""A zip bomb of a few kilobytes declaring a sheet of 16,384 columns and a million rows (reading it would
+	walk 26 million padded cells): refused before it is read, in the user's language, and nothing imported."""
+	bomb = zip_bomb(HEADINGS)
+	before = frappe.db.count(LEARNER)
+	with as_user(world.user("a_coord")):
+		summary = check(bomb)
+		assert summary["status"] == "Invalid" and summary["row_count"] == 0
+		assert [(e["row"], e["reason"]) for e in summary["errors"]] == [
+			(
+				None,
+				"A sheet of the workbook declares its size as A1:XFD1048576, larger than is read (at most 50001 rows"
+				" and 64 columns). Delete the rows and columns after the data, also empty formatted ones, or split"
+				" the file, and upload it again.",
+			)
+		]
+		with pytest.raises(frappe.ValidationError, match="its status is Invalid"):
+			endpoints.start_import(summary["name"])
+	with as_user(world.user("a_coord"), lang="lv"):
+		latvian = check(bomb)
+	assert latvian["errors"][0]["reason"].startswith(
+		"Kāda darbgrāmatas lapa norāda savu izmēru A1:XFD1048576 — lielāku, nekā tiek nolasīts (ne vairāk kā"
+		" 50001 rindas un 64 kolonnas)."
+	)
+	assert frappe.db.count(LEARNER) == before and learners_named() == []
+	assert frappe.get_doc("Learner Import", summary["name"]).status == "Invalid"
 
 
 def test_a_huge_file(world, as_user):

@@ -24,6 +24,7 @@ from tests.integration.money import (
 	october,
 )
 from tests.integration.plans import act
+from tests.unit.hostile_files import billion_laughs, zip_bomb
 
 BATCH = "Compensation Payment Batch"
 STATEMENT = "Compensation Bank Statement"
@@ -396,6 +397,42 @@ def test_bad_statement_files_are_refused(world, content, name, message):
 	with pytest.raises(frappe.ValidationError, match=message):
 		upload(world, content, name)
 	assert frappe.db.count(STATEMENT) == before
+
+
+HOSTILE_STATEMENTS = [
+	(
+		zip_bomb(["Datums", "Summa", "Saņēmējs"]),
+		"izraksts.xlsx",
+		r"^A sheet of the workbook declares its size as A1:XFD1048576, larger than is read \(at most 20030 rows",
+	),
+	(
+		billion_laughs(
+			camt053(SUPPLIER_IBAN, [("1.00", "&laugh;", SUPPLIER_IBAN, "2026-10-05", False, None)])
+			.decode()
+			.split("?>", 1)[1]
+		),
+		"izraksts.xml",
+		r"^The bank statement declares a DTD or entities, which bank statements never do: it was not read\.$",
+	),
+	(
+		b"Datums;Summa\n" + b"05.10.2026;-1,00\n" * (21 * 1024 * 1024 // 17),
+		"izraksts.csv",
+		r"^The file is 21 MB; at most 20 MB can be read\. Split it into several files\.$",
+	),
+]
+
+
+@pytest.mark.parametrize("content, name, message", HOSTILE_STATEMENTS, ids=["zip bomb", "entities", "size"])
+def test_a_statement_that_would_exhaust_memory_is_refused_and_nothing_is_written(
+	world, as_user, content, name, message
+):
+	before = frappe.db.count(STATEMENT), frappe.db.count("Compensation Bank Statement Line")
+	with pytest.raises(frappe.ValidationError, match=message):
+		upload(world, content, name)
+	with as_user(world.user("muni_accountant"), lang="lv"), pytest.raises(frappe.ValidationError) as latvian:
+		upload(world, content, name)
+	assert str(latvian.value).startswith(("Kāda darbgrāmatas lapa", "Bankas izrakstā ir DTD", "Faila izmērs"))
+	assert (frappe.db.count(STATEMENT), frappe.db.count("Compensation Bank Statement Line")) == before
 
 
 def test_a_statement_is_uploaded_once_and_only_for_the_partners_account(world):

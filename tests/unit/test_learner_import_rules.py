@@ -3,6 +3,7 @@ on the way out."""
 
 import csv
 import io
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from openpyxl import Workbook, load_workbook
 from pumpurs_app.rules import RuleViolation, learner_import, personal_code
 from pumpurs_app.rules.learner_import import COLUMNS, Facts, Institution, institution_key
 from pumpurs_app.rules.spreadsheets import safe_cell
+from tests.unit.hostile_files import padded_sheet, peak_while, zip_bomb
 
 TODAY = date(2026, 11, 28)
 SCHOOL = "Testa 1. vidusskola"
@@ -365,10 +367,36 @@ def test_wrong_template_and_empty_files():
 
 
 def test_too_many_rows():
-	sheet = learner_import.read(workbook([row()] * 4), max_rows=3)
-	assert [e.violation.message for e in sheet.errors] == [
-		"The file has more than {limit} learners. Split it into several files."
-	]
+	limits = replace(learner_import.LIMITS, max_rows=4)  # the headings and 3 learners
+	assert len(learner_import.read(workbook([row()] * 3), limits).rows) == 3
+	with pytest.raises(
+		RuleViolation, match=r"declares its size as A1:O5, larger than is read \(at most 4 rows"
+	):
+		learner_import.read(workbook([row()] * 4), limits)
+
+
+def test_a_zip_bomb_declaring_a_huge_sheet_is_refused_unread():
+	raised, peak = peak_while(lambda: learner_import.read(zip_bomb(HEADINGS, padded_rows=200)))
+	assert str(raised).startswith(
+		"A sheet of the workbook declares its size as A1:XFD1048576, larger than is read (at most 50001 rows"
+	)
+	assert peak < 5
+
+
+def test_cells_far_to_the_right_are_refused_before_the_padding_is_walked():
+	# without a declared size openpyxl pads each row to its last cell: 16,384 cells to walk a row
+	far_cell = '<row><c r="XFD3" t="inlineStr"><is><t>x</t></is></c></row>'
+	raised, peak = peak_while(
+		lambda: learner_import.read(padded_sheet(workbook([row()]), None, far_cell * 200))
+	)
+	assert str(raised).startswith("Row 3 of a sheet has cells after column BL, the last one that is read.")
+	assert peak < 5
+
+
+def test_rows_beyond_the_last_one_read_are_refused():
+	beyond = '<row r="50002"><c r="A50002" t="inlineStr"><is><t>Anna</t></is></c></row>'
+	with pytest.raises(RuleViolation, match=r"^The file has more than 50001 rows; at most 50001 are read\."):
+		learner_import.read(padded_sheet(workbook([row()]), None, beyond))
 
 
 def test_personal_code_typed_as_a_number_keeps_its_leading_zero():

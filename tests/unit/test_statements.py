@@ -1,4 +1,5 @@
 import io
+import xml.etree.ElementTree as ElementTree
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -7,9 +8,12 @@ import pytest
 from openpyxl import Workbook
 
 from pumpurs_app.rules import RuleViolation
+from pumpurs_app.rules.spreadsheets import MB
 from pumpurs_app.rules.statements import (
 	CRDT,
 	DBIT,
+	LIMITS,
+	MAX_TRANSACTIONS,
 	RowError,
 	StatementErrors,
 	fingerprint,
@@ -17,6 +21,7 @@ from pumpurs_app.rules.statements import (
 	parse_camt053,
 	parse_statement,
 )
+from tests.unit.hostile_files import billion_laughs, external_entity, padded_sheet, peak_while, zip_bomb
 
 D = Decimal
 SAMPLES = Path(__file__).parent / "samples"
@@ -24,6 +29,7 @@ SCHOOL = "LV80BANK0000435195001"
 JANIS = "LV44HABA0551000000001"
 ANNA = "LV31UNLA0050000000002"
 NOT_CAMT = "This file is not an ISO 20022 camt.053 bank statement."
+NO_DTD = "The bank statement declares a DTD or entities, which bank statements never do: it was not read."
 
 
 def sample(name: str) -> bytes:
@@ -142,7 +148,6 @@ def test_a_statement_without_entries_is_empty_not_an_error():
 		b"<html><body>Izraksts</body></html>",
 		b'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.02"><BkToCstmrDbtCdtNtfctn/></Document>',
 		b'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt/></Document>',
-		b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa">]><d>&a;</d>',
 	],
 )
 def test_foreign_xml_is_refused(content):
@@ -388,3 +393,77 @@ def test_fingerprint_is_stable_and_ignores_row_order():
 	assert fingerprint(parse_statement(changed, "d.csv")) != first
 	camt = parse_statement(sample("camt053_v02.xml"), "x.xml")
 	assert fingerprint(camt) == fingerprint(parse_statement(sample("camt053_v02.xml"), "y.xml")) != first
+
+
+# --- uploads that would exhaust memory ---
+
+
+def camt_document(*entries: str) -> str:
+	"""A camt.053 statement without its XML declaration, for a DTD to go in front of it."""
+	return camt08(*entries).decode().split("?>", 1)[1]
+
+
+def test_the_zip_bomb_of_a_few_kilobytes_is_refused_unread():
+	content = zip_bomb(["Datums", "Summa", "Saņēmējs"])
+	assert len(content) < 10_000
+	raised, peak = peak_while(lambda: parse_statement(content, "izraksts.xlsx"))
+	assert str(raised).startswith(
+		"A sheet of the workbook declares its size as A1:XFD1048576, larger than is read (at most 20030 rows"
+	)
+	assert peak < 5  # reading it took 200 MB
+
+
+def test_a_sheet_that_declares_too_small_a_size_is_still_read_whole():
+	content = padded_sheet(xlsx([["Datums", "Summa"], ["05.10.2026", "-1,00"]]), "A1:A1", "")
+	assert [t.amount for t in parse_statement(content, "izraksts.xlsx").transactions] == [D("1.00")]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-8"])
+def test_entities_of_a_camt053_are_never_expanded(encoding):
+	content = billion_laughs(camt_document(entry08("1.00", ref="&laugh;")), encoding=encoding)
+	# the standard library's parser expands it: 3 million characters out of a few hundred bytes
+	expanded = ElementTree.fromstring(content).find(".//{*}AcctSvcrRef").text
+	assert len(content) < 3000 and len(expanded) == 3_000_000
+	for bomb in (content, billion_laughs(camt_document(entry08("1.00", ref="&laugh;")), 9, encoding)):
+		raised, peak = peak_while(lambda bomb=bomb: parse_statement(bomb, "izraksts.xml"))
+		assert isinstance(raised, RuleViolation) and raised.message == NO_DTD
+		assert peak < 1
+
+
+def test_external_entities_and_dtds_of_a_camt053_are_never_fetched(tmp_path):
+	secret = tmp_path / "secret.txt"
+	secret.write_text("PAROLE-42")
+	with_entity = camt_document(entry08("1.00", ref="&xxe;"))
+	external_dtd = f'<?xml version="1.0"?><!DOCTYPE Document SYSTEM "{secret.as_uri()}">'
+	for content in (
+		external_entity(with_entity, secret.as_uri()),
+		external_entity(with_entity, secret.as_uri(), encoding="utf-8"),
+		(external_dtd + camt_document(entry08("1.00"))).encode(),
+	):
+		with pytest.raises(RuleViolation) as error:
+			parse_statement(content, "izraksts.xml")
+		assert error.value.message == NO_DTD and "PAROLE" not in str(error.value)
+
+
+def test_a_camt053_of_more_transactions_than_are_read_is_refused():
+	details = '<TxDtls><Amt Ccy="EUR">1.00</Amt></TxDtls>' * (MAX_TRANSACTIONS + 1)
+	entry = f"""<Ntry><Amt Ccy="EUR">20001.00</Amt><CdtDbtInd>DBIT</CdtDbtInd><BookgDt><Dt>2026-10-06</Dt></BookgDt>
+<NtryDtls>{details}</NtryDtls></Ntry>"""
+	with pytest.raises(RuleViolation, match=r"^The bank statement has more than 20000 transactions; at most"):
+		parse_statement(camt08(entry), "izraksts.xml")
+
+
+def test_an_oversized_csv_is_refused_before_it_is_read():
+	row = "05.10.2026;-1,00\n"
+	content = ("Datums;Summa\n" + row * (21 * MB // len(row))).encode()
+	raised, peak = peak_while(lambda: parse_statement(content, "izraksts.csv"))
+	assert str(raised) == "The file is 21 MB; at most 20 MB can be read. Split it into several files."
+	assert peak < 1
+
+
+def test_a_csv_of_more_rows_than_are_read_is_refused():
+	content = ("Datums;Summa\n" + "05.10.2026;-1,00\n" * LIMITS.max_rows).encode()
+	with pytest.raises(RuleViolation, match=r"^The file has more than 20030 rows; at most 20030 are read\."):
+		parse_statement(content, "izraksts.csv")
+	one_less = ("Datums;Summa\n" + "05.10.2026;-1,00\n" * (LIMITS.max_rows - 1)).encode()
+	assert len(parse_statement(one_less, "izraksts.csv").transactions) == LIMITS.max_rows - 1
