@@ -94,7 +94,10 @@ doc_events = {
 	"Version": {"before_insert": "pumpurs_app.registers.doctype.learner.learner.mask_version"},
 	"File": {"before_insert": "pumpurs_app.files.check_new_file"},
 	**{
-		doctype: {"validate": ["pumpurs_app.access.keep_stored_place", "pumpurs_app.files.check_attachments"]}
+		doctype: {
+			"validate": ["pumpurs_app.access.keep_stored_place", "pumpurs_app.files.check_attachments"],
+			"before_cancel": "pumpurs_app.documents.keep_stored_on_cancel",
+		}
 		for doctype in SCOPED_DOCTYPES
 	},
 }

@@ -13,6 +13,7 @@ import pytest
 from frappe.cache_manager import user_cache_keys
 
 from pumpurs_app import access
+from tests.integration import records
 from tests.integration import world as world_module
 from tests.integration.http import Api
 
@@ -96,3 +97,11 @@ def api(world, site):
 		return clients[user]
 
 	return client
+
+
+@pytest.fixture(scope="module")
+def partner_records(world):
+	"""Every kind of PuMPuRS record of each of the two partners, committed for the test module (records.py)."""
+	sides = records.build(world)
+	yield sides
+	records.purge(world, sides)

@@ -23,6 +23,7 @@ from tests.integration.plans import act, approve_all, make_plan
 
 MUNICIPAL = "municipal"
 VOCATIONAL = "vocational"
+OTHER = {MUNICIPAL: VOCATIONAL, VOCATIONAL: MUNICIPAL}
 
 
 @dataclass

@@ -7,17 +7,7 @@ import frappe
 import pytest
 
 from pumpurs_app.access import SCOPED_CHILD_DOCTYPES, SCOPED_DOCTYPES
-from tests.integration import records as records_module
-from tests.integration.records import MUNICIPAL, VOCATIONAL
-
-OTHER = {MUNICIPAL: VOCATIONAL, VOCATIONAL: MUNICIPAL}
-
-
-@pytest.fixture(scope="module")
-def partner_records(world):
-	sides = records_module.build(world)
-	yield sides
-	records_module.purge(world, sides)
+from tests.integration.records import MUNICIPAL, OTHER, VOCATIONAL
 
 
 def test_every_child_table_of_a_scoped_doctype_is_scoped():

@@ -2,10 +2,10 @@ from decimal import Decimal
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import getdate, now_datetime
 
 from pumpurs_app import access
+from pumpurs_app.documents import ScopedRecord
 from pumpurs_app.rules import bank, caps
 from pumpurs_app.rules import compensations as rules
 from pumpurs_app.rules import support_plans as plan_rules
@@ -39,7 +39,7 @@ KEPT_FIELDS = (
 )
 
 
-class Compensation(Document):
+class Compensation(ScopedRecord):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 

@@ -10,12 +10,12 @@ from decimal import Decimal
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import format_date, getdate
 
 from pumpurs_app import access
 from pumpurs_app.compensations.doctype.compensation.compensation import refresh_measure_amounts
 from pumpurs_app.compensations.doctype.compensation_payment_batch.compensation_payment_batch import set_states
+from pumpurs_app.documents import ScopedRecord
 from pumpurs_app.rules import RuleViolation, matching, statements
 from pumpurs_app.rules import compensations as comp_rules
 from pumpurs_app.rules.money import money_sum
@@ -24,7 +24,7 @@ from pumpurs_app.utils import translated
 SHOWN_ERRORS = 20
 
 
-class CompensationBankStatement(Document):
+class CompensationBankStatement(ScopedRecord):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 

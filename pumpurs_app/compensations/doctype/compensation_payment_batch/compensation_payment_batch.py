@@ -10,13 +10,13 @@ from decimal import Decimal
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import format_date, getdate, now_datetime
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from pumpurs_app import access
+from pumpurs_app.documents import ScopedRecord
 from pumpurs_app.rules import compensations as comp_rules
 from pumpurs_app.rules import sepa
 from pumpurs_app.rules.money import money_sum, to_money
@@ -36,7 +36,7 @@ EXPORT_FIELDS = (
 )
 
 
-class CompensationPaymentBatch(Document):
+class CompensationPaymentBatch(ScopedRecord):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 

@@ -1,13 +1,13 @@
 import frappe
 from frappe import _
-from frappe.model.document import Document
 
 from pumpurs_app import access
+from pumpurs_app.documents import ScopedRecord
 from pumpurs_app.rules import registration
 from pumpurs_app.utils import check_unique_rows, rules_enforced
 
 
-class EducationalInstitution(Document):
+class EducationalInstitution(ScopedRecord):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 

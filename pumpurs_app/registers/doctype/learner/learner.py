@@ -2,16 +2,16 @@ import json
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import getdate, today
 
 from pumpurs_app import access
+from pumpurs_app.documents import ScopedRecord
 from pumpurs_app.registers.doctype.school_term.school_term import current_term
 from pumpurs_app.rules import learners, personal_code, school_terms, target_group
 from pumpurs_app.utils import rules_enforced
 
 
-class Learner(Document):
+class Learner(ScopedRecord):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 

@@ -2,11 +2,11 @@ from decimal import Decimal
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.model.naming import make_autoname
 from frappe.utils import flt, getdate, now_datetime, today
 
 from pumpurs_app import access
+from pumpurs_app.documents import ScopedRecord
 from pumpurs_app.registers.doctype.school_term.school_term import all_terms
 from pumpurs_app.rules import school_terms, target_group
 from pumpurs_app.rules import support_plans as rules
@@ -47,7 +47,7 @@ STAMP_FIELDS = (
 )
 
 
-class IndividualSupportPlan(Document):
+class IndividualSupportPlan(ScopedRecord):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 

@@ -1,15 +1,15 @@
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import cint, flt, get_datetime, get_time, getdate
 
 from pumpurs_app import access
+from pumpurs_app.documents import ScopedRecord
 from pumpurs_app.rules import consultations
 from pumpurs_app.rules import support_plans as plan_rules
 from pumpurs_app.utils import rules_enforced
 
 
-class SupportConsultation(Document):
+class SupportConsultation(ScopedRecord):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
