@@ -89,6 +89,10 @@ has_permission["Workflow Action"] = "pumpurs_app.overrides.workflow_action_permi
 
 boot_session = "pumpurs_app.boot.boot_session"
 
+# frappe 15 does not apply field permissions to filters and sorting: field_permissions.py does, for our DocTypes
+before_request = ["pumpurs_app.field_permissions.apply"]
+before_job = ["pumpurs_app.field_permissions.apply"]
+
 doc_events = {
 	"User": {"on_update": "pumpurs_app.access.on_user_update"},
 	"Version": {"before_insert": "pumpurs_app.registers.doctype.learner.learner.mask_version"},

@@ -44,11 +44,19 @@ def birth_date(code: str) -> date | None:
 	return pvn.get_birth_date(code)
 
 
+FULL_MASK = "******-*****"
+
+
 def mask(code: str | None) -> str:
-	"""What roles without access to personal codes see: only the last three digits."""
+	"""What roles without access to personal codes see, chosen so that with everything else they see (the
+	birth date) it identifies no one: an old-format code is its birth date, a century digit, three serial
+	digits and a check digit, so its last digits and the birth date would leave only a few codes, often one —
+	nothing of it is shown. A new-format code carries no birth date: its last three digits leave millions."""
 	if not code:
 		return ""
 	digits = pvn.compact(code)
+	if not digits.startswith(NEW_FORMAT_PREFIX):
+		return FULL_MASK
 	return "******-**" + digits[-3:]
 
 

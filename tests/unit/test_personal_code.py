@@ -59,7 +59,30 @@ def test_generated_codes_are_valid_and_carry_their_date():
 	assert personal_code.is_new_format(personal_code.make_new_format(12345678))
 
 
-def test_mask_keeps_only_last_three_digits():
-	assert personal_code.mask("161175-19997") == "******-**997"
-	assert "1611" not in personal_code.mask("16117519997")
+def candidates(masked: str, born: date | None) -> list[str]:
+	"""Every valid code that a person seeing the masked code and the birth date could rebuild."""
+	if born is None:
+		raise AssertionError("a new-format code gives no birth date to start from")
+	shown = masked.replace("-", "")
+	found = []
+	for serial in range(1000):
+		code = personal_code.make_old_format(born, serial).replace("-", "")
+		if all(m == "*" or m == c for m, c in zip(shown, code, strict=True)):
+			found.append(code)
+	return found
+
+
+@pytest.mark.parametrize(
+	"born, serial", [(date(2013, 5, 17), 0), (date(2012, 7, 7), 321), (date(1975, 11, 16), 999)]
+)
+def test_the_masked_old_code_and_the_birth_date_leave_many_codes(born, serial):
+	code = personal_code.make_old_format(born, serial)
+	assert len(candidates(personal_code.mask(code), born)) >= 50
+
+
+def test_a_masked_new_code_keeps_its_last_three_digits_and_nothing_else():
+	code = personal_code.make_new_format(12345678)
+	masked = personal_code.mask(code)
+	assert masked == "******-**" + code[-3:]
+	assert sum(1 for m in masked if m.isdigit()) == 3
 	assert personal_code.mask("") == ""

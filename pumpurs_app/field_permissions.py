@@ -1,0 +1,91 @@
+"""Filters, sorting and grouping by a field the user may not read are refused on PuMPuRS DocTypes.
+
+Frappe 15 applies field-level (permlevel) permissions to the fields a query *returns*, not to its filters,
+order or grouping (frappe 16's query builder checks them): a user who may read learners but not their
+personal codes could narrow a list down with ``personal_code like '0103%'`` until one learner is left, on
+any channel that takes filters — lists, counts, reports, link search, number cards. Every such channel goes
+through ``frappe.model.db_query.DatabaseQuery``, so its filter and order/group checks are extended here for
+the DocTypes of this app (frappe is pinned to the version these lines follow, see dev/lib.sh). Queries that
+ignore permissions (the app's own server code) are not affected.
+
+``apply()`` runs before every request and background job (hooks.py) and when this module is imported.
+"""
+
+import re
+from pathlib import Path
+
+import frappe
+from frappe import _
+from frappe.model.db_query import DatabaseQuery
+from frappe.utils import get_filter
+
+APP_MODULES = frozenset((Path(__file__).parent / "modules.txt").read_text().split("\n")) - {""}
+WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def hidden_fields(doctype: str, user: str, parent: str | None = None) -> set[str]:
+	"""Fields of an app DocType at a permission level the user may not read (for a child table: the table
+	fields of its parent at such a level hide all of its columns)."""
+	meta = frappe.get_meta(doctype)
+	if meta.module not in APP_MODULES:
+		return set()
+	if meta.istable:
+		if not parent:
+			return set()
+		parent_meta = frappe.get_meta(parent)
+		readable = set(parent_meta.get_permlevel_access("read", user=user))
+		tables = [df for df in parent_meta.get_table_fields() if df.options == doctype]
+		if tables and all(df.permlevel and df.permlevel not in readable for df in tables):
+			return {df.fieldname for df in meta.fields} | {"name", "parent"}
+		return set()
+	readable = set(meta.get_permlevel_access("read", user=user))
+	return {df.fieldname for df in meta.fields if df.permlevel and df.permlevel not in readable}
+
+
+def refuse_hidden(query: DatabaseQuery, doctype: str, text: str) -> None:
+	hidden = hidden_fields(doctype, query.user, parent=query.doctype if doctype != query.doctype else None)
+	if named := hidden.intersection(WORD.findall(text or "")):
+		frappe.throw(
+			_("You cannot filter, sort or group {0} by {1}: you may not see it.").format(
+				_(doctype), ", ".join(sorted(named))
+			),
+			frappe.PermissionError,
+		)
+
+
+def query_doctypes(query: DatabaseQuery) -> list[str]:
+	return [query.doctype] + [t[4:-1] for t in getattr(query, "tables", []) if t[4:-1] != query.doctype]
+
+
+frappe_build_filter_conditions = DatabaseQuery.build_filter_conditions
+frappe_validate_order_by_and_group_by = DatabaseQuery.validate_order_by_and_group_by
+
+
+def build_filter_conditions(self, filters, conditions: list, ignore_permissions=None):
+	if not (self.flags.ignore_permissions if ignore_permissions is None else ignore_permissions):
+		from frappe.boot import get_additional_filters_from_hooks
+
+		config = get_additional_filters_from_hooks()
+		for f in [filters] if isinstance(filters, dict) else filters or []:
+			if isinstance(f, str):  # a condition written in SQL: any table of the query
+				for doctype in query_doctypes(self):
+					refuse_hidden(self, doctype, f)
+			else:
+				parsed = get_filter(self.doctype, f, config)
+				refuse_hidden(self, parsed.doctype or self.doctype, parsed.fieldname)
+	return frappe_build_filter_conditions(self, filters, conditions, ignore_permissions)
+
+
+def validate_order_by_and_group_by(self, parameters: str):
+	if parameters and not self.flags.ignore_permissions:
+		for doctype in query_doctypes(self):
+			refuse_hidden(self, doctype, parameters)
+	return frappe_validate_order_by_and_group_by(self, parameters)
+
+
+def apply() -> None:
+	DatabaseQuery.build_filter_conditions = build_filter_conditions
+	DatabaseQuery.validate_order_by_and_group_by = validate_order_by_and_group_by
+
+
+apply()
