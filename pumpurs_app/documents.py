@@ -1,4 +1,5 @@
-"""What a request can make a stored PuMPuRS record do, beyond saving it through its controller.
+"""What a request can make a stored PuMPuRS record do, beyond saving it through its controller; and text
+that must not enter a record.
 
 Frappe whitelists four methods of every Document — ``submit``, ``cancel``, ``rename`` and ``add_comment`` —
 and lets anyone who may *read* a record call them through ``run_doc_method`` and the REST API, on the stored
@@ -13,6 +14,10 @@ keeps its stored content.
 import frappe
 from frappe import _
 from frappe.model.document import Document
+from frappe.utils import strip_html
+
+from pumpurs_app.rules.spreadsheets import formula_start
+from pumpurs_app.utils import APP_MODULES
 
 
 class ScopedRecord(Document):
@@ -61,3 +66,32 @@ def keep_stored_on_cancel(doc, method=None) -> None:
 					_(doc.doctype), " / ".join(_(state) for state in sorted(cancelled))
 				)
 			)
+
+
+TEXT_FIELDS = ("Data", "Small Text", "Text", "Long Text", "Text Editor")
+
+
+def refuse_formulas(doc, method=None) -> None:
+	"""`validate` of every record of the app (a "*" hook: the app's modules only): text a spreadsheet would
+	run as a formula is refused where people type it — names, class labels, payees, topics, observations —
+	so that every export (frappe's list and report exports write cells as they are) is safe."""
+	if doc.meta.module not in APP_MODULES:
+		return
+	for row in [doc, *doc.get_all_children()]:
+		for df in row.meta.fields:
+			typed = df.fieldtype in TEXT_FIELDS and not (
+				df.read_only or df.fetch_from or df.options in ("Email", "URL")
+			)
+			if not typed or not row.get(df.fieldname):
+				continue
+			text = row.get(df.fieldname)
+			if start := formula_start(strip_html(text).strip() if df.fieldtype == "Text Editor" else text):
+				where = _(df.label, context=row.doctype)
+				if row is not doc:
+					where = _("Row {0}, {1}").format(row.idx, where)
+				frappe.throw(
+					_(
+						"{0}: text cannot begin with “{1}”, because spreadsheets run such text as a formula."
+					).format(where, repr(start)[1:-1]),
+					title=_("Text that looks like a formula"),
+				)

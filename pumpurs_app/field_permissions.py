@@ -12,14 +12,14 @@ ignore permissions (the app's own server code) are not affected.
 """
 
 import re
-from pathlib import Path
 
 import frappe
 from frappe import _
 from frappe.model.db_query import DatabaseQuery
 from frappe.utils import get_filter
 
-APP_MODULES = frozenset((Path(__file__).parent / "modules.txt").read_text().split("\n")) - {""}
+from pumpurs_app.utils import APP_MODULES
+
 WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 

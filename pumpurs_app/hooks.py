@@ -94,6 +94,8 @@ before_request = ["pumpurs_app.field_permissions.apply"]
 before_job = ["pumpurs_app.field_permissions.apply"]
 
 doc_events = {
+	# spreadsheet formulas never enter the app's records (checked for its modules only)
+	"*": {"validate": "pumpurs_app.documents.refuse_formulas"},
 	"User": {"on_update": "pumpurs_app.access.on_user_update"},
 	"Version": {"before_insert": "pumpurs_app.registers.doctype.learner.learner.mask_version"},
 	"File": {"before_insert": "pumpurs_app.files.check_new_file"},

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import frappe
 from frappe import _
@@ -9,6 +10,9 @@ from frappe.model.naming import make_autoname
 from frappe.utils import get_fullname, now_datetime
 
 from pumpurs_app.rules import RuleViolation
+
+# the app's Frappe modules (its DocTypes are those whose module is one of these)
+APP_MODULES = frozenset((Path(__file__).parent / "modules.txt").read_text().splitlines()) - {""}
 
 
 def translated(exc: RuleViolation, context: str | None = None) -> str:

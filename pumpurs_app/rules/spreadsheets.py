@@ -4,6 +4,7 @@ uploaded workbooks opened within limits (bank statements, learner imports)."""
 import io
 import math
 import posixpath
+import re
 import xml.parsers.expat as expat
 import zipfile
 import zlib
@@ -15,6 +16,19 @@ from pumpurs_app.rules.errors import RuleViolation
 
 # formula starters, also in their full-width forms, which spreadsheets accept too
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+# a number or a phone number as people write them: "+371 20000000", "-5", "(8) 123-45"
+NUMBER_LIKE = re.compile(r"[+\-\uff0b\uff0d]?[\d\s().\-/]*\d[\d\s().\-/]*")
+
+
+def formula_start(text: str | None) -> str | None:
+	"""The character a text begins with if a spreadsheet would take the text for a formula (None otherwise):
+	such text is refused where people type it, so that every export of it — frappe's list and report exports
+	included, which write cells as they are — is safe. Numbers and phone numbers are not formulas."""
+	if not isinstance(text, str) or not text.startswith(FORMULA_PREFIXES) or NUMBER_LIKE.fullmatch(text):
+		return None
+	return text[0]
 
 
 def safe_cell(value):

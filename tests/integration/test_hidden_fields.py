@@ -70,7 +70,9 @@ def test_no_filter_sort_or_search_by_a_hidden_personal_code(world, api, who):
 	client = api(world.user(who))
 	for method, path, params in probes(world):
 		response = send(client, method, path, params)
-		if path.endswith("search_link"):  # frappe searches only the DocType's search fields, whatever is asked
+		if path.endswith(
+			"search_link"
+		):  # frappe searches only the DocType's search fields, whatever is asked
 			assert response.status == 200 and not response.message, (who, response.text[:300])
 			continue
 		assert response.status == 403, (who, path, response.text[:300])

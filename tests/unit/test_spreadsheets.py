@@ -9,7 +9,14 @@ from decimal import Decimal
 import pytest
 
 from pumpurs_app.rules import RuleViolation
-from pumpurs_app.rules.spreadsheets import MB, WorkbookLimits, open_workbook, safe_cell, sheet_rows
+from pumpurs_app.rules.spreadsheets import (
+	MB,
+	WorkbookLimits,
+	formula_start,
+	open_workbook,
+	safe_cell,
+	sheet_rows,
+)
 from tests.unit.hostile_files import billion_laughs, padded_sheet, peak_while, rewritten, xlsx
 
 
@@ -25,6 +32,27 @@ def test_formula_like_text_is_neutralised(value):
 )
 def test_other_values_pass_unchanged(value):
 	assert safe_cell(value) == value
+
+
+@pytest.mark.parametrize(
+	"text, start",
+	[
+		('=HYPERLINK("http://x")', "="),
+		("+cmd|' /C calc'!A0", "+"),
+		("-2+3+cmd|' /C calc'!A0", "-"),
+		("@SUM(A1:A9)", "@"),
+		("\t=1+1", "\t"),
+		("\uff1d1+1", "\uff1d"),
+		("- pārrunājām mājasdarbus", "-"),
+	],
+)
+def test_text_a_spreadsheet_would_run_is_found(text, start):
+	assert formula_start(text) == start
+
+
+@pytest.mark.parametrize("text", ["+371 20000000", "-5", "(8) 123-45", "Jānis", "", None, "a=b", " =1"])
+def test_numbers_phones_and_other_text_are_not_formulas(text):
+	assert formula_start(text) is None
 
 
 # --- uploaded workbooks within limits ---
