@@ -213,6 +213,34 @@ def sql_condition(scope: Scope, kind: str, column: str) -> str:
 	return f"{column} in ({', '.join(frappe.db.escape(v) for v in sorted(values))})"
 
 
+WRITE_PTYPES = frozenset({"write", "create", "delete", "submit", "cancel", "amend"})
+
+
+def may(doctype: str, name: str, ptype: str = "read", user: str | None = None) -> bool:
+	"""May the user act on this scoped record, or on this row of one (through its parent)? Asked quietly:
+	frappe's own check of a record leaves a message naming it, which the refusal then shows the user — the
+	parent a file or a row belongs to, say."""
+	user = user or frappe.session.user
+	if doctype in SCOPED_CHILD_DOCTYPES:
+		row = frappe.db.get_value(doctype, name, ["parenttype", "parent"], as_dict=True)
+		if not row or row.parenttype != SCOPED_CHILD_DOCTYPES[doctype]:
+			return False
+		doctype, name = row.parenttype, row.parent
+		ptype = "write" if ptype in WRITE_PTYPES else "read"
+	if not frappe.has_permission(doctype, ptype, user=user):
+		return False
+	scope = get_scope(user)
+	return scope.national or scope.allows(SCOPED_DOCTYPES[doctype][1], place_of(doctype, name))
+
+
+def place_of(doctype: str, name: str) -> str | None:
+	"""The stored scoping value of a record (its institution or partner); None if there is no such record."""
+	field = SCOPED_DOCTYPES[doctype][0]
+	if field == "name":
+		return name if frappe.db.exists(doctype, name) else None
+	return frappe.db.get_value(doctype, name, field)
+
+
 def foreign_links(doc, scope: Scope) -> list[str]:
 	"""Scoped records a document (or one of its rows) links to that the scope does not hold."""
 	linked: dict[str, set[str]] = {}
@@ -256,13 +284,15 @@ def has_permission(doc, ptype: str | None = None, user: str | None = None) -> bo
 		if doc.doctype == INSTITUTION and doc.get("partner") in scope.managed_partners:
 			return None  # a new institution of the partner the user works for
 		return False
-	if sent and not scope.allows(kind, sent):
-		message = _("{0} is not one of your institutions or partners, so you cannot save a {1} there.")
-		refuse_outside(doc, ptype, user, message.format(frappe.bold(sent), _(doc.doctype)))
-		return False
+	# the links first: frappe fills a record's place from what it links to (fetch_from) before asking, so a
+	# place outside the scope may be the linked record's, which the user did not send and may not see
 	if foreign := foreign_links(doc, scope):
 		message = _("{0} is not a record of your institutions, so you cannot save a {1} with it.")
 		refuse_outside(doc, ptype, user, message.format(frappe.bold(foreign[0]), _(doc.doctype)))
+		return False
+	if sent and not scope.allows(kind, sent):
+		message = _("{0} is not one of your institutions or partners, so you cannot save a {1} there.")
+		refuse_outside(doc, ptype, user, message.format(frappe.bold(sent), _(doc.doctype)))
 		return False
 	return None
 
@@ -459,8 +489,8 @@ class ScopedRow(Document):
 	its parent record."""
 
 	def has_permission(self, permtype="read", *, debug=False, user=None) -> bool:
-		if self.parenttype in SCOPED_DOCTYPES and self.parent and not self.flags.ignore_permissions:
-			ptype = "write" if permtype in ("write", "create", "delete", "submit", "cancel") else "read"
-			if not frappe.has_permission(self.parenttype, ptype, doc=self.parent, user=user):
-				return False
-		return super().has_permission(permtype, debug=debug, user=user)
+		if self.flags.ignore_permissions or not self.parent or not frappe.db.exists(self.doctype, self.name):
+			return super().has_permission(permtype, debug=debug, user=user)
+		return may(self.doctype, self.name, permtype, user) and super().has_permission(
+			permtype, debug=debug, user=user
+		)

@@ -59,16 +59,13 @@ def file_permission(doc, ptype: str | None = None, user: str | None = None) -> b
 	if user == "Administrator" or not doc.attached_to_doctype or not doc.attached_to_name:
 		return None
 	if doc.attached_to_doctype == LEARNER_IMPORT:
-		if not may_see_full_personal_codes(user):
-			return False
-	elif doc.attached_to_doctype not in access.SCOPED_DOCTYPES:
+		return None if may_see_full_personal_codes(user) else False
+	if doc.attached_to_doctype not in access.SCOPED_DOCTYPES:
 		return None
 	if not frappe.db.exists(doc.attached_to_doctype, doc.attached_to_name):
 		return None  # an upload to a form not saved yet: frappe's owner rule decides
-	ref = frappe.get_doc(doc.attached_to_doctype, doc.attached_to_name)
-	return (
-		None if ref.has_permission("write" if ptype in ("write", "delete") else "read", user=user) else False
-	)
+	ptype = "write" if ptype in ("write", "delete") else "read"
+	return None if access.may(doc.attached_to_doctype, doc.attached_to_name, ptype, user) else False
 
 
 def check_new_file(doc, method=None) -> None:

@@ -116,4 +116,17 @@ override_whitelisted_methods = {
 	"frappe.desk.search.search_widget": "pumpurs_app.overrides.search_widget",
 	"frappe.www.printview.get_html_and_style": "pumpurs_app.overrides.get_html_and_style",
 	"frappe.www.printview.get_rendered_raw_commands": "pumpurs_app.overrides.get_rendered_raw_commands",
+	"frappe.client.has_permission": "pumpurs_app.overrides.has_permission",
+	"frappe.realtime.can_subscribe_doc": "pumpurs_app.overrides.can_subscribe_doc",
+	"frappe.realtime.can_subscribe_doctype": "pumpurs_app.overrides.can_subscribe_doctype",
+	"frappe.desk.search.get_link_title": "pumpurs_app.overrides.get_link_title",
+	"frappe.desk.like.toggle_like": "pumpurs_app.overrides.toggle_like",
+	"frappe.templates.includes.comments.comments.add_comment": "pumpurs_app.overrides.website_add_comment",
+	"frappe.desk.form.linked_with.get_submitted_linked_docs": "pumpurs_app.overrides.get_submitted_linked_docs",
+	"frappe.client.set_value": "pumpurs_app.overrides.set_value",
+	"frappe.client.delete": "pumpurs_app.overrides.delete",
+	**dict.fromkeys(
+		("download_file", "frappe.handler.download_file", "frappe.core.doctype.file.file.download_file"),
+		"pumpurs_app.overrides.download_file",
+	),
 }

@@ -5,6 +5,14 @@
   list sidebar's "Assigned To" counts query ToDo directly.
 - the print view takes a whole document as JSON and renders it, with the titles of what it links to: a
   PuMPuRS document is printed as it is stored, and one that is not stored is not printed.
+- ``frappe.client.has_permission`` and the realtime server's ``can_subscribe_doc`` answer for a child row by
+  its parent DocType only; link titles, likes, website comments and the "linked submitted documents" of a
+  record are served without checking the record. For PuMPuRS records all of them check it.
+- a child row changed or deleted by its name, and a file downloaded through ``download_file``, are refused
+  by frappe with a message naming the record they belong to (the learner of a guardian, the claim of an
+  evidence file): for PuMPuRS rows and files the refusal comes first and names nothing.
+- ``can_subscribe_doctype`` lets everyone who may read a DocType hear every change of it (the changed
+  record's name and who changed it): for the scoped DocTypes only IKVD users, whose scope is all of it.
 - link search takes ``ignore_user_permissions=1`` (meant for link fields marked so) from any caller and then
   skips every permission check, and a ``query`` naming any whitelisted method.
 
@@ -14,15 +22,27 @@ Permissions and our query conditions); everything else goes to frappe unchanged.
 
 import frappe
 from frappe import _
+from frappe.client import delete as frappe_delete
+from frappe.client import has_permission as frappe_has_permission
+from frappe.client import set_value as frappe_set_value
+from frappe.desk.form.linked_with import get_submitted_linked_docs as frappe_get_submitted_linked_docs
+from frappe.desk.like import toggle_like as frappe_toggle_like
 from frappe.desk.listview import get_group_by_count as frappe_get_group_by_count
+from frappe.desk.search import get_link_title as frappe_get_link_title
 from frappe.desk.search import search_link as frappe_search_link
 from frappe.desk.search import search_widget as frappe_search_widget
+from frappe.handler import download_file as frappe_download_file
+from frappe.realtime import can_subscribe_doc as frappe_can_subscribe_doc
+from frappe.realtime import can_subscribe_doctype as frappe_can_subscribe_doctype
+from frappe.templates.includes.comments.comments import add_comment as frappe_website_add_comment
 from frappe.utils import get_safe_filters
 from frappe.www.printview import get_html_and_style as frappe_get_html_and_style
 from frappe.www.printview import get_rendered_raw_commands as frappe_get_rendered_raw_commands
 
-from pumpurs_app import access
-from pumpurs_app.access import SCOPED_DOCTYPES
+from pumpurs_app import access, files
+from pumpurs_app.access import SCOPED_CHILD_DOCTYPES, SCOPED_DOCTYPES
+
+SCOPED = {*SCOPED_DOCTYPES, *SCOPED_CHILD_DOCTYPES}
 
 
 @frappe.whitelist()
@@ -173,3 +193,85 @@ def get_html_and_style(
 @frappe.whitelist()
 def get_rendered_raw_commands(doc: str, name: str | None = None, print_format: str | None = None) -> dict:
 	return frappe_get_rendered_raw_commands(*stored_document(doc, name), print_format=print_format)
+
+
+def check_record(doctype: str, name: str, ptype: str = "read") -> None:
+	if doctype in SCOPED and not access.may(doctype, name, ptype):
+		raise frappe.PermissionError
+
+
+@frappe.whitelist()
+def has_permission(doctype: str, docname: str, perm_type: str = "read") -> dict:
+	if doctype in SCOPED_CHILD_DOCTYPES:
+		return {"has_permission": access.may(doctype, docname, perm_type.lower())}
+	return frappe_has_permission(doctype, docname, perm_type)
+
+
+@frappe.whitelist(allow_guest=True)
+def can_subscribe_doc(doctype: str, docname: str) -> bool:
+	check_record(doctype, docname)
+	return frappe_can_subscribe_doc(doctype, docname)
+
+
+@frappe.whitelist(allow_guest=True)
+def can_subscribe_doctype(doctype: str) -> bool:
+	if doctype in SCOPED and not access.get_scope().national:
+		raise frappe.PermissionError
+	return frappe_can_subscribe_doctype(doctype)
+
+
+@frappe.whitelist()
+def get_link_title(doctype: str, docname: str):
+	if doctype in SCOPED and not access.may(doctype, docname):
+		return docname  # as for a DocType without titles: neither the title nor whether the record exists
+	return frappe_get_link_title(doctype, docname)
+
+
+@frappe.whitelist()
+def toggle_like(doctype: str, name: str, add=False) -> None:
+	check_record(doctype, name)
+	return frappe_toggle_like(doctype, name, add)
+
+
+@frappe.whitelist(allow_guest=True)
+def website_add_comment(comment, comment_email, comment_by, reference_doctype, reference_name, route):
+	check_record(reference_doctype, reference_name)
+	return frappe_website_add_comment(
+		comment, comment_email, comment_by, reference_doctype, reference_name, route
+	)
+
+
+@frappe.whitelist()
+def get_submitted_linked_docs(doctype: str, name: str) -> dict:
+	"""Frappe lists them for the "cancel all" dialog without checking the record (its check's answer is
+	ignored) or the records it lists."""
+	if doctype not in SCOPED:
+		return frappe_get_submitted_linked_docs(doctype, name)
+	check_record(doctype, name)
+	found = frappe_get_submitted_linked_docs(doctype, name)
+	docs = [d for d in found["docs"] if frappe.has_permission(d["doctype"], "read", d["name"])]
+	return {**found, "docs": docs, "count": len(docs)}
+
+
+@frappe.whitelist(methods=["POST", "PUT"])
+def set_value(doctype: str, name: str, fieldname, value=None):
+	check_record(doctype, name, "write")
+	return frappe_set_value(doctype, name, fieldname, value)
+
+
+@frappe.whitelist(methods=["DELETE", "POST"])
+def delete(doctype: str, name: str) -> None:
+	check_record(doctype, name, "delete")
+	return frappe_delete(doctype, name)
+
+
+@frappe.whitelist()
+def download_file(file_url: str):
+	file = frappe.db.get_value("File", {"file_url": file_url}, ["name", "attached_to_doctype"], as_dict=True)
+	if (
+		file
+		and file.attached_to_doctype in SCOPED
+		and files.file_permission(frappe.get_doc("File", file.name), "read") is False
+	):
+		raise frappe.PermissionError
+	return frappe_download_file(file_url)

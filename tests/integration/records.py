@@ -35,6 +35,16 @@ class PartnerRecords:
 	records: dict[str, str] = field(default_factory=dict)  # DocType -> name
 	files: dict[str, str] = field(default_factory=dict)  # DocType -> URL of a private file attached to it
 
+	@property
+	def markers(self) -> set[str]:
+		"""Texts found only in this side's records (names, phone, payee, topic, observation): a response that
+		holds one of them shows this side's data."""
+		return {text.format(side=self.side) for text in MARKERS}
+
+
+# the personal data of each side's records, distinct per side
+MARKERS = ("Ieraksts {side}", "Ilze {side}", "Saņēmēja {side}", "Tēma {side}", "Novērojums {side}")
+
 
 def build(world) -> dict[str, PartnerRecords]:
 	u = world.user
@@ -85,6 +95,14 @@ def make_records(world, side: PartnerRecords) -> None:
 		world,
 		learner=f"records_{side.side}",
 		author="a_author" if municipal else "vet_author",
+		risks=[
+			{
+				"risk_factor": "Unexcused absences",
+				"severity": "High",
+				"observation": f"Novērojums {side.side}",
+			},
+			{"risk_factor": "Hard to get to school", "severity": "Medium"},
+		],
 		measures=[
 			{
 				"measure_kind": "Consultation",
@@ -113,7 +131,7 @@ def make_records(world, side: PartnerRecords) -> None:
 		start_time="10:00:00",
 		duration_minutes=40,
 		mode="In person",
-		topic="Mācību motivācija",
+		topic=f"Tēma {side.side}",
 	)
 	act(who["specialist"], consultation.insert)
 	r["Support Consultation"] = consultation.name
@@ -152,7 +170,7 @@ def make_learner(world, side: PartnerRecords):
 		consent_date=date(2024, 9, 2),
 		consent_given_by="Parent or Guardian",
 		application_file=files.upload(director, f"iesniegums-{side.side}.pdf"),
-		guardians=[{"guardian_name": "Ilze Kalniņa", "relation": "Mother", "phone": "+371 29999999"}],
+		guardians=[{"guardian_name": f"Ilze {side.side}", "relation": "Mother", "phone": "+371 29999999"}],
 	)
 	act(director, learner.insert)
 	return frappe.get_doc("Learner", learner.name)
@@ -170,7 +188,7 @@ def make_claim(world, side: PartnerRecords, plan):
 		period_from=start,
 		period_to=start + timedelta(days=9),
 		payee_kind="Guardian",
-		payee_name="Anna Bērziņa",
+		payee_name=f"Saņēmēja {side.side}",
 		payee_iban="LV97HABA0012345678910",
 		lines=[
 			{
