@@ -1,8 +1,11 @@
-"""Duties separated by person, not by role: nobody verifies or approves a claim whose content they shaped."""
+"""Duties separated by person, not by role: nobody verifies or approves a claim whose content they shaped,
+and nobody lists themself in a staff table."""
 
 import frappe
 import pytest
+from frappe.permissions import update_permission_property
 
+from pumpurs_app import access
 from tests.integration.money import COMPENSATION, make_claim, step
 from tests.integration.plans import act
 
@@ -53,3 +56,58 @@ def test_whoever_changed_a_draft_claim_does_not_verify_or_approve_it(world):
 	with pytest.raises(frappe.ValidationError, match="You changed this compensation's payee, account"):
 		step(world, "muni_coord", other.name, "Approve")
 	assert step(world, "a_director", other.name, "Approve").workflow_state == "Approved"
+
+
+# --- item 7 (a): nobody lists themself ------------------------------------------------------------------------
+
+OWN_ENTRY = "You cannot add, change or remove your own entry in the staff of"
+
+
+def test_nobody_adds_changes_or_removes_their_own_place_at_an_institution(world):
+	coordinator = world.user("muni_coord")
+	school = frappe.get_doc(INSTITUTION, world.school_a)
+	school.append("staff", {"user": coordinator, "function": "Accountant"})
+	with pytest.raises(frappe.ValidationError, match=OWN_ENTRY):
+		act(coordinator, school.save)
+	school = frappe.get_doc(INSTITUTION, world.school_b)
+	school.director = coordinator
+	with pytest.raises(frappe.ValidationError, match=OWN_ENTRY):
+		act(coordinator, school.save)
+	assert access.ACCOUNTANT not in frappe.get_roles(coordinator)
+
+	# listed by someone else, they cannot change or remove that entry themselves either
+	list_in_staff(world, INSTITUTION, world.school_b, coordinator, "Coordinator")
+	school = frappe.get_doc(INSTITUTION, world.school_b)
+	next(row for row in school.staff if row.user == coordinator).function = "Accountant"
+	with pytest.raises(frappe.ValidationError, match=OWN_ENTRY):
+		act(coordinator, school.save)
+	school = frappe.get_doc(INSTITUTION, world.school_b)
+	school.staff = [row for row in school.staff if row.user != coordinator]
+	with pytest.raises(frappe.ValidationError, match=OWN_ENTRY):
+		act(coordinator, school.save)
+
+	# the staff of others they do change
+	school = frappe.get_doc(INSTITUTION, world.school_a)
+	school.append("staff", {"user": world.user("a_author2"), "function": "Accountant"})
+	act(coordinator, school.save)
+	assert access.ACCOUNTANT in frappe.get_roles(world.user("a_author2"))
+
+
+def test_nobody_lists_themself_in_a_partners_staff_even_where_they_may_edit_it(world):
+	"""A partner's staff is IKVD's to edit (permlevel 1); an administrator may let partner coordinators edit it
+	in the Role Permissions Manager, and even then nobody lists themself."""
+	try:
+		for level in (0, 1):
+			update_permission_property("Partner", access.PARTNER_COORDINATOR, level, "write", 1)
+		coordinator = world.user("muni_coord")
+		partner = frappe.get_doc("Partner", world.municipality)
+		partner.append("staff", {"user": coordinator, "function": "Accountant"})
+		with pytest.raises(frappe.ValidationError, match=OWN_ENTRY):
+			act(coordinator, partner.save)
+		partner = frappe.get_doc("Partner", world.municipality)
+		partner.append("staff", {"user": world.user("a_author2"), "function": "Accountant"})
+		act(coordinator, partner.save)  # the permissions do let them edit it
+		assert world.user("a_author2") in access.partner_staff_users({world.municipality})
+	finally:
+		frappe.db.rollback()
+		frappe.clear_cache(doctype="Partner")
