@@ -98,6 +98,40 @@ def check_four_eyes(actor: str, hands: ClaimHands, step: str) -> None:
 		raise RuleViolation("You verified this compensation, so someone else must approve it.")
 
 
+def payment_conflict(actor: str, hands: ClaimHands) -> RuleViolation | None:
+	"""Why ``actor`` takes no part in paying the claim (putting it into a batch, exporting, confirming or
+	withdrawing its batch), or None: nobody pays a claim they entered, changed, verified or approved."""
+	claim = hands.claim
+	if actor == hands.entered_by:
+		return RuleViolation(
+			"You entered compensation {claim}, so someone else must pay it (put it into a payment batch, export, confirm or withdraw the batch).",
+			claim=claim,
+		)
+	if actor in hands.changed_by:
+		return RuleViolation(
+			"You changed compensation {claim}, so someone else must pay it (put it into a payment batch, export, confirm or withdraw the batch).",
+			claim=claim,
+		)
+	if actor == hands.verified_by:
+		return RuleViolation(
+			"You verified compensation {claim}, so someone else must pay it (put it into a payment batch, export, confirm or withdraw the batch).",
+			claim=claim,
+		)
+	if actor == hands.approved_by:
+		return RuleViolation(
+			"You approved compensation {claim}, so someone else must pay it (put it into a payment batch, export, confirm or withdraw the batch).",
+			claim=claim,
+		)
+	return None
+
+
+def check_payment_duties(actor: str, claims: Iterable[ClaimHands]) -> None:
+	"""Refuse the first claim of a batch that ``actor`` had a hand in."""
+	for hands in claims:
+		if conflict := payment_conflict(actor, hands):
+			raise conflict
+
+
 def exceeds_plan(planned: Decimal | None, claimed_before: Iterable[Decimal], this_claim: Decimal) -> Decimal:
 	"""How much the measure's claims (earlier live ones and this one) exceed its planned amount (0 if not)."""
 	total = money_sum([*claimed_before, this_claim])

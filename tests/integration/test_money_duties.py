@@ -1,13 +1,14 @@
 """Duties separated by person, not by role: nobody verifies or approves a claim whose content they shaped,
-and nobody lists themself in a staff table."""
+nobody lists themself in a staff table, and nobody pays a claim they entered, changed, verified or approved."""
 
 import frappe
 import pytest
 from frappe.permissions import update_permission_property
 
 from pumpurs_app import access
-from tests.integration.money import COMPENSATION, make_claim, step
+from tests.integration.money import COMPENSATION, approve_claim, make_claim, step
 from tests.integration.plans import act
+from tests.integration.test_payments import BATCH, call, new_batch
 
 INSTITUTION = "Educational Institution"
 OTHER_IBAN = "LV44HABA0551000000001"
@@ -111,3 +112,69 @@ def test_nobody_lists_themself_in_a_partners_staff_even_where_they_may_edit_it(w
 	finally:
 		frappe.db.rollback()
 		frappe.clear_cache(doctype="Partner")
+
+
+# --- item 7 (b): nobody pays what they had a hand in ----------------------------------------------------------
+
+
+def verified_by_the_second_accountant(world) -> str:
+	claim = make_claim(world)
+	step(world, "a_coord", claim.name, "Submit for Verification")
+	step(world, "muni_accountant2", claim.name, "Verify")
+	return step(world, "a_director", claim.name, "Approve").name
+
+
+def approved_by_the_coordinator_listed_as_accountant(world) -> str:
+	list_in_staff(world, "Partner", world.municipality, world.user("muni_coord"), "Accountant")
+	claim = make_claim(world)
+	step(world, "a_coord", claim.name, "Submit for Verification")
+	step(world, "a_accountant", claim.name, "Verify")
+	return step(world, "muni_coord", claim.name, "Approve").name
+
+
+def entered_by_the_coordinator_listed_as_accountant(world) -> str:
+	list_in_staff(world, "Partner", world.municipality, world.user("muni_coord"), "Accountant")
+	claim = make_claim(world, who="muni_coord")
+	return approve_claim(world, claim.name).name
+
+
+@pytest.mark.parametrize(
+	"make, payer, conflict",
+	[
+		(verified_by_the_second_accountant, "muni_accountant2", "You verified compensation"),
+		(approved_by_the_coordinator_listed_as_accountant, "muni_coord", "You approved compensation"),
+		(entered_by_the_coordinator_listed_as_accountant, "muni_coord", "You entered compensation"),
+	],
+	ids=["verifier", "approver", "enterer"],
+)
+def test_whoever_had_a_hand_in_a_claim_does_not_pay_it(world, make, payer, conflict):
+	claim = make(world)
+	message = f"{conflict} {claim}, so someone else must pay it"
+	with pytest.raises(frappe.ValidationError, match=message):
+		new_batch(world, who=payer, lines=[{"compensation": claim}])
+	own = new_batch(world, who=payer)
+	own, added = call(world, payer, own.name, "get_compensations")
+	assert added == 0 and not own.lines  # left for someone else
+	frappe.delete_doc(BATCH, own.name, force=True)
+
+	batch = new_batch(world, lines=[{"compensation": claim}])  # by the partner's first accountant
+	with pytest.raises(frappe.ValidationError, match=message):
+		call(world, payer, batch.name, "export")
+	assert not frappe.db.get_value(BATCH, batch.name, "exported_on")
+	batch, _files = call(world, "muni_accountant", batch.name, "export")
+	with pytest.raises(frappe.ValidationError, match=message):
+		act(world.user(payer), frappe.get_doc(BATCH, batch.name).submit)
+	act(world.user("muni_accountant"), frappe.get_doc(BATCH, batch.name).submit)
+	assert frappe.db.get_value(COMPENSATION, claim, "workflow_state") == "Paid"
+
+
+def test_an_institutions_accountant_does_not_make_the_partners_batches(world):
+	"""The partner's coordinator who is an accountant at one of its schools has the Accountant role and sees
+	the partner's account, but pays nothing: batches are the partner's own accountants'."""
+	list_in_staff(world, INSTITUTION, world.school_a, world.user("muni_coord"), "Accountant")
+	claim = approve_claim(world, make_claim(world).name).name
+	with pytest.raises(frappe.PermissionError, match="Only an accountant of Testa novada pašvaldība"):
+		new_batch(world, who="muni_coord", lines=[{"compensation": claim}])
+	batch = new_batch(world, lines=[{"compensation": claim}])
+	with pytest.raises(frappe.PermissionError, match="Only an accountant of Testa novada pašvaldība"):
+		call(world, "muni_coord", batch.name, "export")

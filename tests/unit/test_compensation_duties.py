@@ -1,10 +1,16 @@
-"""Four eyes by person: who entered, changed, verified or approved a claim; and nobody changes their own
-staff entry."""
+"""Four eyes and the payment duties, by person: who entered, changed, verified or approved a claim."""
 
 import pytest
 
 from pumpurs_app.rules import RuleViolation
-from pumpurs_app.rules.compensations import APPROVED, VERIFIED, ClaimHands, check_four_eyes
+from pumpurs_app.rules.compensations import (
+	APPROVED,
+	VERIFIED,
+	ClaimHands,
+	check_four_eyes,
+	check_payment_duties,
+	payment_conflict,
+)
 from pumpurs_app.rules.staff import check_not_own_entries
 
 CLAIM = ClaimHands(
@@ -35,6 +41,32 @@ def test_others_decide_and_the_verifier_may_verify_again_after_a_return():
 	check_four_eyes("verifier", CLAIM, VERIFIED)
 	check_four_eyes("director", CLAIM, APPROVED)
 	check_four_eyes("anyone", ClaimHands("KOMP-1", entered_by="enterer"), APPROVED)
+
+
+@pytest.mark.parametrize(
+	"actor, deed",
+	[("enterer", "entered"), ("editor", "changed"), ("verifier", "verified"), ("approver", "approved")],
+)
+def test_nobody_pays_a_claim_they_had_a_hand_in(actor, deed):
+	conflict = payment_conflict(actor, CLAIM)
+	assert conflict and conflict.message.startswith(f"You {deed} compensation {{claim}}, so someone else")
+	assert conflict.params == {"claim": CLAIM.claim}
+	other = ClaimHands("KOMP-2026-00001", entered_by="someone")
+	with pytest.raises(
+		RuleViolation, match=f"You {deed} compensation KOMP-2026-00007, so someone else must pay"
+	):
+		check_payment_duties(actor, [other, CLAIM])
+
+
+def test_the_first_matching_deed_is_named():
+	everything = ClaimHands("KOMP-1", "me", frozenset({"me"}), "me", "me")
+	assert payment_conflict("me", everything).message.startswith("You entered")
+
+
+def test_someone_with_no_hand_in_the_claims_pays_them():
+	assert payment_conflict("accountant", CLAIM) is None
+	check_payment_duties("accountant", [CLAIM, ClaimHands("KOMP-2", entered_by="x")])
+	check_payment_duties("accountant", [])
 
 
 BEFORE = [

@@ -3,6 +3,10 @@
 Draft: the accountant picks compensations (a compensation can sit in one live batch only — a unique
 database key on the batch line). Export: the pain.001 file and the Excel payment list, once. Confirm
 (submit): the bank has executed it, the compensations become Paid. Cancel: they are unpaid again.
+
+Duties by person: nobody who entered, changed, verified or approved a compensation puts it into a batch,
+exports or confirms that batch, and only the accountants listed in the partner's own staff (or IKVD) take
+these steps.
 """
 
 import io
@@ -74,6 +78,7 @@ class CompensationPaymentBatch(ScopedRecord):
 
 	def validate(self) -> None:
 		access.check_in_scope(self)
+		self.check_pays_here()
 		self.keep_export()
 		partner = frappe.db.get_value("Partner", self.partner, ["iban", "bic"], as_dict=True)
 		if not partner.iban:
@@ -123,6 +128,7 @@ class CompensationPaymentBatch(ScopedRecord):
 			"payee_iban",
 			"payee_bic",
 			"total_amount",
+			*HAND_FIELDS,
 		]
 		claims = {
 			c.name: c
@@ -172,6 +178,9 @@ class CompensationPaymentBatch(ScopedRecord):
 			)
 		self.line_count = len(self.lines)
 		self.total_amount = float(money_sum(to_money(str(r.amount)) for r in self.lines))
+		if not self.flags.ignore_permissions:
+			with rules_enforced(self.doctype):
+				comp_rules.check_payment_duties(frappe.session.user, map(hands, claims.values()))
 
 	def before_submit(self) -> None:
 		if not self.exported_on:
@@ -229,6 +238,31 @@ class CompensationPaymentBatch(ScopedRecord):
 		for row in self.lines:
 			row.db_set("active_compensation", None)
 
+	def check_pays_here(self) -> None:
+		"""Roles are site-wide: whoever takes a batch's steps is an accountant in the partner's own staff (a
+		partner coordinator who is also an accountant at one of its schools pays nothing)."""
+		user = frappe.session.user
+		if self.flags.ignore_permissions or access.is_national(user):
+			return
+		if access.ACCOUNTANT not in access.roles_here(user, None, self.partner):
+			frappe.throw(
+				_(
+					"Only an accountant of {0} (listed in the partner's staff) makes, exports, confirms or withdraws its payment batches."
+				).format(self.partner),
+				frappe.PermissionError,
+			)
+
+	def check_duties(self) -> None:
+		"""Nobody who entered, changed, verified or approved one of the batch's compensations acts on it."""
+		self.check_pays_here()
+		claims = frappe.get_all(
+			COMPENSATION,
+			filters={"name": ("in", [row.compensation for row in self.lines] or [""])},
+			fields=["name", *HAND_FIELDS],
+		)
+		with rules_enforced(self.doctype):
+			comp_rules.check_payment_duties(frappe.session.user, map(hands, claims))
+
 	# --- choosing compensations -----------------------------------------------------------------------------
 
 	@frappe.whitelist()
@@ -255,14 +289,28 @@ class CompensationPaymentBatch(ScopedRecord):
 			)
 		)
 		present = {row.compensation for row in self.lines}
-		added = 0
-		for name in frappe.get_list(
-			COMPENSATION, filters=filters, pluck="name", order_by="payee_name, name", limit=0
+		added = left_out = 0
+		for claim in frappe.get_list(
+			COMPENSATION,
+			filters=filters,
+			fields=["name", *HAND_FIELDS],
+			order_by="payee_name, name",
+			limit=0,
 		):
-			if name not in in_batches and name not in present:
-				self.append("lines", {"compensation": name})
-				added += 1
+			if claim.name in in_batches or claim.name in present:
+				continue
+			if comp_rules.payment_conflict(frappe.session.user, hands(claim)):
+				left_out += 1
+				continue
+			self.append("lines", {"compensation": claim.name})
+			added += 1
 		self.save()
+		if left_out:
+			frappe.msgprint(
+				_(
+					"{0} approved compensations were left out: you entered, changed, verified or approved them, so another accountant pays them."
+				).format(left_out)
+			)
 		return added
 
 	# --- the bank files -----------------------------------------------------------------------------------
@@ -282,6 +330,7 @@ class CompensationPaymentBatch(ScopedRecord):
 			)
 		if not self.lines:
 			frappe.throw(_("The batch has no compensations to pay."))
+		self.check_duties()
 		payments = self.payments()
 		with rules_enforced(self.doctype):
 			xml = sepa.build_pain001(
@@ -420,6 +469,20 @@ class CompensationPaymentBatch(ScopedRecord):
 		buffer = io.BytesIO()
 		book.save(buffer)
 		return buffer.getvalue()
+
+
+# who had a hand in a compensation (rules.ClaimHands)
+HAND_FIELDS = ("owner", "content_changed_by", "verified_by", "approved_by")
+
+
+def hands(claim) -> comp_rules.ClaimHands:
+	return comp_rules.ClaimHands(
+		claim.name,
+		claim.owner,
+		frozenset((claim.content_changed_by or "").split()),
+		claim.verified_by,
+		claim.approved_by,
+	)
 
 
 def set_states(compensations: list[str], state: str, comment: str, **values) -> None:
