@@ -1,14 +1,20 @@
 """Duties separated by person, not by role: nobody verifies or approves a claim whose content they shaped,
-nobody lists themself in a staff table, and nobody pays a claim they entered, changed, verified or approved."""
+nobody lists themself in a staff table, nobody pays a claim they entered, changed, verified or approved, and
+a payment batch confirmed as paid is undone only by the bank returning its payments (an exported batch that
+the bank did not pay is withdrawn by someone other than its exporter)."""
+
+import json
 
 import frappe
 import pytest
 from frappe.permissions import update_permission_property
 
 from pumpurs_app import access
-from tests.integration.money import COMPENSATION, approve_claim, make_claim, step
+from pumpurs_app.compensations.doctype.compensation.compensation import refresh_measure_amounts
+from tests.integration import records
+from tests.integration.money import COMPENSATION, approve_claim, daily_tickets, make_claim, october, step
 from tests.integration.plans import act
-from tests.integration.test_payments import BATCH, call, new_batch
+from tests.integration.test_payments import BATCH, call, exported_batch, new_batch, paid_batch
 
 INSTITUTION = "Educational Institution"
 OTHER_IBAN = "LV44HABA0551000000001"
@@ -163,6 +169,8 @@ def test_whoever_had_a_hand_in_a_claim_does_not_pay_it(world, make, payer, confl
 	assert not frappe.db.get_value(BATCH, batch.name, "exported_on")
 	batch, _files = call(world, "muni_accountant", batch.name, "export")
 	with pytest.raises(frappe.ValidationError, match=message):
+		act(world.user(payer), frappe.get_doc(BATCH, batch.name).withdraw, "Banka noraidīja")
+	with pytest.raises(frappe.ValidationError, match=message):
 		act(world.user(payer), frappe.get_doc(BATCH, batch.name).submit)
 	act(world.user("muni_accountant"), frappe.get_doc(BATCH, batch.name).submit)
 	assert frappe.db.get_value(COMPENSATION, claim, "workflow_state") == "Paid"
@@ -178,3 +186,128 @@ def test_an_institutions_accountant_does_not_make_the_partners_batches(world):
 	batch = new_batch(world, lines=[{"compensation": claim}])
 	with pytest.raises(frappe.PermissionError, match="Only an accountant of Testa novada pašvaldība"):
 		call(world, "muni_coord", batch.name, "export")
+
+
+# --- item 7 (c): paid is final; an unpaid export is withdrawn -------------------------------------------------
+
+
+def test_a_paid_batch_is_not_cancelled(world):
+	batch, claims = paid_batch(world)
+	with pytest.raises(frappe.PermissionError):
+		act(world.user("muni_accountant"), frappe.get_doc(BATCH, batch.name).cancel)
+	with pytest.raises(frappe.ValidationError, match="has been paid and cannot be cancelled"):
+		frappe.get_doc(BATCH, batch.name).cancel()  # not even by the site's Administrator
+	assert frappe.db.get_value(BATCH, batch.name, ["docstatus", "status"]) == (1, "Paid")
+	assert {frappe.db.get_value(COMPENSATION, c, "workflow_state") for c in claims} == {"Paid"}
+
+
+def test_an_exported_batch_the_bank_did_not_pay_is_withdrawn_by_another_accountant(world):
+	batch, claims = exported_batch(world)  # exported by muni_accountant
+	with pytest.raises(frappe.ValidationError, match="You exported batch"):
+		act(world.user("muni_accountant"), frappe.get_doc(BATCH, batch.name).withdraw, "Banka noraidīja")
+	with pytest.raises(frappe.ValidationError, match="Write why the batch is withdrawn"):
+		act(world.user("muni_accountant2"), frappe.get_doc(BATCH, batch.name).withdraw, "  ")
+	act(world.user("muni_accountant2"), frappe.get_doc(BATCH, batch.name).withdraw, "Banka noraidīja failu")
+	withdrawn = frappe.get_doc(BATCH, batch.name)
+	assert (withdrawn.status, withdrawn.docstatus, withdrawn.withdrawn_by, withdrawn.withdrawal_reason) == (
+		"Withdrawn",
+		0,
+		world.user("muni_accountant2"),
+		"Banka noraidīja failu",
+	)
+	# kept for the audit trail: its lines, its bank files and the reason on its timeline
+	assert sorted(r.compensation for r in withdrawn.lines) == sorted(claims)
+	assert all(r.end_to_end_id and not r.active_compensation for r in withdrawn.lines)
+	assert frappe.db.exists("File", {"file_url": withdrawn.sepa_file, "attached_to_name": batch.name})
+	assert frappe.db.exists(
+		"Comment", {"reference_name": batch.name, "content": ("like", "%Banka noraidīja failu%")}
+	)
+	# its claims are payable again, and the batch does nothing more
+	assert {frappe.db.get_value(COMPENSATION, c, "workflow_state") for c in claims} == {"Approved"}
+	again = new_batch(world)
+	assert call(world, "muni_accountant", again.name, "get_compensations")[1] == 3
+	doc = frappe.get_doc(BATCH, batch.name)
+	doc.payment_reference = "SWED-1"
+	with pytest.raises(frappe.ValidationError, match="was withdrawn"):
+		act(world.user("muni_accountant2"), doc.save)
+	with pytest.raises(frappe.ValidationError, match="was withdrawn"):
+		act(world.user("muni_accountant2"), frappe.get_doc(BATCH, batch.name).submit)
+	with pytest.raises(frappe.ValidationError, match="Only an exported batch"):
+		act(world.user("muni_accountant2"), frappe.get_doc(BATCH, batch.name).withdraw, "Vēlreiz")
+	with pytest.raises(frappe.ValidationError, match="cannot be deleted"):
+		act(world.user("muni_accountant2"), frappe.delete_doc, BATCH, batch.name)
+
+
+def test_only_an_exported_unpaid_batch_is_withdrawn(world):
+	draft = new_batch(world)
+	with pytest.raises(frappe.ValidationError, match="Only an exported batch"):
+		act(world.user("muni_accountant2"), frappe.get_doc(BATCH, draft.name).withdraw, "Nevajag")
+	paid, _claims = paid_batch(world)
+	with pytest.raises(frappe.ValidationError, match="Only an exported batch"):
+		act(world.user("muni_accountant2"), frappe.get_doc(BATCH, paid.name).withdraw, "Nevajag")
+
+
+def one_claim_batch(world, first_day: int, confirm: bool) -> tuple[str, str]:
+	"""An approved claim of ten October days, in a batch the partner's accountant exported (and confirmed)."""
+	period = (october(world, first_day), october(world, first_day + 9))
+	claim = make_claim(world, period=period, lines=daily_tickets(world, first_day, 2)).name
+	approve_claim(world, claim)
+	batch = new_batch(world, lines=[{"compensation": claim}]).name
+	call(world, "muni_accountant", batch, "export")
+	if confirm:
+		act(world.user("muni_accountant"), frappe.get_doc(BATCH, batch).submit)
+	return batch, claim
+
+
+def test_over_http_a_paid_batch_stays_paid_and_an_unpaid_export_is_withdrawn(world, api):
+	"""As the desk and the REST API call them: the cancel endpoints refuse a paid batch (neither the accountant
+	nor IKVD's administrator has a cancel right), and the withdrawal is the batch's own method."""
+	made = {}
+	try:
+		made["paid"] = one_claim_batch(world, 1, confirm=True)
+		made["exported"] = one_claim_batch(world, 11, confirm=False)
+		frappe.db.commit()
+		paid, paid_claim = made["paid"]
+		for who in ("muni_accountant", "ikvd_admin"):
+			for method in ("frappe.client.cancel", "frappe.desk.form.save.cancel"):
+				response = api(world.user(who)).post(
+					f"/api/method/{method}", {"doctype": BATCH, "name": paid}
+				)
+				assert response.status == 403, (who, method, response.text[:300])
+		again = api(world.user("muni_accountant2")).post(
+			f"/api/resource/{BATCH}",
+			{
+				"partner": world.municipality,
+				"execution_date": str(october(world, 25)),
+				"lines": [{"compensation": paid_claim}],
+			},
+		)
+		assert again.status != 200 and "only approved, unpaid compensations" in again.error_text()
+
+		exported, exported_claim = made["exported"]
+		body = {
+			"dt": BATCH,
+			"dn": exported,
+			"method": "withdraw",
+			"args": json.dumps({"reason": "Banka noraidīja"}),
+		}
+		refused = api(world.user("muni_accountant")).post("/api/method/run_doc_method", body)
+		assert refused.status != 200 and "You exported batch" in refused.error_text()
+		withdrawn = api(world.user("muni_accountant2")).post("/api/method/run_doc_method", body)
+		assert withdrawn.status == 200, withdrawn.text[:300]
+
+		frappe.db.rollback()  # a new snapshot: the requests ran on their own connections
+		assert frappe.db.get_value(BATCH, paid, ["docstatus", "status"]) == (1, "Paid")
+		assert frappe.db.get_value(COMPENSATION, paid_claim, "workflow_state") == "Paid"
+		assert frappe.db.get_value(BATCH, exported, ["docstatus", "status"]) == (0, "Withdrawn")
+		assert not frappe.db.exists("Compensation Payment Line", {"active_compensation": exported_claim})
+	finally:
+		sides = {
+			key: records.PartnerRecords(
+				key, world.municipality, world.school_a, {}, {BATCH: b, COMPENSATION: c}
+			)
+			for key, (b, c) in made.items()
+		}
+		records.purge(world, sides)  # (rolls back first)
+		refresh_measure_amounts(world.money_plan)
+		frappe.db.commit()
