@@ -6,12 +6,13 @@ within the measure's planned amount and the type's caps, paid to the family, the
 (valid Latvian IBANs made with schwifty, the learner's guardian by name), with the evidence the type requires.
 
 Every claim goes through the Compensation controller and the "Compensation Approval" workflow as the demo's own
-staff: the institution's coordinator enters and sends it; the partner's accountant verifies it, returns it for
-correction or rejects it; the director (sometimes the partner's coordinator) approves, rejects or cancels it. The
-partner's accountant then makes the partner's payment batch (the approved claims, the SEPA file and the Excel
+staff: the institution's coordinator enters and sends it; the partner's coordinator verifies it, returns it for
+correction or rejects it; the director approves, rejects or cancels it. The partner's accountant, who had no
+hand in the claims (nobody pays what they entered, verified or approved, and the demo's partners have one
+accountant each), then makes the partner's payment batch (the approved claims, the SEPA file and the Excel
 list, the confirmation that the bank paid) and uploads the bank's camt.053 statement, which reconciles the
-payments. Caps, overlaps, evidence, IBANs, four eyes, the plan's approved and paid amounts and the audit trail
-(versions, comments, workflow actions, files) are therefore the app's own.
+payments. Caps, overlaps, evidence, IBANs, four eyes, the separated payment duties, the plan's approved and
+paid amounts and the audit trail (versions, comments, workflow actions, files) are therefore the app's own.
 
 The steps run in the order they happened, each as its user; afterwards the moments they happened replace the
 moments the controllers stamped (creation, modified, pending since, verified and approved on, exported on, and
@@ -70,7 +71,6 @@ OTHER_STATES = {
 	rules.CANCELLED: 8,
 }
 RETURNED_SHARE = 0.12  # claims once returned for correction
-PARTNER_APPROVES_SHARE = 0.2  # claims approved by the partner's coordinator rather than the director
 # the batch pays claims of the months that ended in the last three (or of the latest month that has any)
 PAID_MONTHS = 3
 MONTHS_BACK = 12  # how far back an institution without such claims looks for a month to claim
@@ -197,10 +197,7 @@ def generate(demo: Demo) -> dict[str, int]:
 	for (
 		claim
 	) in claims:  # (a partner with nothing to pay has no batch; its claims wait or were decided otherwise)
-		batch = batches.get(claim.institution["partner"])
-		schedule_claim(
-			ctx, claim, batch.accountant if batch else staff[claim.institution["partner"]][0], batch
-		)
+		schedule_claim(ctx, claim, batches.get(claim.institution["partner"]))
 	run(ctx, claims, list(batches.values()))
 	return {
 		COMPENSATION: len(claims),
@@ -223,7 +220,7 @@ def money_institutions(ctx: Context) -> list[dict]:
 
 
 def partner_staff(partners: set[str]) -> dict[str, list[str]]:
-	"""The accountants of each partner (they verify claims, make the batch and upload the statement)."""
+	"""The accountants of each partner (they make the batch and upload the statement)."""
 	rows = frappe.get_all(
 		"Partner Staff Member",
 		filters={"parenttype": "Partner", "parent": ("in", list(partners)), "function": "Accountant"},
@@ -527,13 +524,11 @@ GAP_DAYS = {  # days before each step: (least, most)
 }
 
 
-def schedule_claim(ctx: Context, claim: Claim, accountant: str, batch: Batch | None) -> None:
+def schedule_claim(ctx: Context, claim: Claim, batch: Batch | None) -> None:
 	"""The claim's steps, by whom and when, up to its state."""
 	rng, institution, state = ctx.rng, claim.institution, claim.state
 	coordinator, director = institution["coordinator"], institution["director"]
-	approver = (
-		rng.choice(institution["partner_coordinators"]) if rng.random() < PARTNER_APPROVES_SHARE else director
-	)
+	verifier = rng.choice(institution["partner_coordinators"])
 	actions: list[tuple[str, str, str | None]] = [(ENTER, coordinator, None)]
 	send = (workflows.SUBMIT_FOR_VERIFICATION, coordinator, None)
 	returned = rng.random() < RETURNED_SHARE
@@ -541,27 +536,27 @@ def schedule_claim(ctx: Context, claim: Claim, accountant: str, batch: Batch | N
 	reason, fix = rng.choice(catalog.CLAIM_RETURNS[topic])
 	if state == rules.DRAFT:
 		if returned:  # back with the enterer, the reason on the claim
-			actions += [send, (workflows.RETURN_FOR_CORRECTION, accountant, reason)]
+			actions += [send, (workflows.RETURN_FOR_CORRECTION, verifier, reason)]
 	else:
 		actions.append(send)
 		if returned:
 			actions += [
-				(workflows.RETURN_FOR_CORRECTION, accountant, reason),
+				(workflows.RETURN_FOR_CORRECTION, verifier, reason),
 				(CORRECT, coordinator, fix),
 				send,
 			]
 		if state == rules.REJECTED:
 			why = rng.choice(catalog.CLAIM_REJECTIONS[topic])
 			if rng.random() < 0.6:
-				actions.append((workflows.REJECT, accountant, why))
+				actions.append((workflows.REJECT, verifier, why))
 			else:
-				actions += [(workflows.VERIFY, accountant, None), (workflows.REJECT, director, why)]
+				actions += [(workflows.VERIFY, verifier, None), (workflows.REJECT, director, why)]
 		elif state != rules.SUBMITTED:
-			actions.append((workflows.VERIFY, accountant, None))
+			actions.append((workflows.VERIFY, verifier, None))
 			if state in (rules.APPROVED, rules.CANCELLED, rules.PAID, rules.RECONCILED):
-				actions.append((workflows.APPROVE, approver, None))
+				actions.append((workflows.APPROVE, director, None))
 			if state == rules.CANCELLED:
-				actions.append((workflows.CANCEL_COMPENSATION, rng.choice([director, approver]), None))
+				actions.append((workflows.CANCEL_COMPENSATION, director, None))
 
 	period_over = datetime.combine(claim.slot.end + timedelta(days=1), datetime.min.time())
 	latest = ctx.now - timedelta(minutes=30)

@@ -73,12 +73,63 @@ def check_payee(kind: str, allowed: set[str], learner_is_adult: bool) -> None:
 		)
 
 
-def check_four_eyes(actor: str, owner: str, verified_by: str | None, step: str) -> None:
-	"""Whoever entered a claim does not verify or approve it, and whoever verified it does not approve it."""
-	if actor == owner:
+@dataclass(frozen=True)
+class ClaimHands:
+	"""Who has had a hand in a claim: its enterer, whoever changed its content (payee, account, period, lines)
+	while it was a draft, its verifier and its approver."""
+
+	claim: str
+	entered_by: str
+	changed_by: frozenset[str] = frozenset()
+	verified_by: str | None = None
+	approved_by: str | None = None
+
+
+def check_four_eyes(actor: str, hands: ClaimHands, step: str) -> None:
+	"""Whoever entered a claim or changed its content does not verify or approve it, and whoever verified it
+	does not approve it."""
+	if actor == hands.entered_by:
 		raise RuleViolation("You entered this compensation, so someone else must verify or approve it.")
-	if step == APPROVED and actor == verified_by:
+	if actor in hands.changed_by:
+		raise RuleViolation(
+			"You changed this compensation's payee, account, period or lines, so someone else must verify or approve it."
+		)
+	if step == APPROVED and actor == hands.verified_by:
 		raise RuleViolation("You verified this compensation, so someone else must approve it.")
+
+
+def payment_conflict(actor: str, hands: ClaimHands) -> RuleViolation | None:
+	"""Why ``actor`` takes no part in paying the claim (putting it into a batch, exporting, confirming or
+	withdrawing its batch), or None: nobody pays a claim they entered, changed, verified or approved."""
+	claim = hands.claim
+	if actor == hands.entered_by:
+		return RuleViolation(
+			"You entered compensation {claim}, so someone else must pay it (put it into a payment batch, export, confirm or withdraw the batch).",
+			claim=claim,
+		)
+	if actor in hands.changed_by:
+		return RuleViolation(
+			"You changed compensation {claim}, so someone else must pay it (put it into a payment batch, export, confirm or withdraw the batch).",
+			claim=claim,
+		)
+	if actor == hands.verified_by:
+		return RuleViolation(
+			"You verified compensation {claim}, so someone else must pay it (put it into a payment batch, export, confirm or withdraw the batch).",
+			claim=claim,
+		)
+	if actor == hands.approved_by:
+		return RuleViolation(
+			"You approved compensation {claim}, so someone else must pay it (put it into a payment batch, export, confirm or withdraw the batch).",
+			claim=claim,
+		)
+	return None
+
+
+def check_payment_duties(actor: str, claims: Iterable[ClaimHands]) -> None:
+	"""Refuse the first claim of a batch that ``actor`` had a hand in."""
+	for hands in claims:
+		if conflict := payment_conflict(actor, hands):
+			raise conflict
 
 
 def exceeds_plan(planned: Decimal | None, claimed_before: Iterable[Decimal], this_claim: Decimal) -> Decimal:

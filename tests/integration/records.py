@@ -211,8 +211,10 @@ def make_claim(world, side: PartnerRecords, plan):
 
 
 def pay(world, side: PartnerRecords, claim: str):
-	"""The partner's accountant pays the claim in a batch: added, exported, confirmed."""
-	accountant = side.users["partner accountant"]
+	"""A partner's accountant who had no hand in the claim pays it in a batch: added, exported, confirmed (the
+	vocational partner's accountant verified it, so their colleague pays it)."""
+	municipal = side.side == MUNICIPAL
+	accountant = side.users["partner accountant"] if municipal else world.user("vet_accountant2")
 	batch = frappe.get_doc(
 		doctype="Compensation Payment Batch",
 		partner=side.partner,

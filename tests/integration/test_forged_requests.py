@@ -255,21 +255,28 @@ def test_an_exported_batch_is_not_deleted_nor_its_export_undone(world):
 		call(world, "muni_accountant", batch.name, "export")
 
 
-def test_a_statement_read_before_its_batch_was_cancelled_reconciles_nothing(world):
+def test_a_statement_read_before_another_reconciled_the_payment_reconciles_nothing(world):
 	batch, claims = paid_batch(world)
 	account = frappe.db.get_value("Partner", world.municipality, "iban")
 	line = batch.lines[0]
-	content = camt053(
-		account, [(f"{line.amount:.2f}", line.end_to_end_id, line.payee_iban, "2026-10-26", False, None)]
+	first, second = (
+		upload(
+			world,
+			camt053(
+				account, [(f"{line.amount:.2f}", line.end_to_end_id, line.payee_iban, booked, False, None)]
+			),
+		)
+		for booked in ("2026-10-26", "2026-10-27")  # the same payment on two statements
 	)
-	statement = upload(world, content)
-	assert statement.lines[0].match_status == "Matched"
-	act(world.user("muni_accountant"), frappe.get_doc(BATCH, batch.name).cancel)
-	assert frappe.get_doc("Compensation Bank Statement", statement.name).lines[0].match_status == "Unmatched"
-	act(world.user("muni_accountant"), frappe.get_doc("Compensation Bank Statement", statement.name).submit)
-	submitted = frappe.get_doc("Compensation Bank Statement", statement.name)
+	assert first.lines[0].match_status == second.lines[0].match_status == "Matched"
+	act(world.user("muni_accountant"), frappe.get_doc("Compensation Bank Statement", second.name).submit)
+	act(world.user("muni_accountant"), frappe.get_doc("Compensation Bank Statement", first.name).submit)
+	submitted = frappe.get_doc("Compensation Bank Statement", first.name)
 	assert submitted.lines[0].match_status == "Unmatched" and submitted.matched_count == 0
-	assert frappe.db.get_value(COMPENSATION, line.compensation, "workflow_state") == "Approved"
+	assert frappe.db.get_value(COMPENSATION, line.compensation, ["workflow_state", "bank_statement"]) == (
+		"Reconciled",
+		second.name,
+	)
 
 
 def test_returned_money_is_not_counted_as_paid(world):

@@ -27,6 +27,7 @@ CONTENT_FIELDS = (
 LINE_FIELDS = ("line_date", "description", "quantity", "unit_price", "evidence")
 # written by the workflow, payment batches and bank statements, never by a form or an API call
 KEPT_FIELDS = (
+	"content_changed_by",
 	"verified_by",
 	"verified_on",
 	"approved_by",
@@ -56,6 +57,7 @@ class Compensation(ScopedRecord):
 		bank_statement: DF.Link | None
 		claimed_for_measure: DF.Currency
 		compensation_type: DF.Link | None
+		content_changed_by: DF.SmallText | None
 		decision_reason: DF.SmallText | None
 		institution: DF.Link | None
 		learner: DF.Link | None
@@ -106,6 +108,7 @@ class Compensation(ScopedRecord):
 			self.validate_caps(compensation_type, others, term)
 		self.compare_with_plan(measure)
 		self.check_edit_rights()
+		self.record_who_changed()
 		self.handle_transition()
 
 	def before_submit(self) -> None:
@@ -313,6 +316,24 @@ class Compensation(ScopedRecord):
 				frappe.PermissionError,
 			)
 
+	def record_who_changed(self) -> None:
+		"""Whoever enters the claim or changes what it pays, to whom and for what is kept with it (by person:
+		four eyes compare every decider and payer with all of them, not with its owner alone)."""
+		before = self.get_doc_before_save()
+		if before and self.content_signature() == before.content_signature():
+			return
+		users = self.changed_by()
+		if frappe.session.user not in users:
+			self.content_changed_by = "\n".join([*users, frappe.session.user])
+
+	def changed_by(self) -> list[str]:
+		return (self.content_changed_by or "").split()
+
+	def hands(self) -> rules.ClaimHands:
+		return rules.ClaimHands(
+			self.name, self.owner, frozenset(self.changed_by()), self.verified_by, self.approved_by
+		)
+
 	def content_signature(self) -> str:
 		return content_signature(self, CONTENT_FIELDS, {"lines": LINE_FIELDS})
 
@@ -325,7 +346,7 @@ class Compensation(ScopedRecord):
 		access.check_acts_here(self, old, new)
 		if new in (rules.VERIFIED, rules.APPROVED):
 			with rules_enforced(self.doctype):
-				rules.check_four_eyes(actor, self.owner, self.verified_by, new)
+				rules.check_four_eyes(actor, self.hands(), new)
 		if new == rules.VERIFIED:
 			self.verified_by, self.verified_on = actor, now_datetime()
 		elif new == rules.APPROVED:

@@ -58,8 +58,8 @@ class CompensationBankStatement(ScopedRecord):
 			self.read_statement()
 
 	def before_submit(self) -> None:
-		"""Matched again, under lock, against the payments open now: a batch cancelled or another statement
-		submitted since this one was read must not reconcile a payment twice."""
+		"""Matched again, under lock, against the payments open now: another statement submitted since this one
+		was read must not reconcile (or return) a payment twice."""
 		self.read_statement(lock=True)
 
 	def read_statement(self, lock: bool = False) -> None:

@@ -24,6 +24,27 @@ frappe.ui.form.on("Compensation Payment Batch", {
 				);
 			}
 		}
+		if (frm.doc.status === "Withdrawn") frm.disable_form(); // kept as it is, for the audit trail
+		// another person than the exporter says the bank has not paid it
+		const unpaid_export = frm.doc.status === "Exported" && frm.doc.docstatus === 0;
+		if (unpaid_export && frm.has_perm("write") && frm.doc.exported_by !== frappe.session.user) {
+			frm.add_custom_button(__("Withdraw (Not Paid by the Bank)"), () =>
+				frappe.prompt(
+					{
+						fieldname: "reason",
+						fieldtype: "Small Text",
+						label: __("Why is the batch withdrawn?"),
+						description: __(
+							"The bank rejected the file, or it must not be sent. Its compensations go back to be paid in a new batch."
+						),
+						reqd: 1,
+					},
+					({ reason }) => frm.call("withdraw", { reason }).then(() => frm.reload_doc()),
+					__("Withdraw Batch {0}", [frm.doc.name]),
+					__("Withdraw")
+				)
+			);
+		}
 		for (const [field, label] of [
 			["sepa_file", __("Download SEPA File")],
 			["payment_list", __("Download Payment List")],

@@ -1,8 +1,22 @@
 """A batch of approved compensations paid from the partner's account by one SEPA credit transfer file.
 
-Draft: the accountant picks compensations (a compensation can sit in one live batch only — a unique
-database key on the batch line). Export: the pain.001 file and the Excel payment list, once. Confirm
-(submit): the bank has executed it, the compensations become Paid. Cancel: they are unpaid again.
+Draft: one of the partner's accountants picks compensations (a compensation can sit in one live batch only —
+a unique database key on the batch line). Export: the pain.001 file and the Excel payment list, once.
+Confirm (submit): the bank has executed it, the compensations become Paid.
+
+Paid is final. A confirmed batch is never cancelled (nobody has the right, and the controller refuses it even
+for the site's Administrator): money that left the account is undone only by the bank returning it, which a
+bank statement records — its returned lines make their compensations payable again, with the bank's evidence.
+
+Withdrawn: an exported batch that the bank rejected, or whose file must not be sent, is neither deleted nor
+confirmed: another person than its exporter (who alone knows where the file went) withdraws it with the
+reason, taking responsibility that the bank has not executed it. Its compensations are released into new
+batches; the batch keeps its lines, its end-to-end IDs and its bank files, and stays as it is, for the audit
+trail (should the bank execute the file after all, its payments stand out as unmatched on the statement).
+
+Duties by person: nobody who entered, changed, verified or approved a compensation puts it into a batch,
+exports, confirms or withdraws that batch, and only the accountants listed in the partner's own staff (or
+IKVD) take these steps.
 """
 
 import io
@@ -24,7 +38,8 @@ from pumpurs_app.rules.spreadsheets import safe_cell
 from pumpurs_app.utils import keep_stored, rules_enforced, set_many_with_audit
 
 COMPENSATION = "Compensation"
-# written by export() (and the status by confirmation and cancellation) alone
+DRAFT, EXPORTED, PAID, WITHDRAWN = "Draft", "Exported", "Paid", "Withdrawn"
+# written by export() and withdraw() (and the status by confirmation) alone
 EXPORT_FIELDS = (
 	"exported_on",
 	"exported_by",
@@ -33,6 +48,9 @@ EXPORT_FIELDS = (
 	"payment_list",
 	"payment_count",
 	"status",
+	"withdrawn_on",
+	"withdrawn_by",
+	"withdrawal_reason",
 )
 
 
@@ -68,13 +86,23 @@ class CompensationPaymentBatch(ScopedRecord):
 		payment_list: DF.Attach | None
 		payment_reference: DF.Data | None
 		sepa_file: DF.Attach | None
-		status: DF.Literal["Draft", "Exported", "Paid", "Cancelled"]
+		status: DF.Literal["Draft", "Exported", "Paid", "Withdrawn", "Cancelled"]
 		total_amount: DF.Currency
+		withdrawal_reason: DF.SmallText | None
+		withdrawn_by: DF.Link | None
+		withdrawn_on: DF.Datetime | None
 	# end: auto-generated types
 
 	def validate(self) -> None:
 		access.check_in_scope(self)
+		self.check_pays_here()
 		self.keep_export()
+		if self.status == WITHDRAWN:
+			frappe.throw(
+				_("Batch {0} was withdrawn; it stays as it is for the audit trail. Make a new batch.").format(
+					self.name
+				)
+			)
 		partner = frappe.db.get_value("Partner", self.partner, ["iban", "bic"], as_dict=True)
 		if not partner.iban:
 			frappe.throw(
@@ -86,7 +114,7 @@ class CompensationPaymentBatch(ScopedRecord):
 		if self.exported_on and self.lines_changed():
 			frappe.throw(
 				_(
-					"Batch {0} has been exported; its payments cannot change. Cancel it and make a new batch."
+					"Batch {0} has been exported; its payments cannot change. If the bank has not paid it, another accountant withdraws it; then make a new batch."
 				).format(self.name)
 			)
 		self.validate_lines()
@@ -98,7 +126,7 @@ class CompensationPaymentBatch(ScopedRecord):
 		keep_stored(self, EXPORT_FIELDS)
 		before = self.get_doc_before_save()
 		if not before:
-			self.status = "Draft"
+			self.status = DRAFT
 		written = {row.name: row.end_to_end_id for row in before.lines} if before else {}
 		for row in self.lines:
 			row.end_to_end_id = written.get(row.name)
@@ -123,6 +151,7 @@ class CompensationPaymentBatch(ScopedRecord):
 			"payee_iban",
 			"payee_bic",
 			"total_amount",
+			*HAND_FIELDS,
 		]
 		claims = {
 			c.name: c
@@ -172,6 +201,9 @@ class CompensationPaymentBatch(ScopedRecord):
 			)
 		self.line_count = len(self.lines)
 		self.total_amount = float(money_sum(to_money(str(r.amount)) for r in self.lines))
+		if not self.flags.ignore_permissions:
+			with rules_enforced(self.doctype):
+				comp_rules.check_payment_duties(frappe.session.user, map(hands, claims.values()))
 
 	def before_submit(self) -> None:
 		if not self.exported_on:
@@ -187,47 +219,51 @@ class CompensationPaymentBatch(ScopedRecord):
 			paid_on=self.execution_date,
 			payment_reference=self.payment_reference or self.message_id,
 		)
-		self.db_set("status", "Paid")
+		self.db_set("status", PAID)
 		refresh_plans(self)
 
 	def before_cancel(self) -> None:
-		reconciled = frappe.db.exists(
-			COMPENSATION, {"payment_batch": self.name, "workflow_state": comp_rules.RECONCILED}
+		frappe.throw(
+			_(
+				"Batch {0} has been paid and cannot be cancelled: only the bank returning a payment undoes it, and the bank statement that shows the return makes its compensation payable again."
+			).format(self.name)
 		)
-		if reconciled or any(row.status == "Matched" for row in self.lines):
-			frappe.throw(
-				_(
-					"Payments of batch {0} are already reconciled with the bank statement; it cannot be cancelled."
-				).format(self.name)
-			)
-
-	def on_cancel(self) -> None:
-		line = frappe.qb.DocType("Compensation Payment Line")
-		frappe.qb.update(line).set(line.active_compensation, None).where(line.parent == self.name).run()
-		set_states(
-			frappe.get_all(
-				COMPENSATION, filters={"payment_batch": self.name}, pluck="name"
-			),  # not those returned since
-			comp_rules.APPROVED,
-			_("Payment batch {0} was cancelled; the compensation is unpaid again.").format(self.name),
-			payment_batch=None,
-			paid_on=None,
-			payment_reference=None,
-		)
-		self.db_set("status", "Cancelled")
-		refresh_plans(self)
-		rematch_draft_statements(self.name)
 
 	def on_trash(self) -> None:
 		if frappe.db.get_value(self.doctype, self.name, "exported_on"):
 			# the bank may have executed the file: deleting the batch would let its claims be paid again
 			frappe.throw(
 				_(
-					"Batch {0} has been exported and cannot be deleted; confirm it once the bank has paid, then cancel it if it must be undone."
+					"Batch {0} has been exported and cannot be deleted; if the bank has not paid it, another accountant withdraws it."
 				).format(self.name)
 			)
 		for row in self.lines:
 			row.db_set("active_compensation", None)
+
+	def check_pays_here(self) -> None:
+		"""Roles are site-wide: whoever takes a batch's steps is an accountant in the partner's own staff (a
+		partner coordinator who is also an accountant at one of its schools pays nothing)."""
+		user = frappe.session.user
+		if self.flags.ignore_permissions or access.is_national(user):
+			return
+		if access.ACCOUNTANT not in access.roles_here(user, None, self.partner):
+			frappe.throw(
+				_(
+					"Only an accountant of {0} (listed in the partner's staff) makes, exports, confirms or withdraws its payment batches."
+				).format(self.partner),
+				frappe.PermissionError,
+			)
+
+	def check_duties(self) -> None:
+		"""Nobody who entered, changed, verified or approved one of the batch's compensations acts on it."""
+		self.check_pays_here()
+		claims = frappe.get_all(
+			COMPENSATION,
+			filters={"name": ("in", [row.compensation for row in self.lines] or [""])},
+			fields=["name", *HAND_FIELDS],
+		)
+		with rules_enforced(self.doctype):
+			comp_rules.check_payment_duties(frappe.session.user, map(hands, claims))
 
 	# --- choosing compensations -----------------------------------------------------------------------------
 
@@ -255,14 +291,28 @@ class CompensationPaymentBatch(ScopedRecord):
 			)
 		)
 		present = {row.compensation for row in self.lines}
-		added = 0
-		for name in frappe.get_list(
-			COMPENSATION, filters=filters, pluck="name", order_by="payee_name, name", limit=0
+		added = left_out = 0
+		for claim in frappe.get_list(
+			COMPENSATION,
+			filters=filters,
+			fields=["name", *HAND_FIELDS],
+			order_by="payee_name, name",
+			limit=0,
 		):
-			if name not in in_batches and name not in present:
-				self.append("lines", {"compensation": name})
-				added += 1
+			if claim.name in in_batches or claim.name in present:
+				continue
+			if comp_rules.payment_conflict(frappe.session.user, hands(claim)):
+				left_out += 1
+				continue
+			self.append("lines", {"compensation": claim.name})
+			added += 1
 		self.save()
+		if left_out:
+			frappe.msgprint(
+				_(
+					"{0} approved compensations were left out: you entered, changed, verified or approved them, so another accountant pays them."
+				).format(left_out)
+			)
 		return added
 
 	# --- the bank files -----------------------------------------------------------------------------------
@@ -282,6 +332,7 @@ class CompensationPaymentBatch(ScopedRecord):
 			)
 		if not self.lines:
 			frappe.throw(_("The batch has no compensations to pay."))
+		self.check_duties()
 		payments = self.payments()
 		with rules_enforced(self.doctype):
 			xml = sepa.build_pain001(
@@ -304,10 +355,46 @@ class CompensationPaymentBatch(ScopedRecord):
 		self.payment_list = self.attach(
 			"payment_list", f"{self.name}.xlsx", self.payment_list_workbook(payments)
 		)
-		self.status = "Exported"
+		self.status = EXPORTED
 		self.flags.exporting = True
 		self.save()
 		return {"sepa_file": self.sepa_file, "payment_list": self.payment_list}
+
+	@frappe.whitelist()
+	def withdraw(self, reason: str) -> None:
+		"""The bank rejected the exported file, or it must not be sent: release the compensations for a new
+		batch and keep this one, files and all, as it is (see the module's docstring)."""
+		self.reload()
+		self.check_permission("write")
+		if self.docstatus != 0 or self.status != EXPORTED:
+			frappe.throw(
+				_(
+					"Only an exported batch that has not been confirmed as paid can be withdrawn; batch {0} is {1}."
+				).format(self.name, _(self.status, context=self.doctype))
+			)
+		reason = (reason or "").strip()
+		if not reason:
+			frappe.throw(
+				_("Write why the batch is withdrawn: the bank's rejection, or why the file must not be sent.")
+			)
+		if frappe.session.user == self.exported_by:
+			frappe.throw(
+				_(
+					"You exported batch {0}, so someone else must withdraw it, confirming that the bank has not paid it."
+				).format(self.name)
+			)
+		self.check_duties()
+		line = frappe.qb.DocType("Compensation Payment Line")
+		frappe.qb.update(line).set(line.active_compensation, None).where(line.parent == self.name).run()
+		self.db_set(
+			{
+				"status": WITHDRAWN,
+				"withdrawn_on": now_datetime(),
+				"withdrawn_by": frappe.session.user,
+				"withdrawal_reason": reason,
+			}
+		)
+		self.add_comment("Workflow", f"{_(WITHDRAWN, context=self.doctype)}: {reason}")
 
 	def payments(self) -> list[tuple[sepa.PaymentLine, list[str]]]:
 		"""One payment per line, or per payee IBAN when the batch says so; keyed by the batch line's row."""
@@ -422,6 +509,20 @@ class CompensationPaymentBatch(ScopedRecord):
 		return buffer.getvalue()
 
 
+# who had a hand in a compensation (rules.ClaimHands)
+HAND_FIELDS = ("owner", "content_changed_by", "verified_by", "approved_by")
+
+
+def hands(claim) -> comp_rules.ClaimHands:
+	return comp_rules.ClaimHands(
+		claim.name,
+		claim.owner,
+		frozenset((claim.content_changed_by or "").split()),
+		claim.verified_by,
+		claim.approved_by,
+	)
+
+
 def set_states(compensations: list[str], state: str, comment: str, **values) -> None:
 	"""Paid and Reconciled are set by batches and statements, never by a person; a whole batch at once."""
 	set_many_with_audit(
@@ -430,21 +531,6 @@ def set_states(compensations: list[str], state: str, comment: str, **values) -> 
 		{"workflow_state": state, "pending_since": now_datetime(), **values},
 		f"{_(state)}: {comment}",
 	)
-
-
-def rematch_draft_statements(batch: str) -> None:
-	"""Statements read but not yet submitted may have matched this batch's payments: match them again."""
-	for name in set(
-		frappe.get_all(
-			"Compensation Bank Statement Line",
-			filters={"payment_batch": batch, "docstatus": 0},
-			pluck="parent",
-		)
-	):
-		statement = frappe.get_doc("Compensation Bank Statement", name)
-		statement.read_statement()
-		statement.flags.ignore_permissions = True
-		statement.save()
 
 
 def refresh_plans(batch) -> None:

@@ -3,7 +3,7 @@ from frappe import _
 
 from pumpurs_app import access
 from pumpurs_app.documents import ScopedRecord
-from pumpurs_app.rules import registration
+from pumpurs_app.rules import registration, staff
 from pumpurs_app.utils import check_unique_rows, rules_enforced
 
 
@@ -42,6 +42,14 @@ class EducationalInstitution(ScopedRecord):
 				row.specialist_role = None
 			elif not row.specialist_role:
 				frappe.throw(_("Row {0}: choose the specialist role of {1}.").format(row.idx, row.user))
+		if not access.is_national(frappe.session.user):
+			with rules_enforced(self.doctype):
+				staff.check_not_own_entries(
+					frappe.session.user,
+					staff_entries(self.get_doc_before_save()),
+					staff_entries(self),
+					self.institution_name or self.name,
+				)
 		self.validate_education_type()
 		if not self.is_new() and self.has_value_changed("partner") and not access.get_scope().national:
 			# the school's learners, plans and money would move under another partner's staff and approval chain
@@ -85,3 +93,11 @@ class EducationalInstitution(ScopedRecord):
 
 	def after_delete(self) -> None:
 		access.sync_users(self.flags.users_to_sync or ())
+
+
+def staff_entries(doc) -> list[staff.StaffEntry]:
+	"""The institution's staff rows and its director, as the staff rule compares them."""
+	if not doc:
+		return []
+	entries = [(row.user, row.function, row.specialist_role or None) for row in doc.staff]
+	return entries + ([(doc.director, "Director", None)] if doc.director else [])

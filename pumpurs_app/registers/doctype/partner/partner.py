@@ -3,7 +3,7 @@ from frappe import _
 
 from pumpurs_app import access
 from pumpurs_app.documents import ScopedRecord
-from pumpurs_app.rules import bank, registration
+from pumpurs_app.rules import bank, registration, staff
 from pumpurs_app.utils import check_unique_rows, rules_enforced
 
 
@@ -43,6 +43,15 @@ class Partner(ScopedRecord):
 		if self.active_from and self.active_to and self.active_to < self.active_from:
 			frappe.throw(_("The agreement cannot end before it starts."))
 		check_unique_rows(self.staff, ("user", "function"), _("{0} is listed twice as {1}."))
+		if not access.is_national(frappe.session.user):
+			before = self.get_doc_before_save()
+			with rules_enforced(self.doctype):
+				staff.check_not_own_entries(
+					frappe.session.user,
+					[(row.user, row.function, None) for row in (before.staff if before else [])],
+					[(row.user, row.function, None) for row in self.staff],
+					self.partner_name or self.name,
+				)
 
 	def on_update(self) -> None:
 		access.sync_users(access.staff_users(self) | access.staff_users(self.get_doc_before_save()))
