@@ -3,7 +3,7 @@ a state vocational school: approve, return with a reason, reject, continue, eval
 
 import frappe
 import pytest
-from frappe.model.workflow import WorkflowTransitionError
+from frappe.model.workflow import WorkflowTransitionError, apply_workflow
 
 from tests.integration.plans import PLAN, act, approve_all, make_plan, new_plan, transition
 
@@ -348,3 +348,67 @@ def test_workflow_actions_are_scoped_like_the_plans(world):
 		0
 	]
 	assert not act(world.user("b_director"), frappe.has_permission, "Workflow Action", "read", action)
+
+
+# --- four eyes by person (issue 9, item 5) ----------------------------------------------------------------
+
+
+def add_staff(world, user_key: str, function: str, institution: str | None = None, **values) -> None:
+	school = frappe.get_doc("Educational Institution", institution or world.school_a)
+	school.append("staff", {"user": world.user(user_key), "function": function, **values})
+	school.save()
+
+
+def test_nobody_who_changed_or_sent_a_plan_while_it_was_written_decides_on_it(world):
+	# a small school's director is also its coordinator, and so may change and send the author's drafts
+	add_staff(world, "a_director", "Coordinator")
+	changed = make_plan(world)
+	doc = frappe.get_doc(PLAN, changed.name)
+	doc.risks[0].severity = "Medium"
+	act(world.user("a_director"), doc.save)
+	# a request cannot take the name off the record
+	doc = frappe.get_doc(PLAN, changed.name)
+	doc.shaped_by = ""
+	doc.risks[0].observation = "Kavē arī piektdienās"
+	act(world.user("a_author"), doc.save)
+	assert frappe.get_doc(PLAN, changed.name).shaped_by.split("\n") == [
+		world.user("a_author"),
+		world.user("a_director"),
+	]
+	transition(world, "a_author", changed.name, "Send for Approval")
+	for action, reason in (("Approve", None), ("Return to Author", "pats"), ("Reject", "pats")):
+		with pytest.raises(frappe.ValidationError, match="You changed or sent this plan"):
+			transition(world, "a_director", changed.name, action, reason=reason)
+	assert frappe.db.get_value(PLAN, changed.name, "workflow_state") == "Pending Director"
+
+	# sending the author's plan without a change is putting it forward too
+	other = make_plan(world, learner="a8money", term="current_s2")
+	transition(world, "a_director", other.name, "Send for Approval")
+	with pytest.raises(frappe.ValidationError, match="You changed or sent this plan"):
+		transition(world, "a_director", other.name, "Approve")
+
+
+def test_ikvd_who_changed_a_returned_plan_does_not_approve_it(world):
+	plan = make_plan(world)
+	transition(world, "a_author", plan.name, "Send for Approval")
+	transition(world, "a_director", plan.name, "Return to Author", reason="Plānojiet vairāk stundu")
+	doc = frappe.get_doc(PLAN, plan.name)
+	doc.measures[0].planned_hours = 10
+	act(world.user("regional"), doc.save)  # IKVD may change a plan while it is with its author
+	transition(world, "a_author", plan.name, "Send for Approval")
+	transition(world, "a_director", plan.name, "Approve")
+	transition(world, "muni_coord", plan.name, "Approve")
+	with pytest.raises(frappe.ValidationError, match="You changed or sent this plan"):
+		transition(world, "regional", plan.name, "Approve")
+	assert frappe.db.get_value(PLAN, plan.name, "workflow_state") == "Pending IKVD"
+	# another regional coordinator decides
+	colleague = frappe.get_doc(
+		doctype="User",
+		email="regional.colleague@test.pumpurs.invalid",
+		first_name="Regional Colleague",
+		send_welcome_email=0,
+		roles=[{"role": "PuMPuRS Regional Coordinator"}],
+	).insert(ignore_permissions=True)
+	act(colleague.name, apply_workflow, frappe.get_doc(PLAN, plan.name).as_dict(), "Approve")
+	approved = frappe.get_doc(PLAN, plan.name)
+	assert approved.workflow_state == "Approved" and approved.ikvd_approved_by == colleague.name

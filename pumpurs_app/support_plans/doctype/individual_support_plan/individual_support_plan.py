@@ -39,11 +39,12 @@ APPROVER_STAMPS = {
 	rules.PENDING_PARTNER: ("partner_approved_by", "partner_approved_on"),
 	rules.PENDING_IKVD: ("ikvd_approved_by", "ikvd_approved_on"),
 }
-# written by the transitions alone, never by a form or an API call
+# written by the system alone (the transitions, and who shaped the plan), never by a form or an API call
 STAMP_FIELDS = (
 	*(field for pair in APPROVER_STAMPS.values() for field in pair),
 	"evaluated_by",
 	"evaluated_on",
+	"shaped_by",
 )
 
 
@@ -123,6 +124,7 @@ class IndividualSupportPlan(ScopedRecord):
 		self.set_active_plan_key()
 		self.validate_one_plan_per_term()
 		self.check_edit_rights()
+		self.record_who_shaped_it()
 		self.handle_transition()
 
 	def before_update_after_submit(self) -> None:
@@ -359,6 +361,25 @@ class IndividualSupportPlan(ScopedRecord):
 	def content_signature(self) -> str:
 		return content_signature(self, CONTENT_FIELDS, CHILD_CONTENT)
 
+	def record_who_shaped_it(self) -> None:
+		"""Who created the plan, changed its content or its author, or sent it for approval while it was theirs
+		to change: none of them may decide on it (see ``rules.check_independent_decision``)."""
+		before = self.get_doc_before_save()
+		if not before and not self.is_new():
+			return  # validated outside a save: nothing is written
+		self.shaped_by = "\n".join(
+			rules.shaped_by_after_save(
+				rules.people(self.shaped_by),
+				frappe.session.user,
+				before.workflow_state if before else None,
+				content_changed=bool(before) and self.content_signature() != before.content_signature(),
+				sent=bool(before) and self.workflow_state != before.workflow_state,
+				replaced_author=before.plan_author
+				if before and before.plan_author != self.plan_author
+				else None,
+			)
+		)
+
 	def handle_transition(self) -> None:
 		"""Checks and records of a workflow transition, whichever channel applied it."""
 		before = self.get_doc_before_save()
@@ -369,14 +390,11 @@ class IndividualSupportPlan(ScopedRecord):
 		access.check_acts_here(self, old, new)
 		if old in rules.PENDING:
 			with rules_enforced(self.doctype):
-				rules.check_not_own_plan(actor, before.plan_author, self.owner)
-			steps = list(APPROVER_STAMPS)
-			earlier = (
-				{before.get(APPROVER_STAMPS[step][0]) for step in steps[: steps.index(old)]}
-				if old in steps
-				else set()
-			)
-			if actor in earlier:
+				rules.check_independent_decision(
+					actor, before.plan_author, self.owner, rules.people(before.shaped_by)
+				)
+			approved_by = {step: before.get(by) for step, (by, _on) in APPROVER_STAMPS.items()}
+			if actor in rules.earlier_approvers(approved_by, old):
 				frappe.throw(
 					_("You have already approved this plan at an earlier step; another person decides now."),
 					frappe.PermissionError,
