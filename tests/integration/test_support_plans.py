@@ -5,7 +5,15 @@ import frappe
 import pytest
 from frappe.model.workflow import WorkflowTransitionError, apply_workflow
 
-from tests.integration.plans import PLAN, act, approve_all, make_plan, new_plan, transition
+from tests.integration.plans import (
+	DEFAULT_MEASURES,
+	PLAN,
+	act,
+	approve_all,
+	make_plan,
+	new_plan,
+	transition,
+)
 
 
 def test_municipal_plan_goes_through_director_municipality_and_ikvd(world):
@@ -412,3 +420,30 @@ def test_ikvd_who_changed_a_returned_plan_does_not_approve_it(world):
 	act(colleague.name, apply_workflow, frappe.get_doc(PLAN, plan.name).as_dict(), "Approve")
 	approved = frappe.get_doc(PLAN, plan.name)
 	assert approved.workflow_state == "Approved" and approved.ikvd_approved_by == colleague.name
+
+
+# --- measure totals are the system's (issue 9, item 11) -------------------------------------------------
+
+TOTALS = ("approved_amount", "paid_amount", "delivered_hours")
+
+
+def totals(plan: str) -> list[tuple]:
+	return [tuple(row.get(f) or 0 for f in TOTALS) for row in frappe.get_doc(PLAN, plan).measures]
+
+
+def test_measure_totals_are_kept_as_the_system_wrote_them(world):
+	"""Approved and paid amounts come from the claims, delivered hours from the confirmed consultations: no
+	form or request sets them, before or after approval."""
+	forged = {"approved_amount": 500, "paid_amount": 500, "delivered_hours": 9}
+	plan = make_plan(world, measures=[{**m, **forged} for m in DEFAULT_MEASURES])
+	assert totals(plan.name) == [(0, 0, 0), (0, 0, 0)]
+	plan = approve_all(world, plan.name)
+	compensation_row = plan.measures[1].name
+	frappe.db.set_value("Support Plan Measure", compensation_row, "approved_amount", 42)  # as a claim does
+	doc = frappe.get_doc(PLAN, plan.name)
+	for row in doc.measures:
+		row.update({"approved_amount": 999, "paid_amount": 999, "delivered_hours": 99})
+	doc.continues_next_term = "Yes"
+	act(world.user("a_author"), doc.save)  # the author may fill the evaluation of an approved plan
+	assert totals(plan.name) == [(0, 0, 0), (42, 0, 0)]
+	assert frappe.db.get_value(PLAN, plan.name, "continues_next_term") == "Yes"

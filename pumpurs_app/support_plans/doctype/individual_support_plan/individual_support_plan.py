@@ -46,6 +46,8 @@ STAMP_FIELDS = (
 	"evaluated_on",
 	"shaped_by",
 )
+# what claims and consultations write on the measure rows (straight to the database: the plan may be approved)
+MEASURE_TOTALS = ("approved_amount", "paid_amount", "delivered_hours")
 
 
 class IndividualSupportPlan(ScopedRecord):
@@ -112,6 +114,7 @@ class IndividualSupportPlan(ScopedRecord):
 
 	def validate(self) -> None:
 		keep_stored(self, STAMP_FIELDS)
+		self.keep_measure_totals()
 		self.sync_learner_details()
 		access.check_in_scope(self)
 		with rules_enforced(self.doctype):
@@ -129,6 +132,7 @@ class IndividualSupportPlan(ScopedRecord):
 
 	def before_update_after_submit(self) -> None:
 		keep_stored(self, STAMP_FIELDS)
+		self.keep_measure_totals()
 		self.check_evaluation_rights()
 		self.handle_transition()
 		self.set_active_plan_key()
@@ -379,6 +383,17 @@ class IndividualSupportPlan(ScopedRecord):
 				else None,
 			)
 		)
+
+	def keep_measure_totals(self) -> None:
+		"""Approved and paid amounts and delivered hours stay as the claims and consultations wrote them (a new
+		row has none), whatever a form or a request sends; the evaluation recounts the hours itself."""
+		before = self.get_doc_before_save()
+		if not before and not self.is_new():
+			return  # validated outside a save: nothing is written
+		stored = {row.name: row for row in before.measures} if before else {}
+		for row in self.measures:
+			for field in MEASURE_TOTALS:
+				row.set(field, stored[row.name].get(field) if row.name in stored else 0)
 
 	def handle_transition(self) -> None:
 		"""Checks and records of a workflow transition, whichever channel applied it."""
