@@ -7,6 +7,7 @@ from frappe.model.workflow import WorkflowTransitionError, apply_workflow
 
 from tests.integration.plans import (
 	DEFAULT_MEASURES,
+	DEFAULT_RISKS,
 	PLAN,
 	act,
 	approve_all,
@@ -191,7 +192,7 @@ def test_one_plan_per_learner_and_term(world):
 			},
 			"",
 		),
-		({"author": "b_author"}, "not one of your institutions"),
+		({"author": "b_author"}, "is not a record of your institutions"),  # the learner sent, no more
 	],
 )
 def test_bad_plans_are_refused_and_nothing_is_saved(world, kwargs, message):
@@ -447,3 +448,109 @@ def test_measure_totals_are_kept_as_the_system_wrote_them(world):
 	act(world.user("a_author"), doc.save)  # the author may fill the evaluation of an approved plan
 	assert totals(plan.name) == [(0, 0, 0), (42, 0, 0)]
 	assert frappe.db.get_value(PLAN, plan.name, "continues_next_term") == "Yes"
+
+
+# --- messages name only what the user may see (issue 9, item 6) ------------------------------------------
+
+
+def test_a_plan_for_another_schools_learner_names_nothing_of_that_school(world, api):
+	author = api(world.user("a_author"))
+	for key, school in (("b9", world.school_b), ("v1", world.vocational_school)):
+		learner = world.learners[key]
+		full_name = frappe.db.get_value("Learner", learner, "full_name")
+		plan = {
+			"learner": learner,
+			"school_term": world.terms["current_s1"],
+			"plan_author": world.user("a_author"),
+			"risks": DEFAULT_RISKS,
+			"measures": DEFAULT_MEASURES,
+		}
+		for sent in (plan, {**plan, "institution": world.school_a}):
+			response = author.post(f"/api/resource/{PLAN}", sent)
+			assert response.status == 403, response.text[:300]
+			assert learner in response.error_text()  # what the user sent, and nothing more
+			assert school not in response.text and full_name not in response.text
+	assert not frappe.db.exists(PLAN, {"learner": ("in", [world.learners["b9"], world.learners["v1"]])})
+
+
+def test_changing_a_drafts_learner_to_another_schools_names_nothing_of_that_school(world, api):
+	plan = make_plan(world)
+	frappe.db.commit()  # HTTP requests run on their own connection
+	try:
+		author = api(world.user("a_author"))
+		learner = world.learners["v1"]
+		response = author.put(f"/api/resource/{PLAN}/{plan.name}", {"learner": learner})
+		assert response.status == 403, response.text[:300]
+		assert world.vocational_school not in response.text
+		assert frappe.db.get_value("Learner", learner, "full_name") not in response.text
+		assert frappe.db.get_value(PLAN, plan.name, "learner") == world.learners["a7"]
+	finally:
+		frappe.delete_doc(PLAN, plan.name, force=True, ignore_permissions=True)
+		frappe.db.commit()
+
+
+def test_a_plan_of_another_school_is_not_named(world, api):
+	"""A learner moved from school B to school A while B's plan for the term stands: A's author learns that
+	the term is taken, not which plan it is."""
+	learner = world.learners["b9"]
+	elsewhere = make_plan(world, learner="b9", author="b_author")
+	moved = frappe.get_doc("Learner", learner)
+	moved.institution = world.school_a
+	moved.save()
+	frappe.db.commit()
+	try:
+		response = api(world.user("a_author")).post(
+			f"/api/resource/{PLAN}",
+			{
+				"learner": learner,
+				"school_term": world.terms["current_s1"],
+				"plan_author": world.user("a_author"),
+				"risks": DEFAULT_RISKS,
+				"measures": DEFAULT_MEASURES,
+			},
+		)
+		assert response.status == 409, response.text[:300]
+		assert "already has a plan for" in response.error_text()
+		assert elsewhere.name not in response.text and world.school_b not in response.text
+	finally:
+		frappe.db.rollback()
+		frappe.delete_doc(PLAN, elsewhere.name, force=True, ignore_permissions=True)
+		back = frappe.get_doc("Learner", learner)
+		back.institution = world.school_b
+		back.save()
+		frappe.db.commit()
+
+
+def test_continuing_a_plan_does_not_hand_over_another_schools_plan(world):
+	"""The learner has moved to school B, whose author has already planned the next term: school A's author
+	continuing the old plan gets a refusal naming what they sent, not B's plan."""
+	from pumpurs_app.support_plans.doctype.individual_support_plan.individual_support_plan import (
+		make_next_term_plan,
+	)
+
+	source = approve_all(world, make_plan(world).name)
+	moved = frappe.get_doc("Learner", world.learners["a7"])
+	moved.institution = world.school_b
+	moved.save()
+	theirs = make_plan(world, term="current_s2", author="b_author")
+	with pytest.raises(frappe.PermissionError) as refused:
+		act(world.user("a_author"), make_next_term_plan, source.name)
+	assert theirs.name not in str(refused.value) and world.school_b not in str(refused.value)
+	assert world.learners["a7"] in str(refused.value)  # what the user continued, and nothing more
+	# IKVD, who sees both, is taken to the plan that is already there
+	assert act(world.user("ikvd_admin"), make_next_term_plan, source.name) == theirs.name
+
+
+def test_an_ngo_participant_from_elsewhere_is_named_by_what_was_sent(world, api):
+	coordinator = api(world.user("muni_coord"))
+	path = f"/api/resource/Youth NGO Project/{world.ngo_project}"
+	participants = coordinator.get(path).data["participants"]
+	outsider = world.learners["v1"]
+	response = coordinator.put(path, {"participants": [*participants, {"learner": outsider}]})
+	assert response.status == 417, response.text[:300]
+	assert (
+		f"Row {len(participants) + 1}: {outsider} is not a learner of this municipality."
+		in response.error_text()
+	)
+	assert frappe.db.get_value("Learner", outsider, "full_name") not in response.text
+	assert world.vocational_school not in response.text

@@ -217,13 +217,17 @@ class IndividualSupportPlan(ScopedRecord):
 		other = frappe.db.get_value(
 			self.doctype, {"active_plan_key": self.active_plan_key, "name": ("!=", self.name)}, "name"
 		)
-		if other:
-			frappe.throw(
-				_("{0} already has plan {1} for {2}.").format(
-					self.learner_name or self.learner, other, self.school_term
-				),
-				frappe.DuplicateEntryError,
+		if not other:
+			return
+		if frappe.has_permission(self.doctype, "read", other):
+			message = _("{0} already has plan {1} for {2}.").format(
+				self.learner_name or self.learner, other, self.school_term
 			)
+		else:  # a plan of the learner's former institution: neither its name nor where it is
+			message = _(
+				"{0} already has a plan for {1} that you cannot open. Ask the PuMPuRS coordinators to resolve it."
+			).format(self.learner_name or self.learner, self.school_term)
+		frappe.throw(message, frappe.DuplicateEntryError)
 
 	def set_active_plan_key(self) -> None:
 		"""One live plan per learner and term, guaranteed by a unique database key; rejected and cancelled
@@ -491,8 +495,8 @@ def make_next_term_plan(source_name: str) -> str:
 		"Individual Support Plan",
 		{"learner": source.learner, "school_term": following.name, "active_plan_key": ("is", "set")},
 	)
-	if existing:
-		return existing
+	if existing and frappe.has_permission("Individual Support Plan", "read", existing):
+		return existing  # (one the user cannot open is refused below, without its name)
 	user = frappe.session.user
 	author_here = frappe.db.exists(
 		"Institution Staff Member",
