@@ -67,6 +67,7 @@ class SupportConsultation(ScopedRecord):
 		if not self.learner_confirmed:
 			self.confirmed_at = None
 		self.validate_confirmed_not_changed()
+		self.check_confirmation_recorded_by_another()
 
 	def on_update(self) -> None:
 		refresh_delivered_hours(self.support_plan)
@@ -196,6 +197,23 @@ class SupportConsultation(ScopedRecord):
 		]
 		if changed:
 			frappe.throw(_("A consultation confirmed by the learner cannot be changed."))
+
+	def check_confirmation_recorded_by_another(self) -> None:
+		"""The learner's confirmation is the evidence that the consultation took place: the specialist who gave
+		it does not record it (the fields' permission level leaves it to the institution's coordinator and
+		IKVD)."""
+		if not self.learner_confirmed:
+			return
+		before = self.get_doc_before_save()
+		if before.learner_confirmed if before else not self.is_new():
+			return  # confirmed earlier (and unchangeable since), or validated outside a save
+		if frappe.session.user in (self.specialist, before.specialist if before else None):
+			frappe.throw(
+				_(
+					"The learner's confirmation is recorded by someone other than the specialist who gave the consultation: ask the institution's coordinator."
+				),
+				frappe.PermissionError,
+			)
 
 
 def delivered_hours(plan: str) -> dict[str, float]:
