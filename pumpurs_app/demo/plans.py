@@ -103,6 +103,7 @@ PLAN_FIELDS = [
 	"evaluated_on",
 	"evaluated_by",
 	"evaluation_reminded_on",
+	"shaped_by",
 ]
 CHILD = ["name", *bulk.STANDARD, "docstatus", "idx", "parent", "parenttype", "parentfield"]
 RISK_FIELDS = [*CHILD, "risk_factor", "risk_group", "severity", "observation", "outcome"]
@@ -224,6 +225,12 @@ class Plan:
 	@property
 	def submitted(self) -> bool:
 		return self.approved_at is not None
+
+	@property
+	def shaped_by(self) -> list[str]:
+		"""As the controller records them: who created the plan, then who sent it (again)."""
+		senders = [who for _when, state, who in self.events if state == rules.PENDING_DIRECTOR]
+		return list(dict.fromkeys([self.owner, *senders]))
 
 
 class Context:
@@ -980,6 +987,7 @@ class Writer:
 				plan.evaluated_at.date() if plan.evaluated_at else None,
 				plan.evaluated_by,
 				plan.evaluation_reminded_on,
+				"\n".join(plan.shaped_by),
 			)
 		)
 		for idx, risk in enumerate(plan.risks, 1):

@@ -643,11 +643,8 @@ class _Row:
 				code=code,
 				institution=where,
 			)
-		else:  # do not tell a user where someone studies outside their own institutions
-			violation = RuleViolation(
-				"An active learner with personal code {code} is already registered at another institution.",
-				code=code,
-			)
+		else:  # neither where someone studies outside the user's institutions, nor that the code is known
+			violation = learners.active_elsewhere(code)
 		self.fail("personal_code", violation)
 
 	def guardian(self, is_email, is_phone) -> dict | None:

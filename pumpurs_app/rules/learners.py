@@ -57,6 +57,17 @@ def check_consent(signed_on: date | None, signed_by: str | None, born: date, tod
 		)
 
 
+def active_elsewhere(code: str) -> RuleViolation:
+	"""The refusal of a learner whose personal code is active at an institution the user cannot see. Being in
+	the programme means being at risk of leaving school: the words say neither where the child is nor that
+	they are in the programme, beyond what any refusal must (``active_code`` is for the caller to report the
+	case, never shown)."""
+	return RuleViolation(
+		"This learner cannot be registered here. The PuMPuRS coordinators have been told and will resolve it with you.",
+		active_code=code,
+	)
+
+
 def derived_fields(identity: Identity, first_name: str, last_name: str, status: str) -> dict:
 	"""What a learner record derives from what was entered — the same whether the Learner controller saves it
 	or a bulk path (import, demo data) writes it."""

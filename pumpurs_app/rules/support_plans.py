@@ -127,8 +127,54 @@ def approval_chain(partner_type: str) -> list[str]:
 	return [PENDING_DIRECTOR, PENDING_IKVD]
 
 
-def check_not_own_plan(actor: str, plan_author: str, owner: str) -> None:
-	"""Nobody decides on a plan they authored (frappe's own self-approval check looks at the owner only, and
-	the author's own "send for approval" is a transition too)."""
+# the states in which a plan is its author's (or the institution's coordinator's) to change and to send
+EDITABLE = (DRAFT, RETURNED)
+
+
+def people(text: str | None) -> list[str]:
+	"""The users of a stored list of people (one a line), in order."""
+	return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def shaped_by_after_save(
+	recorded: list[str],
+	actor: str,
+	stored_state: str | None,
+	content_changed: bool,
+	sent: bool,
+	replaced_author: str | None = None,
+) -> list[str]:
+	"""Everyone who shaped what the approvers decide on, in order: who created the plan, who changed its content
+	(learner, term, author, risks, measures, holiday order) or sent it for approval while it was theirs to
+	change, and an author replaced meanwhile (the plan was theirs too). ``stored_state`` is None for a new plan.
+	"""
+	shaped = list(recorded)
+	editable = stored_state is None or stored_state in EDITABLE
+	newcomers = []
+	if editable and (stored_state is None or content_changed or sent):
+		newcomers.append(actor)
+	if editable and replaced_author:
+		newcomers.append(replaced_author)
+	for person in newcomers:
+		if person and person not in shaped:
+			shaped.append(person)
+	return shaped
+
+
+def earlier_approvers(approved_by: dict[str, str | None], step: str) -> set[str]:
+	"""Who approved the plan at the steps before ``step`` (``approved_by``: approval step -> approver)."""
+	if step not in PENDING:
+		return set()
+	return {approved_by.get(earlier) for earlier in PENDING[: PENDING.index(step)]} - {None}
+
+
+def check_independent_decision(actor: str, plan_author: str, owner: str, shaped_by: list[str]) -> None:
+	"""Four eyes by person: nobody decides on a plan they wrote, or changed or sent while it was being written
+	(frappe's own self-approval check looks at the owner only, and the author's own "send for approval" is a
+	transition too). Approving one plan at two steps is refused as well (see :func:`earlier_approvers`)."""
 	if actor in (plan_author, owner):
 		raise RuleViolation("You wrote this plan, so someone else must approve, return or reject it.")
+	if actor in shaped_by:
+		raise RuleViolation(
+			"You changed or sent this plan while it was being written, so someone else must approve, return or reject it."
+		)

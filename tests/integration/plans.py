@@ -80,3 +80,14 @@ def approve_all(world, plan: str, municipal: bool = True):
 	if municipal:
 		transition(world, "muni_coord", plan, "Approve")
 	return transition(world, "regional", plan, "Approve")
+
+
+def confirm_consultation(world, name: str, confirmed_at) -> None:
+	"""The learner's confirmation of a consultation, recorded as a school records it: by its coordinator, not
+	by the specialist (school B has no coordinator: IKVD's administrator records it there)."""
+	doc = frappe.get_doc("Support Consultation", name)
+	recorder = {world.school_a: "a_coord", world.vocational_school: "vet_icoord"}.get(
+		doc.institution, "ikvd_admin"
+	)
+	doc.update({"learner_confirmed": 1, "confirmed_at": confirmed_at})
+	act(world.user(recorder), doc.save)

@@ -263,8 +263,11 @@ def check_workflow_rules_over_all_plans(built):
 			else:
 				assert not plan.partner_approved_by and plan.director_approved_on <= plan.ikvd_approved_on
 			assert plan.ikvd_approved_on.date() <= term.end_date
+		# who shaped the plan, as the controller records it: its creator first, then whoever sent it
+		shaped_by = rules.people(plan.shaped_by)
+		assert shaped_by[0] == plan.owner and set(shaped_by) <= {plan.owner, plan.plan_author}, plan.name
 		for approver in (plan.director_approved_by, plan.partner_approved_by, plan.ikvd_approved_by):
-			assert approver not in (plan.plan_author, plan.owner)
+			assert approver not in (plan.plan_author, plan.owner, *shaped_by)
 		assert plan.creation <= plan.modified <= now_datetime()
 		assert datetime.combine(term.start_date, datetime.min.time()) <= plan.creation
 		if plan.workflow_state == rules.EVALUATED:

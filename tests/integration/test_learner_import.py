@@ -537,3 +537,41 @@ def test_the_desks_requests_end_to_end(world, api):
 		for name in imports:
 			frappe.delete_doc("Learner Import", name, force=True, ignore_permissions=True)
 		frappe.db.commit()
+
+
+def test_a_row_active_elsewhere_says_neither_where_nor_that_it_is(world, api):
+	"""Whether a child is in the programme is theirs to keep: the row is refused with the same words as the
+	Learner form, and the case goes to those who see both institutions."""
+	from frappe.deferred_insert import save_to_db
+
+	from tests.integration.test_registers import NOT_HERE, refusal_records
+
+	client = api(world.user("a_coord"))
+	active = frappe.get_doc(LEARNER, world.learners["v1"])
+	save_to_db()  # (anything an earlier test left in the queue)
+	upload = client.upload(
+		"izglitojamie.xlsx", workbook([learner_row(world.school_a, 950, personal_code=active.personal_code)])
+	)
+	try:
+		response = client.post(f"/api/method/{DOTTED}.check_file", {"file_url": upload})
+		assert response.status == 200, response.text[:300]
+		summary = response.message
+		assert summary["status"] == "Invalid"
+		assert [(e["row"], e["reason"]) for e in summary["errors"]] == [(2, NOT_HERE)]
+		frappe.db.rollback()  # see what the request committed
+		workbook_text = " ".join(
+			str(cell) for row in read_error_workbook(summary["error_file"]) for cell in row if cell
+		)
+		for text in (response.text, workbook_text):
+			assert world.vocational_school not in text and active.name not in text
+			assert "already" not in text and "another institution" not in text
+		notified, audit = refusal_records(active.name)
+		assert world.user("ikvd_admin") in notified and world.user("vet_coord") not in notified
+		assert [entry.user for entry in audit] == [world.user("a_coord")]
+		for text in [*notified.values(), *(entry.subject for entry in audit)]:
+			assert active.personal_code not in text and world.school_a in text
+	finally:
+		frappe.db.rollback()
+		for name in frappe.get_all("Learner Import", filters={"owner": world.user("a_coord")}, pluck="name"):
+			frappe.delete_doc("Learner Import", name, force=True, ignore_permissions=True)
+		frappe.db.commit()

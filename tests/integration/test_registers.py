@@ -5,6 +5,7 @@ from datetime import date
 
 import frappe
 import pytest
+from frappe.deferred_insert import save_to_db
 
 from pumpurs_app.registers.doctype.school_term.school_term import current_term
 from pumpurs_app.rules import personal_code
@@ -80,6 +81,81 @@ def test_two_active_learners_cannot_share_a_personal_code(world):
 	assert first.active_personal_code is None
 	second = new_learner(world, institution=world.school_b).insert()
 	assert second.active_personal_code == second.personal_code == first.personal_code
+
+
+# what the refused user is told: nothing of where the child is, nor that the code is in the programme
+NOT_HERE = (
+	"This learner cannot be registered here. The PuMPuRS coordinators have been told and will resolve it "
+	"with you."
+)
+
+
+def refusal_records(learner: str) -> tuple[dict[str, str], list]:
+	"""The notifications (recipient -> subject) and the audit entries a refusal left for ``learner`` (frappe
+	inserts them from its queue, as its scheduler does every quarter of an hour)."""
+	save_to_db()
+	notified = dict(
+		frappe.get_all(
+			"Notification Log",
+			filters={"document_type": "Learner", "document_name": learner},
+			fields=["for_user", "subject"],
+			as_list=True,
+		)
+	)
+	audit = frappe.get_all(
+		"Activity Log",
+		filters={"link_doctype": "Learner", "link_name": learner, "status": "Failed"},
+		fields=["user", "subject"],
+	)
+	return notified, audit
+
+
+def test_a_code_active_elsewhere_is_refused_without_saying_where_or_that_it_is(world, api):
+	coordinator = api(world.user("a_coord"))
+	save_to_db()  # (anything an earlier test left in the queue)
+	for key, other_school, resolvers in (
+		("v1", world.vocational_school, {world.user("ikvd_admin")}),
+		# a school of the same municipality: its coordinator sees both schools too
+		("b9", world.school_b, {world.user("ikvd_admin"), world.user("muni_coord")}),
+	):
+		active = frappe.get_doc("Learner", world.learners[key])
+		response = coordinator.post(
+			"/api/resource/Learner",
+			{
+				"first_name": "Jānis",
+				"last_name": "Ozoliņš",
+				"personal_code": active.personal_code,
+				"institution": world.school_a,
+				"education_type": "General",
+				"grade": 8,
+				"status": "Active",
+			},
+		)
+		assert response.status == 417, response.text[:300]
+		assert response.json["exc_type"] == "ValidationError"
+		assert NOT_HERE in response.error_text()
+		for hidden in (other_school, active.name, active.full_name, "already", "another", "validate_unique"):
+			assert hidden not in response.text, hidden
+		notified, audit = refusal_records(active.name)
+		assert set(notified) >= resolvers and world.user("vet_coord") not in notified
+		assert world.user("a_coord") not in notified
+		for text in [*notified.values(), *(entry.subject for entry in audit)]:
+			assert active.personal_code not in text and active.personal_code_masked not in text
+			assert world.school_a in text and other_school in text
+		assert [entry.user for entry in audit] == [world.user("a_coord")]
+	assert not frappe.db.exists("Learner", {"first_name": "Jānis", "last_name": "Ozoliņš"})
+
+
+def test_a_code_active_in_the_users_own_institutions_is_named(world, as_user):
+	active = frappe.get_doc("Learner", world.learners["a7"])
+	with as_user(world.user("muni_coord")):
+		message = refused(
+			new_learner(world, personal_code=active.personal_code, institution=world.school_b),
+			"is already registered at",
+			frappe.DuplicateEntryError,
+		)
+	assert world.school_a in message and "Mark that record Left or Transferred first" in message
+	assert refusal_records(active.name) == ({}, [])
 
 
 def test_database_refuses_duplicate_active_code_even_past_the_controller(world):

@@ -19,7 +19,7 @@ from pumpurs_app.reporting.report.compensations import compensations as money_re
 from pumpurs_app.reporting.report.programme_indicators import programme_indicators as indicators_report
 from pumpurs_app.reporting.report.support_delivered import support_delivered as delivered_report
 from tests.integration.money import COMPENSATION, approve_claim, daily_tickets, make_claim, october, step
-from tests.integration.plans import PLAN, act, make_plan, transition
+from tests.integration.plans import PLAN, act, confirm_consultation, make_plan, transition
 from tests.integration.test_payments import BATCH, STATEMENT, SUPPLIER_IBAN, call, camt053, new_batch, upload
 
 CONSULTATION = "Support Consultation"
@@ -85,10 +85,9 @@ def consult(
 	)
 	act(world.user(who), doc.insert)
 	if confirmed:
-		doc = frappe.get_doc(CONSULTATION, doc.name)
-		doc.learner_confirmed = 1
-		doc.confirmed_at = datetime.combine(when, datetime.min.time()) + timedelta(hours=18)
-		act(world.user(who), doc.save)
+		confirm_consultation(
+			world, doc.name, datetime.combine(when, datetime.min.time()) + timedelta(hours=18)
+		)
 	return doc.name
 
 

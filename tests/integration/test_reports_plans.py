@@ -19,7 +19,7 @@ from pumpurs_app.support_plans.doctype.individual_support_plan.individual_suppor
 )
 from tests.integration.conftest import reset_caches
 from tests.integration.money import approve_claim, daily_tickets, make_claim, october
-from tests.integration.plans import PLAN, act, make_plan, transition
+from tests.integration.plans import PLAN, act, confirm_consultation, make_plan, transition
 
 LIVE = ("Approved", "Evaluated")
 SEVERITIES = ("Low", "Medium", "High")
@@ -64,10 +64,9 @@ def consultation(world, plan: str, day_offset: int, minutes: int, confirmed: boo
 	)
 	act(world.user("a_specialist"), consult.insert)
 	if confirmed:
-		consult = frappe.get_doc("Support Consultation", consult.name)
-		consult.learner_confirmed = 1
-		consult.confirmed_at = datetime.combine(day, datetime.min.time()) + timedelta(hours=12)
-		act(world.user("a_specialist"), consult.save)
+		confirm_consultation(
+			world, consult.name, datetime.combine(day, datetime.min.time()) + timedelta(hours=12)
+		)
 	return consult.name
 
 

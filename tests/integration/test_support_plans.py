@@ -3,9 +3,18 @@ a state vocational school: approve, return with a reason, reject, continue, eval
 
 import frappe
 import pytest
-from frappe.model.workflow import WorkflowTransitionError
+from frappe.model.workflow import WorkflowTransitionError, apply_workflow
 
-from tests.integration.plans import PLAN, act, approve_all, make_plan, new_plan, transition
+from tests.integration.plans import (
+	DEFAULT_MEASURES,
+	DEFAULT_RISKS,
+	PLAN,
+	act,
+	approve_all,
+	make_plan,
+	new_plan,
+	transition,
+)
 
 
 def test_municipal_plan_goes_through_director_municipality_and_ikvd(world):
@@ -183,7 +192,7 @@ def test_one_plan_per_learner_and_term(world):
 			},
 			"",
 		),
-		({"author": "b_author"}, "not one of your institutions"),
+		({"author": "b_author"}, "is not a record of your institutions"),  # the learner sent, no more
 	],
 )
 def test_bad_plans_are_refused_and_nothing_is_saved(world, kwargs, message):
@@ -348,3 +357,200 @@ def test_workflow_actions_are_scoped_like_the_plans(world):
 		0
 	]
 	assert not act(world.user("b_director"), frappe.has_permission, "Workflow Action", "read", action)
+
+
+# --- four eyes by person (issue 9, item 5) ----------------------------------------------------------------
+
+
+def add_staff(world, user_key: str, function: str, institution: str | None = None, **values) -> None:
+	school = frappe.get_doc("Educational Institution", institution or world.school_a)
+	school.append("staff", {"user": world.user(user_key), "function": function, **values})
+	school.save()
+
+
+def test_nobody_who_changed_or_sent_a_plan_while_it_was_written_decides_on_it(world):
+	# a small school's director is also its coordinator, and so may change and send the author's drafts
+	add_staff(world, "a_director", "Coordinator")
+	changed = make_plan(world)
+	doc = frappe.get_doc(PLAN, changed.name)
+	doc.risks[0].severity = "Medium"
+	act(world.user("a_director"), doc.save)
+	# a request cannot take the name off the record
+	doc = frappe.get_doc(PLAN, changed.name)
+	doc.shaped_by = ""
+	doc.risks[0].observation = "Kavē arī piektdienās"
+	act(world.user("a_author"), doc.save)
+	assert frappe.get_doc(PLAN, changed.name).shaped_by.split("\n") == [
+		world.user("a_author"),
+		world.user("a_director"),
+	]
+	transition(world, "a_author", changed.name, "Send for Approval")
+	for action, reason in (("Approve", None), ("Return to Author", "pats"), ("Reject", "pats")):
+		with pytest.raises(frappe.ValidationError, match="You changed or sent this plan"):
+			transition(world, "a_director", changed.name, action, reason=reason)
+	assert frappe.db.get_value(PLAN, changed.name, "workflow_state") == "Pending Director"
+
+	# sending the author's plan without a change is putting it forward too
+	other = make_plan(world, learner="a8money", term="current_s2")
+	transition(world, "a_director", other.name, "Send for Approval")
+	with pytest.raises(frappe.ValidationError, match="You changed or sent this plan"):
+		transition(world, "a_director", other.name, "Approve")
+
+
+def test_ikvd_who_changed_a_returned_plan_does_not_approve_it(world):
+	plan = make_plan(world)
+	transition(world, "a_author", plan.name, "Send for Approval")
+	transition(world, "a_director", plan.name, "Return to Author", reason="Plānojiet vairāk stundu")
+	doc = frappe.get_doc(PLAN, plan.name)
+	doc.measures[0].planned_hours = 10
+	act(world.user("regional"), doc.save)  # IKVD may change a plan while it is with its author
+	transition(world, "a_author", plan.name, "Send for Approval")
+	transition(world, "a_director", plan.name, "Approve")
+	transition(world, "muni_coord", plan.name, "Approve")
+	with pytest.raises(frappe.ValidationError, match="You changed or sent this plan"):
+		transition(world, "regional", plan.name, "Approve")
+	assert frappe.db.get_value(PLAN, plan.name, "workflow_state") == "Pending IKVD"
+	# another regional coordinator decides
+	colleague = frappe.get_doc(
+		doctype="User",
+		email="regional.colleague@test.pumpurs.invalid",
+		first_name="Regional Colleague",
+		send_welcome_email=0,
+		roles=[{"role": "PuMPuRS Regional Coordinator"}],
+	).insert(ignore_permissions=True)
+	act(colleague.name, apply_workflow, frappe.get_doc(PLAN, plan.name).as_dict(), "Approve")
+	approved = frappe.get_doc(PLAN, plan.name)
+	assert approved.workflow_state == "Approved" and approved.ikvd_approved_by == colleague.name
+
+
+# --- measure totals are the system's (issue 9, item 11) -------------------------------------------------
+
+TOTALS = ("approved_amount", "paid_amount", "delivered_hours")
+
+
+def totals(plan: str) -> list[tuple]:
+	return [tuple(row.get(f) or 0 for f in TOTALS) for row in frappe.get_doc(PLAN, plan).measures]
+
+
+def test_measure_totals_are_kept_as_the_system_wrote_them(world):
+	"""Approved and paid amounts come from the claims, delivered hours from the confirmed consultations: no
+	form or request sets them, before or after approval."""
+	forged = {"approved_amount": 500, "paid_amount": 500, "delivered_hours": 9}
+	plan = make_plan(world, measures=[{**m, **forged} for m in DEFAULT_MEASURES])
+	assert totals(plan.name) == [(0, 0, 0), (0, 0, 0)]
+	plan = approve_all(world, plan.name)
+	compensation_row = plan.measures[1].name
+	frappe.db.set_value("Support Plan Measure", compensation_row, "approved_amount", 42)  # as a claim does
+	doc = frappe.get_doc(PLAN, plan.name)
+	for row in doc.measures:
+		row.update({"approved_amount": 999, "paid_amount": 999, "delivered_hours": 99})
+	doc.continues_next_term = "Yes"
+	act(world.user("a_author"), doc.save)  # the author may fill the evaluation of an approved plan
+	assert totals(plan.name) == [(0, 0, 0), (42, 0, 0)]
+	assert frappe.db.get_value(PLAN, plan.name, "continues_next_term") == "Yes"
+
+
+# --- messages name only what the user may see (issue 9, item 6) ------------------------------------------
+
+
+def test_a_plan_for_another_schools_learner_names_nothing_of_that_school(world, api):
+	author = api(world.user("a_author"))
+	for key, school in (("b9", world.school_b), ("v1", world.vocational_school)):
+		learner = world.learners[key]
+		full_name = frappe.db.get_value("Learner", learner, "full_name")
+		plan = {
+			"learner": learner,
+			"school_term": world.terms["current_s1"],
+			"plan_author": world.user("a_author"),
+			"risks": DEFAULT_RISKS,
+			"measures": DEFAULT_MEASURES,
+		}
+		for sent in (plan, {**plan, "institution": world.school_a}):
+			response = author.post(f"/api/resource/{PLAN}", sent)
+			assert response.status == 403, response.text[:300]
+			assert learner in response.error_text()  # what the user sent, and nothing more
+			assert school not in response.text and full_name not in response.text
+	assert not frappe.db.exists(PLAN, {"learner": ("in", [world.learners["b9"], world.learners["v1"]])})
+
+
+def test_changing_a_drafts_learner_to_another_schools_names_nothing_of_that_school(world, api):
+	plan = make_plan(world)
+	frappe.db.commit()  # HTTP requests run on their own connection
+	try:
+		author = api(world.user("a_author"))
+		learner = world.learners["v1"]
+		response = author.put(f"/api/resource/{PLAN}/{plan.name}", {"learner": learner})
+		assert response.status == 403, response.text[:300]
+		assert world.vocational_school not in response.text
+		assert frappe.db.get_value("Learner", learner, "full_name") not in response.text
+		assert frappe.db.get_value(PLAN, plan.name, "learner") == world.learners["a7"]
+	finally:
+		frappe.delete_doc(PLAN, plan.name, force=True, ignore_permissions=True)
+		frappe.db.commit()
+
+
+def test_a_plan_of_another_school_is_not_named(world, api):
+	"""A learner moved from school B to school A while B's plan for the term stands: A's author learns that
+	the term is taken, not which plan it is."""
+	learner = world.learners["b9"]
+	elsewhere = make_plan(world, learner="b9", author="b_author")
+	moved = frappe.get_doc("Learner", learner)
+	moved.institution = world.school_a
+	moved.save()
+	frappe.db.commit()
+	try:
+		response = api(world.user("a_author")).post(
+			f"/api/resource/{PLAN}",
+			{
+				"learner": learner,
+				"school_term": world.terms["current_s1"],
+				"plan_author": world.user("a_author"),
+				"risks": DEFAULT_RISKS,
+				"measures": DEFAULT_MEASURES,
+			},
+		)
+		assert response.status == 409, response.text[:300]
+		assert "already has a plan for" in response.error_text()
+		assert elsewhere.name not in response.text and world.school_b not in response.text
+	finally:
+		frappe.db.rollback()
+		frappe.delete_doc(PLAN, elsewhere.name, force=True, ignore_permissions=True)
+		back = frappe.get_doc("Learner", learner)
+		back.institution = world.school_b
+		back.save()
+		frappe.db.commit()
+
+
+def test_continuing_a_plan_does_not_hand_over_another_schools_plan(world):
+	"""The learner has moved to school B, whose author has already planned the next term: school A's author
+	continuing the old plan gets a refusal naming what they sent, not B's plan."""
+	from pumpurs_app.support_plans.doctype.individual_support_plan.individual_support_plan import (
+		make_next_term_plan,
+	)
+
+	source = approve_all(world, make_plan(world).name)
+	moved = frappe.get_doc("Learner", world.learners["a7"])
+	moved.institution = world.school_b
+	moved.save()
+	theirs = make_plan(world, term="current_s2", author="b_author")
+	with pytest.raises(frappe.PermissionError) as refused:
+		act(world.user("a_author"), make_next_term_plan, source.name)
+	assert theirs.name not in str(refused.value) and world.school_b not in str(refused.value)
+	assert world.learners["a7"] in str(refused.value)  # what the user continued, and nothing more
+	# IKVD, who sees both, is taken to the plan that is already there
+	assert act(world.user("ikvd_admin"), make_next_term_plan, source.name) == theirs.name
+
+
+def test_an_ngo_participant_from_elsewhere_is_named_by_what_was_sent(world, api):
+	coordinator = api(world.user("muni_coord"))
+	path = f"/api/resource/Youth NGO Project/{world.ngo_project}"
+	participants = coordinator.get(path).data["participants"]
+	outsider = world.learners["v1"]
+	response = coordinator.put(path, {"participants": [*participants, {"learner": outsider}]})
+	assert response.status == 417, response.text[:300]
+	assert (
+		f"Row {len(participants) + 1}: {outsider} is not a learner of this municipality."
+		in response.error_text()
+	)
+	assert frappe.db.get_value("Learner", outsider, "full_name") not in response.text
+	assert world.vocational_school not in response.text

@@ -308,12 +308,14 @@ def test_duplicates_within_the_file_and_against_the_database():
 		(2, f"Personal code {twice} appears more than once in the file (also in row 3)."),
 		(3, f"Personal code {twice} appears more than once in the file (also in row 2)."),
 		(4, f"An active learner with personal code {active} is already registered at {SCHOOL}."),
-		# the other institution is outside the user's scope: it is not named
+		# the other institution is outside the user's scope: neither it nor that the code is known is told
 		(
 			5,
-			f"An active learner with personal code {elsewhere} is already registered at another institution.",
+			"This learner cannot be registered here. The PuMPuRS coordinators have been told and will resolve it with you.",
 		),
 	}
+	refused = next(e for e in result.errors if e.row == 5)
+	assert refused.violation.params["active_code"] == elsewhere  # for the importer to report, never shown
 
 
 def test_formulas_are_refused_never_evaluated():

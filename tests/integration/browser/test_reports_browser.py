@@ -26,7 +26,7 @@ from tests.integration.browser.conftest import purge
 from tests.integration.browser.desk import Desk, expect
 from tests.integration.learner_files import learner_row, workbook
 from tests.integration.money import COMPENSATION, approve_claim, make_claim, october, step
-from tests.integration.plans import PLAN, act, make_plan, transition
+from tests.integration.plans import PLAN, act, confirm_consultation, make_plan, transition
 from tests.integration.test_payments import STATEMENT, camt053, upload
 from tests.integration.test_reports_plans import approve, evaluate
 
@@ -97,11 +97,12 @@ def consult(world, plan: str, specialist: str, days_in: int, minutes: int) -> st
 			"duration_minutes": minutes,
 			"mode": "In person",
 			"topic": "Mācību motivācija",
-			"learner_confirmed": 1,
-			"confirmed_at": datetime.combine(day, datetime.min.time()) + timedelta(hours=12),
 		}
 	)
 	act(world.user(specialist), consultation.insert)
+	confirm_consultation(
+		world, consultation.name, datetime.combine(day, datetime.min.time()) + timedelta(hours=12)
+	)
 	return consultation.name
 
 

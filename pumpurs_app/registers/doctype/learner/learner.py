@@ -2,13 +2,13 @@ import json
 
 import frappe
 from frappe import _
-from frappe.utils import getdate, today
+from frappe.utils import get_fullname, getdate, today
 
 from pumpurs_app import access
 from pumpurs_app.documents import ScopedRecord
 from pumpurs_app.registers.doctype.school_term.school_term import current_term
 from pumpurs_app.rules import learners, personal_code, school_terms, target_group
-from pumpurs_app.utils import rules_enforced
+from pumpurs_app.utils import rules_enforced, translated
 
 
 class Learner(ScopedRecord):
@@ -86,15 +86,107 @@ class Learner(ScopedRecord):
 		if not other:
 			return
 		if access.get_scope().allows(access.INSTITUTION, other.institution):
-			message = _(
-				"An active learner with personal code {0} is already registered at {1}. Mark that record Left or Transferred first."
-			).format(self.personal_code, frappe.bold(other.institution))
-		else:
-			# where a child studies is not told to staff of other institutions
-			message = _(
-				"An active learner with personal code {code} is already registered at another institution."
-			).format(code=self.personal_code)
-		frappe.throw(message, frappe.DuplicateEntryError, title=_("Learner already registered"))
+			frappe.throw(
+				_(
+					"An active learner with personal code {0} is already registered at {1}. Mark that record Left or Transferred first."
+				).format(self.personal_code, frappe.bold(other.institution)),
+				frappe.DuplicateEntryError,
+				title=_("Learner already registered"),
+			)
+		report_refused_registrations({other.name: self.institution})
+		# nor does the traceback frappe sends along tell which check refused it
+		frappe.local.flags.disable_traceback = True
+		frappe.throw(
+			translated(learners.active_elsewhere(self.personal_code)), title=_("Learner not registered")
+		)
+
+
+REPORTED_LEARNERS = 10  # learners listed by name in one notification; the rest are counted
+
+
+def report_refused_registrations(attempts: dict[str, str]) -> None:
+	"""Registrations refused because the learner is active at an institution the user cannot see (``attempts``:
+	the active learner -> where the user tried to register them). The people who see both records are told:
+	the PuMPuRS administrators, and the coordinators of a partner the user works for when the learner is
+	active there. The attempt is logged as the user's failed action (the Activity Log), so that probing for
+	personal codes shows. Neither text holds the code. Both go through frappe's deferred-insert queue, which
+	outlives the refusal's rollback; frappe's scheduler writes them within a quarter of an hour."""
+	from frappe.deferred_insert import deferred_insert
+
+	user = frappe.session.user
+	scope = access.get_scope(user)
+	active = frappe.get_all(
+		"Learner",
+		filters={"name": ("in", list(attempts))},
+		fields=["name", "institution", "partner"],
+		order_by="name",
+	)
+	administrators = frappe.get_all(
+		"Has Role", filters={"role": access.ADMINISTRATOR, "parenttype": "User"}, pluck="parent"
+	)
+	told: dict[str, list] = {}
+	for learner in active:
+		resolvers = set(administrators)
+		if learner.partner in scope.partners:
+			resolvers |= set(
+				frappe.get_all(
+					"Partner Staff Member",
+					filters={"parenttype": "Partner", "parent": learner.partner, "function": "Coordinator"},
+					pluck="user",
+				)
+			)
+		for person in resolvers - {user}:
+			told.setdefault(person, []).append(learner)
+	languages = dict(
+		frappe.get_all(
+			"User",
+			filters={"name": ("in", list(told)), "enabled": 1},
+			fields=["name", "language"],
+			as_list=True,
+		)
+	)
+	default_language = frappe.db.get_default("lang") or "en"
+	only = active[0].name if len(active) == 1 else None
+	notifications = [
+		{
+			"for_user": person,
+			"type": "Alert",
+			"from_user": user,
+			"subject": refusal_text(user, learners_told, attempts, languages[person] or default_language),
+			"document_type": "Learner" if only else None,
+			"document_name": only,
+		}
+		for person, learners_told in told.items()
+		if person in languages
+	]
+	if notifications:
+		deferred_insert("Notification Log", notifications)
+	deferred_insert(
+		"Activity Log",
+		[
+			{
+				"user": user,
+				"status": "Failed",
+				"subject": refusal_text(user, active, attempts, default_language),
+				"link_doctype": "Learner" if only else None,
+				"link_name": only,
+			}
+		],
+	)
+
+
+def refusal_text(user: str, active: list, attempts: dict[str, str], lang: str) -> str:
+	cases = [
+		_("{0} at {1} (active at {2})", lang).format(row.name, attempts[row.name], row.institution)
+		for row in active[:REPORTED_LEARNERS]
+	]
+	listed = "; ".join(cases)
+	if len(active) > REPORTED_LEARNERS:
+		listed = _("{0} and {1} more", lang).format(listed, len(active) - REPORTED_LEARNERS)
+	return _(
+		"Registration refused: {0} tried to register learners who are active at another institution: {1}. Check with the institutions whether the learner has moved; the old registration is then marked Left or Transferred.",
+		lang,
+	).format(f"{get_fullname(user)} ({user})", listed)
 
 
 def mask_version(version, method=None) -> None:

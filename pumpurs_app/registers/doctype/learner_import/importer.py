@@ -28,7 +28,7 @@ from frappe.utils import getdate, now_datetime, strip_html, today
 from frappe.utils.global_search import update_global_search
 
 from pumpurs_app import access
-from pumpurs_app.registers.doctype.learner.learner import Learner
+from pumpurs_app.registers.doctype.learner.learner import Learner, report_refused_registrations
 from pumpurs_app.rules import RuleViolation
 from pumpurs_app.rules import learner_import as rules
 from pumpurs_app.rules.spreadsheets import FORMULA_PREFIXES
@@ -195,7 +195,29 @@ def check_content(content: bytes | str, progress: Callable[[int, int], None] | N
 		return rules.Result([], [rules.CellError(None, None, None, exc)], 0)
 	if any(e.row == 1 or e.row is None for e in sheet.errors) and not sheet.letters:
 		return rules.Result([], list(sheet.errors), len(sheet.rows))
-	return rules.check(sheet, gather_facts(sheet), is_email=_is_email, is_phone=_is_phone, progress=progress)
+	facts = gather_facts(sheet)
+	result = rules.check(sheet, facts, is_email=_is_email, is_phone=_is_phone, progress=progress)
+	report_active_elsewhere(sheet, facts, result.errors)
+	return result
+
+
+def report_active_elsewhere(sheet: rules.Sheet, facts: rules.Facts, errors: list[rules.CellError]) -> None:
+	"""Rows refused because their learner is active at an institution the user cannot see reach the people who
+	see both, as the Learner form's refusal does (``learners.active_elsewhere``)."""
+	tried_at = {row.number: row.values.get("institution") for row in sheet.rows}
+	codes = {}
+	for error in errors:
+		if code := error.violation.params.get("active_code"):
+			institution = facts.institutions.get(rules.institution_key(str(tried_at.get(error.row))))
+			codes[code] = institution.name if institution else str(tried_at.get(error.row))
+	if not codes:
+		return
+	learners = frappe.get_all(
+		LEARNER,
+		filters={"active_personal_code": ("in", list(codes))},
+		fields=["name", "active_personal_code"],
+	)
+	report_refused_registrations({row.name: codes[row.active_personal_code] for row in learners})
 
 
 # --- messages and the error workbook ---------------------------------------------------------------------

@@ -65,6 +65,16 @@ frappe.ui.form.on("Individual Support Plan", {
 		}
 	},
 
+	// the institution and partner come from the learner (the server sets them on every save); they are not
+	// fetched through the field definitions, so that the server never judges a new plan by a place the user
+	// did not send, nor names it in a refusal
+	learner(frm) {
+		if (!frm.doc.learner) return frm.set_value({ institution: null, partner: null });
+		frappe.db.get_value("Learner", frm.doc.learner, ["institution", "partner"]).then(({ message }) => {
+			frm.set_value({ institution: message?.institution || null, partner: message?.partner || null });
+		});
+	},
+
 	// approvers say why before the plan goes back or is rejected (the workflow reloads the saved plan).
 	// frappe froze the page before this event and unfreezes it only once the action is applied: the dialog
 	// lifts that freeze and puts it back when the reason is saved. Closing the dialog without a reason leaves

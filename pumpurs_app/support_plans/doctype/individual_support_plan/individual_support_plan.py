@@ -39,12 +39,15 @@ APPROVER_STAMPS = {
 	rules.PENDING_PARTNER: ("partner_approved_by", "partner_approved_on"),
 	rules.PENDING_IKVD: ("ikvd_approved_by", "ikvd_approved_on"),
 }
-# written by the transitions alone, never by a form or an API call
+# written by the system alone (the transitions, and who shaped the plan), never by a form or an API call
 STAMP_FIELDS = (
 	*(field for pair in APPROVER_STAMPS.values() for field in pair),
 	"evaluated_by",
 	"evaluated_on",
+	"shaped_by",
 )
+# what claims and consultations write on the measure rows (straight to the database: the plan may be approved)
+MEASURE_TOTALS = ("approved_amount", "paid_amount", "delivered_hours")
 
 
 class IndividualSupportPlan(ScopedRecord):
@@ -111,6 +114,7 @@ class IndividualSupportPlan(ScopedRecord):
 
 	def validate(self) -> None:
 		keep_stored(self, STAMP_FIELDS)
+		self.keep_measure_totals()
 		self.sync_learner_details()
 		access.check_in_scope(self)
 		with rules_enforced(self.doctype):
@@ -123,10 +127,12 @@ class IndividualSupportPlan(ScopedRecord):
 		self.set_active_plan_key()
 		self.validate_one_plan_per_term()
 		self.check_edit_rights()
+		self.record_who_shaped_it()
 		self.handle_transition()
 
 	def before_update_after_submit(self) -> None:
 		keep_stored(self, STAMP_FIELDS)
+		self.keep_measure_totals()
 		self.check_evaluation_rights()
 		self.handle_transition()
 		self.set_active_plan_key()
@@ -211,13 +217,17 @@ class IndividualSupportPlan(ScopedRecord):
 		other = frappe.db.get_value(
 			self.doctype, {"active_plan_key": self.active_plan_key, "name": ("!=", self.name)}, "name"
 		)
-		if other:
-			frappe.throw(
-				_("{0} already has plan {1} for {2}.").format(
-					self.learner_name or self.learner, other, self.school_term
-				),
-				frappe.DuplicateEntryError,
+		if not other:
+			return
+		if frappe.has_permission(self.doctype, "read", other):
+			message = _("{0} already has plan {1} for {2}.").format(
+				self.learner_name or self.learner, other, self.school_term
 			)
+		else:  # a plan of the learner's former institution: neither its name nor where it is
+			message = _(
+				"{0} already has a plan for {1} that you cannot open. Ask the PuMPuRS coordinators to resolve it."
+			).format(self.learner_name or self.learner, self.school_term)
+		frappe.throw(message, frappe.DuplicateEntryError)
 
 	def set_active_plan_key(self) -> None:
 		"""One live plan per learner and term, guaranteed by a unique database key; rejected and cancelled
@@ -359,6 +369,36 @@ class IndividualSupportPlan(ScopedRecord):
 	def content_signature(self) -> str:
 		return content_signature(self, CONTENT_FIELDS, CHILD_CONTENT)
 
+	def record_who_shaped_it(self) -> None:
+		"""Who created the plan, changed its content or its author, or sent it for approval while it was theirs
+		to change: none of them may decide on it (see ``rules.check_independent_decision``)."""
+		before = self.get_doc_before_save()
+		if not before and not self.is_new():
+			return  # validated outside a save: nothing is written
+		self.shaped_by = "\n".join(
+			rules.shaped_by_after_save(
+				rules.people(self.shaped_by),
+				frappe.session.user,
+				before.workflow_state if before else None,
+				content_changed=bool(before) and self.content_signature() != before.content_signature(),
+				sent=bool(before) and self.workflow_state != before.workflow_state,
+				replaced_author=before.plan_author
+				if before and before.plan_author != self.plan_author
+				else None,
+			)
+		)
+
+	def keep_measure_totals(self) -> None:
+		"""Approved and paid amounts and delivered hours stay as the claims and consultations wrote them (a new
+		row has none), whatever a form or a request sends; the evaluation recounts the hours itself."""
+		before = self.get_doc_before_save()
+		if not before and not self.is_new():
+			return  # validated outside a save: nothing is written
+		stored = {row.name: row for row in before.measures} if before else {}
+		for row in self.measures:
+			for field in MEASURE_TOTALS:
+				row.set(field, stored[row.name].get(field) if row.name in stored else 0)
+
 	def handle_transition(self) -> None:
 		"""Checks and records of a workflow transition, whichever channel applied it."""
 		before = self.get_doc_before_save()
@@ -369,14 +409,11 @@ class IndividualSupportPlan(ScopedRecord):
 		access.check_acts_here(self, old, new)
 		if old in rules.PENDING:
 			with rules_enforced(self.doctype):
-				rules.check_not_own_plan(actor, before.plan_author, self.owner)
-			steps = list(APPROVER_STAMPS)
-			earlier = (
-				{before.get(APPROVER_STAMPS[step][0]) for step in steps[: steps.index(old)]}
-				if old in steps
-				else set()
-			)
-			if actor in earlier:
+				rules.check_independent_decision(
+					actor, before.plan_author, self.owner, rules.people(before.shaped_by)
+				)
+			approved_by = {step: before.get(by) for step, (by, _on) in APPROVER_STAMPS.items()}
+			if actor in rules.earlier_approvers(approved_by, old):
 				frappe.throw(
 					_("You have already approved this plan at an earlier step; another person decides now."),
 					frappe.PermissionError,
@@ -458,8 +495,8 @@ def make_next_term_plan(source_name: str) -> str:
 		"Individual Support Plan",
 		{"learner": source.learner, "school_term": following.name, "active_plan_key": ("is", "set")},
 	)
-	if existing:
-		return existing
+	if existing and frappe.has_permission("Individual Support Plan", "read", existing):
+		return existing  # (one the user cannot open is refused below, without its name)
 	user = frappe.session.user
 	author_here = frappe.db.exists(
 		"Institution Staff Member",

@@ -43,7 +43,8 @@ class SupportConsultation(ScopedRecord):
 	def validate(self) -> None:
 		plan = frappe.get_doc("Individual Support Plan", self.support_plan)
 		self.set_plan_details(plan)
-		access.check_in_scope(self)
+		access.check_in_scope(self)  # before anything is said about the plan
+		self.check_plan_approved(plan)
 		measure = self.validate_measure(plan)
 		self.validate_specialist(measure)
 		settings = frappe.get_cached_doc("PuMPuRS Settings")
@@ -55,16 +56,8 @@ class SupportConsultation(ScopedRecord):
 			consultations.check_in_term(
 				getdate(self.consultation_date), getdate(start), getdate(end), plan.school_term
 			)
-			clash = consultations.clashes(slot, self.specialist_slots())
-			if clash:
-				frappe.throw(
-					_("{0} already has consultation {1} at {2} on {3}.").format(
-						self.specialist,
-						clash[0].name,
-						clash[0].start.strftime("%H:%M"),
-						clash[0].day.isoformat(),
-					)
-				)
+			if clash := consultations.clashes(slot, self.specialist_slots()):
+				self.refuse_clash(clash[0])
 			if self.learner_confirmed:
 				consultations.check_confirmation(
 					slot, get_datetime(self.confirmed_at), cint(settings.confirmation_days)
@@ -74,6 +67,7 @@ class SupportConsultation(ScopedRecord):
 		if not self.learner_confirmed:
 			self.confirmed_at = None
 		self.validate_confirmed_not_changed()
+		self.check_confirmation_recorded_by_another()
 
 	def on_update(self) -> None:
 		refresh_delivered_hours(self.support_plan)
@@ -97,6 +91,11 @@ class SupportConsultation(ScopedRecord):
 		refresh_delivered_hours(self.support_plan)
 
 	def set_plan_details(self, plan) -> None:
+		self.learner, self.learner_name = plan.learner, plan.learner_name
+		self.institution, self.partner, self.school_term = plan.institution, plan.partner, plan.school_term
+
+	@staticmethod
+	def check_plan_approved(plan) -> None:
 		if plan.docstatus != 1 or plan.workflow_state != plan_rules.APPROVED:
 			frappe.throw(
 				_("Consultations are logged only on approved plans; {0} is {1}.").format(
@@ -104,8 +103,6 @@ class SupportConsultation(ScopedRecord):
 				),
 				title=_("Plan not approved"),
 			)
-		self.learner, self.learner_name = plan.learner, plan.learner_name
-		self.institution, self.partner, self.school_term = plan.institution, plan.partner, plan.school_term
 
 	def validate_measure(self, plan):
 		measure = next((m for m in plan.measures if m.name == self.measure), None)
@@ -149,6 +146,7 @@ class SupportConsultation(ScopedRecord):
 		)
 
 	def specialist_slots(self) -> list[consultations.Slot]:
+		"""The specialist's other consultations that day, wherever they work (they cannot be in two places)."""
 		rows = frappe.get_all(
 			"Support Consultation",
 			filters={
@@ -164,6 +162,17 @@ class SupportConsultation(ScopedRecord):
 			)
 			for r in rows
 		]
+
+	def refuse_clash(self, clash: consultations.Slot) -> None:
+		"""Name the other consultation only to those who may open it (a specialist may also work for another
+		partner's school)."""
+		if frappe.has_permission(self.doctype, "read", clash.name):
+			message = _("{0} already has consultation {1} at {2} on {3}.").format(
+				self.specialist, clash.name, clash.start.strftime("%H:%M"), clash.day.isoformat()
+			)
+		else:
+			message = _("{0} already has another consultation at that time.").format(self.specialist)
+		frappe.throw(message)
 
 	def validate_confirmed_not_changed(self) -> None:
 		"""Once the learner has confirmed, the record is evidence and stays as confirmed."""
@@ -188,6 +197,23 @@ class SupportConsultation(ScopedRecord):
 		]
 		if changed:
 			frappe.throw(_("A consultation confirmed by the learner cannot be changed."))
+
+	def check_confirmation_recorded_by_another(self) -> None:
+		"""The learner's confirmation is the evidence that the consultation took place: the specialist who gave
+		it does not record it (the fields' permission level leaves it to the institution's coordinator and
+		IKVD)."""
+		if not self.learner_confirmed:
+			return
+		before = self.get_doc_before_save()
+		if before.learner_confirmed if before else not self.is_new():
+			return  # confirmed earlier (and unchangeable since), or validated outside a save
+		if frappe.session.user in (self.specialist, before.specialist if before else None):
+			frappe.throw(
+				_(
+					"The learner's confirmation is recorded by someone other than the specialist who gave the consultation: ask the institution's coordinator."
+				),
+				frappe.PermissionError,
+			)
 
 
 def delivered_hours(plan: str) -> dict[str, float]:

@@ -45,8 +45,7 @@ class YouthNGOProject(ScopedRecord):
 		check_unique_rows(self.participants, ("learner",), _("{0} is listed twice."))
 		for row in self.participants:
 			if frappe.db.get_value("Learner", row.learner, "partner") != self.partner:
+				# the learner as sent: the name frappe fetched is another partner's to see
 				frappe.throw(
-					_("Row {0}: {1} is not a learner of this municipality.").format(
-						row.idx, row.learner_name or row.learner
-					)
+					_("Row {0}: {1} is not a learner of this municipality.").format(row.idx, row.learner)
 				)
