@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 
 ADMINISTRATOR = "PuMPuRS Administrator"
 REGIONAL_COORDINATOR = "PuMPuRS Regional Coordinator"
@@ -241,20 +240,24 @@ def place_of(doctype: str, name: str) -> str | None:
 	return frappe.db.get_value(doctype, name, field)
 
 
-def foreign_links(doc, scope: Scope) -> list[str]:
-	"""Scoped records a document (or one of its rows) links to that the scope does not hold."""
+PLACES = (PARTNER, INSTITUTION)
+
+
+def foreign_links(doc, scope: Scope, places: bool) -> list[str]:
+	"""Scoped records a document (or one of its rows) links to that the scope does not hold: partners and
+	institutions, or (``places=False``) every other kind of record."""
 	linked: dict[str, set[str]] = {}
 	for row in [doc, *doc.get_all_children()]:
 		for df in row.meta.get_link_fields():
-			if df.options in SCOPED_DOCTYPES and row.get(df.fieldname):
+			if df.options in SCOPED_DOCTYPES and (df.options in PLACES) == places and row.get(df.fieldname):
 				linked.setdefault(df.options, set()).add(row.get(df.fieldname))
 	foreign = []
 	for doctype, names in linked.items():
 		field, kind = SCOPED_DOCTYPES[doctype]
-		places = dict(
+		places_of = dict(
 			frappe.get_all(doctype, filters={"name": ("in", names)}, fields=["name", field], as_list=True)
 		)
-		foreign += sorted(name for name in names if not scope.allows(kind, places.get(name)))
+		foreign += sorted(name for name in names if not scope.allows(kind, places_of.get(name)))
 	return foreign
 
 
@@ -284,15 +287,17 @@ def has_permission(doc, ptype: str | None = None, user: str | None = None) -> bo
 		if doc.doctype == INSTITUTION and doc.get("partner") in scope.managed_partners:
 			return None  # a new institution of the partner the user works for
 		return False
-	# the links first: frappe fills a record's place from what it links to (fetch_from) before asking, so a
-	# place outside the scope may be the linked record's, which the user did not send and may not see
-	if foreign := foreign_links(doc, scope):
+	# the records it links to first: frappe fills a record's place from them (fetch_from) before asking, so a
+	# place outside the scope may be a linked record's, which the user did not send and may not see
+	if foreign := foreign_links(doc, scope, places=False):
 		message = _("{0} is not a record of your institutions, so you cannot save a {1} with it.")
 		refuse_outside(doc, ptype, user, message.format(frappe.bold(foreign[0]), _(doc.doctype)))
 		return False
-	if sent and not scope.allows(kind, sent):
+	if foreign := ([sent] if sent and not scope.allows(kind, sent) else []) or foreign_links(
+		doc, scope, True
+	):
 		message = _("{0} is not one of your institutions or partners, so you cannot save a {1} there.")
-		refuse_outside(doc, ptype, user, message.format(frappe.bold(sent), _(doc.doctype)))
+		refuse_outside(doc, ptype, user, message.format(frappe.bold(foreign[0]), _(doc.doctype)))
 		return False
 	return None
 
@@ -480,17 +485,4 @@ def check_in_scope(doc) -> None:
 			).format(_(doc.doctype)),
 			frappe.PermissionError,
 			title=_("Outside your institutions"),
-		)
-
-
-class ScopedRow(Document):
-	"""Base of the child rows of scoped records. Frappe checks a row read by its own name (REST, getdoc, a
-	row's method) against its parent DocType only, since the row is loaded without its parent: the row asks
-	its parent record."""
-
-	def has_permission(self, permtype="read", *, debug=False, user=None) -> bool:
-		if self.flags.ignore_permissions or not self.parent or not frappe.db.exists(self.doctype, self.name):
-			return super().has_permission(permtype, debug=debug, user=user)
-		return may(self.doctype, self.name, permtype, user) and super().has_permission(
-			permtype, debug=debug, user=user
 		)

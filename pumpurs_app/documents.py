@@ -1,5 +1,5 @@
-"""What a request can make a stored PuMPuRS record do, beyond saving it through its controller; and text
-that must not enter a record.
+"""The base classes of PuMPuRS records and of their child rows — what a request can make a stored record do
+beyond saving it through its controller, and whom a row answers to — and the text no record takes.
 
 Frappe whitelists four methods of every Document — ``submit``, ``cancel``, ``rename`` and ``add_comment`` —
 and lets anyone who may *read* a record call them through ``run_doc_method`` and the REST API, on the stored
@@ -16,6 +16,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import strip_html
 
+from pumpurs_app import access
 from pumpurs_app.rules.spreadsheets import formula_start
 from pumpurs_app.utils import APP_MODULES
 
@@ -35,6 +36,19 @@ class ScopedRecord(Document):
 
 	def add_comment(self, comment_type="Comment", text=None, comment_email=None, comment_by=None):
 		return super().add_comment(comment_type, text, comment_email, comment_by)
+
+
+class ScopedRow(Document):
+	"""Base of the child rows of scoped records. Frappe checks a row read by its own name (REST, getdoc, a
+	row's method) against its parent DocType only, since the row is loaded without its parent: the row asks
+	its parent record."""
+
+	def has_permission(self, permtype="read", *, debug=False, user=None) -> bool:
+		if self.flags.ignore_permissions or not self.parent or not frappe.db.exists(self.doctype, self.name):
+			return super().has_permission(permtype, debug=debug, user=user)
+		return access.may(self.doctype, self.name, permtype, user) and super().has_permission(
+			permtype, debug=debug, user=user
+		)
 
 
 def keep_stored_on_cancel(doc, method=None) -> None:

@@ -20,7 +20,14 @@ from datetime import date, datetime
 
 from pumpurs_app.rules import learners, personal_code, target_group
 from pumpurs_app.rules.errors import RuleViolation
-from pumpurs_app.rules.spreadsheets import MB, WorkbookLimits, open_workbook, safe_cell, sheet_rows
+from pumpurs_app.rules.spreadsheets import (
+	MB,
+	WorkbookLimits,
+	formula_start,
+	open_workbook,
+	safe_cell,
+	sheet_rows,
+)
 
 DATA_SHEET = "Izglītojamie"
 LISTS_SHEET = "Saraksti"
@@ -294,7 +301,7 @@ def read(content: bytes, limits: WorkbookLimits = LIMITS) -> Sheet:
 					continue
 				key = positions.get(index)
 				if getattr(cell, "data_type", None) == "f" or (
-					isinstance(value, str) and value.lstrip().startswith("=")
+					isinstance(value, str) and formula_start(value.lstrip())
 				):
 					sheet.errors.append(
 						CellError(

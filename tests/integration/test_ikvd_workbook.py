@@ -47,18 +47,21 @@ def test_sheets_follow_the_users_reports_and_scope(world):
 
 
 def test_text_that_looks_like_a_formula_is_written_as_text(world):
-	frappe.get_doc(
+	# forms refuse such text now (documents.refuse_formulas); a record saved before that rule still holds it
+	school = frappe.get_doc(
 		doctype="Educational Institution",
 		institution_name='=HYPERLINK("http://x","klik")',
 		partner=world.municipality,
 		education_type="General",
-	).insert()
+	)
+	school.flags.ignore_validate = True
+	school.insert()
 	frappe.get_doc(
 		doctype="Learner",
 		first_name="Formula",
 		last_name="Test",
 		personal_code="161175-19997",
-		institution='=HYPERLINK("http://x","klik")',
+		institution=school.name,
 		education_type="General",
 		grade=9,
 	).insert()

@@ -1,4 +1,4 @@
-from pumpurs_app.access import ScopedRow
+from pumpurs_app.documents import ScopedRow
 
 
 class CompensationLine(ScopedRow):

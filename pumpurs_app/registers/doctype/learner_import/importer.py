@@ -296,8 +296,12 @@ def reasons_for_controller() -> list[str]:
 			continue
 		events = frappe.get_hooks("doc_events", app_name=app) or {}
 		if app == "pumpurs_app":
-			# ours: access.keep_stored_place guards changes to stored learners; the import only creates them
-			events = {doctype: handlers for doctype, handlers in events.items() if doctype != LEARNER}
+			# ours: keep_stored_place and check_attachments guard changes to stored learners and the files
+			# they take (the import only creates learners, without files); refuse_formulas ("*") is the
+			# rule the import's own check applies to every cell
+			events = {
+				doctype: handlers for doctype, handlers in events.items() if doctype not in (LEARNER, "*")
+			}
 		for doctype in (LEARNER, GUARDIAN, "*"):
 			if events.get(doctype):
 				reasons.append(f"doc_events of {app} for {doctype}")
