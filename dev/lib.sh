@@ -52,7 +52,10 @@ as_bench() {
 
 in_bench() { (cd "$BENCH_DIR" && as_bench "$@"); }
 
-bench_exists() { [ -f "$BENCH_DIR/apps/frappe/frappe/__init__.py" ] && [ -x "$BENCH_DIR/env/bin/python" ]; }
+# a bench init that failed or was interrupted leaves its mark beside the bench: such a bench is not one
+INIT_MARK="$BENCH_DIR.pumpurs-init"
+bench_built() { [ -f "$BENCH_DIR/apps/frappe/frappe/__init__.py" ] && [ -x "$BENCH_DIR/env/bin/python" ]; }
+bench_exists() { bench_built && [ ! -e "$INIT_MARK" ]; }
 
 ensure_bench_user() {
 	[ "$(id -u)" = 0 ] || return 0
@@ -270,11 +273,9 @@ bundles_ok() {
 
 ensure_bench() {
 	bench_exists && return 0
-	# a bench init that failed or was interrupted leaves this mark: start again from nothing
-	local mark="$BENCH_DIR.pumpurs-init"
-	if [ -e "$mark" ]; then
+	if [ -e "$INIT_MARK" ]; then
 		warn "removing the half-built bench at $BENCH_DIR left by an earlier run"
-		rm -rf "$BENCH_DIR" "$mark"
+		rm -rf "$BENCH_DIR" "$INIT_MARK"
 	fi
 	[ -e "$BENCH_DIR" ] && die "$BENCH_DIR exists but is not a complete bench; move it away or set PUMPURS_BENCH"
 	local source
@@ -296,11 +297,11 @@ ensure_bench() {
 		die "cannot get frappe: GitHub is not reachable, FRAPPE_PATH is not set and there are no bundles in $VENDOR_DIR"
 	fi
 	as_bench mkdir -p "$(dirname "$BENCH_DIR")"
-	as_bench touch "$mark"
+	as_bench touch "$INIT_MARK"
 	(cd "$(dirname "$BENCH_DIR")" && as_bench bench init "${source[@]}" --python "$PYTHON" --no-backups \
 		--skip-redis-config-generation "$(basename "$BENCH_DIR")") || die "bench init failed (the next run starts it again)"
-	bench_exists || die "bench init did not finish (the next run starts it again)"
-	rm -f "$mark"
+	bench_built || die "bench init did not finish (the next run starts it again)"
+	rm -f "$INIT_MARK"
 }
 
 configure_bench() {
@@ -347,8 +348,9 @@ link_app() {
 # connects from too (both over TCP to 127.0.0.1); --no-mariadb-socket would make it for any host ('%').
 new_site() {
 	local site=$1
+	shift
 	in_bench bench new-site "$site" --db-root-username "$DB_ADMIN_USER" --db-root-password "$DB_ADMIN_PASSWORD" \
-		--admin-password "${PUMPURS_ADMIN_PASSWORD:-admin}" --install-app pumpurs_app
+		--admin-password "${PUMPURS_ADMIN_PASSWORD:-admin}" --install-app pumpurs_app "$@"
 }
 
 site_exists() { [ -f "$BENCH_DIR/sites/$1/site_config.json" ]; }
