@@ -7,8 +7,8 @@ record or on one sent whole as JSON: ``rename`` with ``validate_rename=0`` skips
 renaming", ``add_comment`` writes "Workflow" entries into the audit trail, and ``cancel`` (like the desk's
 cancel with a ``workflow_state``) saves whatever the request sent without ``validate``. The desk itself never
 calls these through a request (it saves, submits and cancels through ``savedocs`` and ``cancel``, and renames
-through ``rename_doc``), so PuMPuRS records keep them for their own server code only, and a cancelled record
-keeps its stored content.
+through ``rename_doc``), so PuMPuRS records and their rows keep them for their own server code only, a
+cancelled record keeps its stored content, and nothing of the app is renamed or merged.
 """
 
 import frappe
@@ -21,9 +21,11 @@ from pumpurs_app.rules.spreadsheets import formula_start
 from pumpurs_app.utils import APP_MODULES
 
 
-class ScopedRecord(Document):
-	"""Base of the records scoped by institution or partner: frappe's whitelisted Document methods, without
-	the whitelisting (``frappe.is_whitelisted`` looks at the function the record's class has)."""
+class ServerOnlyMethods(Document):
+	"""Frappe's whitelisted Document methods, without the whitelisting (``frappe.is_whitelisted`` looks at the
+	function the record's class has); and no renaming or merging, which ``frappe.rename_doc`` allows with
+	``force`` whatever the DocType says and, merging, checks only the record merged away: other records,
+	files, claims and history point at the app's records by name."""
 
 	def submit(self):
 		return super().submit()
@@ -37,8 +39,17 @@ class ScopedRecord(Document):
 	def add_comment(self, comment_type="Comment", text=None, comment_email=None, comment_by=None):
 		return super().add_comment(comment_type, text, comment_email, comment_by)
 
+	def before_rename(self, old: str, new: str, merge: bool = False):
+		frappe.throw(
+			_("{0} records are neither renamed nor merged.").format(_(self.doctype)), frappe.PermissionError
+		)
 
-class ScopedRow(Document):
+
+class ScopedRecord(ServerOnlyMethods):
+	"""Base of the records scoped by institution or partner."""
+
+
+class ScopedRow(ServerOnlyMethods):
 	"""Base of the child rows of scoped records. Frappe checks a row read by its own name (REST, getdoc, a
 	row's method) against its parent DocType only, since the row is loaded without its parent: the row asks
 	its parent record."""
@@ -83,6 +94,8 @@ def keep_stored_on_cancel(doc, method=None) -> None:
 
 
 TEXT_FIELDS = ("Data", "Small Text", "Text", "Long Text", "Text Editor")
+# users' names are copied into the app's records (specialists, authors, staff), where they are not typed
+USER_NAME_FIELDS = ("first_name", "middle_name", "last_name")
 
 
 def refuse_formulas(doc, method=None) -> None:
@@ -96,16 +109,28 @@ def refuse_formulas(doc, method=None) -> None:
 			typed = df.fieldtype in TEXT_FIELDS and not (
 				df.read_only or df.fetch_from or df.options in ("Email", "URL")
 			)
-			if not typed or not row.get(df.fieldname):
-				continue
-			text = row.get(df.fieldname)
-			if start := formula_start(strip_html(text).strip() if df.fieldtype == "Text Editor" else text):
-				where = _(df.label, context=row.doctype)
-				if row is not doc:
-					where = _("Row {0}, {1}").format(row.idx, where)
-				frappe.throw(
-					_(
-						"{0}: text cannot begin with “{1}”, because spreadsheets run such text as a formula."
-					).format(where, repr(start)[1:-1]),
-					title=_("Text that looks like a formula"),
+			if typed and row.get(df.fieldname):
+				text = row.get(df.fieldname)
+				refuse_formula(
+					strip_html(text).strip() if df.fieldtype == "Text Editor" else text,
+					_(df.label, context=row.doctype)
+					if row is doc
+					else _("Row {0}, {1}").format(row.idx, _(df.label, context=row.doctype)),
 				)
+
+
+def refuse_formulas_in_user_names(doc, method=None) -> None:
+	"""`validate` of User: the names the app copies into its records."""
+	for fieldname in USER_NAME_FIELDS:
+		if doc.has_value_changed(fieldname):
+			refuse_formula(doc.get(fieldname), _(doc.meta.get_label(fieldname)))
+
+
+def refuse_formula(text: str | None, where: str) -> None:
+	if start := formula_start(text):
+		frappe.throw(
+			_("{0}: text cannot begin with “{1}”, because spreadsheets run such text as a formula.").format(
+				where, repr(start)[1:-1]
+			),
+			title=_("Text that looks like a formula"),
+		)

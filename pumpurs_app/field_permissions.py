@@ -21,6 +21,8 @@ from frappe.utils import get_filter
 from pumpurs_app.utils import APP_MODULES
 
 WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# a plain column, which frappe itself drops when hidden: name, `tabLearner`.`name`, name as id
+COLUMN = re.compile(r"\s*(`?tab[\w -]+`?\.)?`?\w+`?(\s+as\s+`?\w+`?)?\s*", re.IGNORECASE)
 
 
 def hidden_fields(doctype: str, user: str, parent: str | None = None) -> set[str]:
@@ -42,15 +44,15 @@ def hidden_fields(doctype: str, user: str, parent: str | None = None) -> set[str
 	return {df.fieldname for df in meta.fields if df.permlevel and df.permlevel not in readable}
 
 
-def refuse_hidden(query: DatabaseQuery, doctype: str, text: str) -> None:
+def refuse_hidden(query: DatabaseQuery, doctype: str, text: str, computed: bool = False) -> None:
 	hidden = hidden_fields(doctype, query.user, parent=query.doctype if doctype != query.doctype else None)
 	if named := hidden.intersection(WORD.findall(text or "")):
-		frappe.throw(
-			_("You cannot filter, sort or group {0} by {1}: you may not see it.").format(
-				_(doctype), ", ".join(sorted(named))
-			),
-			frappe.PermissionError,
+		message = (
+			_("You cannot compute with {1} of {0}: you may not see it.")
+			if computed
+			else _("You cannot filter, sort or group {0} by {1}: you may not see it.")
 		)
+		frappe.throw(message.format(_(doctype), ", ".join(sorted(named))), frappe.PermissionError)
 
 
 def query_doctypes(query: DatabaseQuery) -> list[str]:
@@ -59,6 +61,7 @@ def query_doctypes(query: DatabaseQuery) -> list[str]:
 
 frappe_build_filter_conditions = DatabaseQuery.build_filter_conditions
 frappe_validate_order_by_and_group_by = DatabaseQuery.validate_order_by_and_group_by
+frappe_apply_fieldlevel_read_permissions = DatabaseQuery.apply_fieldlevel_read_permissions
 
 
 def build_filter_conditions(self, filters, conditions: list, ignore_permissions=None):
@@ -83,9 +86,21 @@ def validate_order_by_and_group_by(self, parameters: str):
 	return frappe_validate_order_by_and_group_by(self, parameters)
 
 
+def apply_fieldlevel_read_permissions(self):
+	"""Frappe drops a hidden field asked for as a column, but keeps an expression that holds a ``*``
+	(``sum(personal_code like '0103%')*1``): an expression may not name a hidden field at all."""
+	if not self.flags.ignore_permissions:
+		for field in self.fields or []:
+			if isinstance(field, str) and not COLUMN.fullmatch(field):
+				for doctype in query_doctypes(self):
+					refuse_hidden(self, doctype, field, computed=True)
+	return frappe_apply_fieldlevel_read_permissions(self)
+
+
 def apply() -> None:
 	DatabaseQuery.build_filter_conditions = build_filter_conditions
 	DatabaseQuery.validate_order_by_and_group_by = validate_order_by_and_group_by
+	DatabaseQuery.apply_fieldlevel_read_permissions = apply_fieldlevel_read_permissions
 
 
 apply()

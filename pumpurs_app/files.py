@@ -68,18 +68,26 @@ def file_permission(doc, ptype: str | None = None, user: str | None = None) -> b
 	return None if access.may(doc.attached_to_doctype, doc.attached_to_name, ptype, user) else False
 
 
-def check_new_file(doc, method=None) -> None:
-	"""`before_insert` of File: a record of an existing private file (an upload naming its URL, or frappe
-	attaching a URL typed into an attachment field) only for someone who may already read that file; files
-	of PuMPuRS records are private."""
+def check_file(doc, method=None) -> None:
+	"""`before_validate` of File (before frappe moves or checks anything on disk), new or changed: a File
+	names an existing private file only for someone who may already read that file — whoever owns a File
+	record of a URL is served its file — and a folder names none; files of PuMPuRS records are private."""
+	if not doc.is_new() and not any(
+		doc.has_value_changed(f) for f in ("file_url", "is_private", "is_folder", "attached_to_doctype")
+	):
+		return
 	if doc.is_folder:
+		if doc.file_url:
+			frappe.throw(_("A folder has no file URL."), frappe.PermissionError)
 		return
 	if doc.attached_to_doctype in (*access.SCOPED_DOCTYPES, LEARNER_IMPORT) and not doc.is_private:
 		frappe.throw(_("Files of PuMPuRS records are private; upload the file as private."))
 	user = frappe.session.user
 	if user == "Administrator" or not (doc.file_url or "").startswith("/private/files/"):
 		return
-	others = frappe.get_all(FILE, filters={"file_url": doc.file_url, "is_folder": 0}, pluck="name")
+	others = frappe.get_all(
+		FILE, filters={"file_url": doc.file_url, "name": ("!=", doc.name or "")}, pluck="name"
+	)
 	if not others or uploaded_now(doc):
 		return
 	if not any(frappe.has_permission(FILE, "read", doc=name, user=user) for name in others):

@@ -96,9 +96,12 @@ before_job = ["pumpurs_app.field_permissions.apply"]
 doc_events = {
 	# spreadsheet formulas never enter the app's records (checked for its modules only)
 	"*": {"validate": "pumpurs_app.documents.refuse_formulas"},
-	"User": {"on_update": "pumpurs_app.access.on_user_update"},
+	"User": {
+		"validate": "pumpurs_app.documents.refuse_formulas_in_user_names",
+		"on_update": "pumpurs_app.access.on_user_update",
+	},
 	"Version": {"before_insert": "pumpurs_app.registers.doctype.learner.learner.mask_version"},
-	"File": {"before_insert": "pumpurs_app.files.check_new_file"},
+	"File": {"before_validate": "pumpurs_app.files.check_file"},
 	**{
 		doctype: {
 			"validate": ["pumpurs_app.access.keep_stored_place", "pumpurs_app.files.check_attachments"],

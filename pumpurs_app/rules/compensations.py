@@ -132,6 +132,19 @@ def check_payment_duties(actor: str, claims: Iterable[ClaimHands]) -> None:
 			raise conflict
 
 
+def check_books_return(
+	actor: str, batch: str, paid_by: Iterable[str | None], claims: Iterable[ClaimHands]
+) -> None:
+	"""A bank return makes a paid claim payable again, and a statement is a file anyone can make: whoever
+	exported or confirmed the batch (``paid_by``), or had a hand in its claims, does not book the return."""
+	if actor in set(paid_by):
+		raise RuleViolation(
+			"You exported or confirmed batch {batch}, so someone else must submit the bank statement that returns its payments.",
+			batch=batch,
+		)
+	check_payment_duties(actor, claims)
+
+
 def exceeds_plan(planned: Decimal | None, claimed_before: Iterable[Decimal], this_claim: Decimal) -> Decimal:
 	"""How much the measure's claims (earlier live ones and this one) exceed its planned amount (0 if not)."""
 	total = money_sum([*claimed_before, this_claim])

@@ -287,7 +287,7 @@ def test_returned_money_is_not_counted_as_paid(world):
 	content = camt053(
 		account, [(f"{line.amount:.2f}", line.end_to_end_id, line.payee_iban, "2026-10-28", True, "AC04")]
 	)
-	act(world.user("muni_accountant"), upload(world, content).submit)
+	act(world.user("muni_accountant2"), upload(world, content).submit)
 	rows = act(world.user("muni_accountant"), report.execute, {"partner": world.municipality})[1]
 	row = next(r for r in rows if r.get("payment_batch") == batch.name and r["kind"] == "batch")
 	assert row["returned"] == line.amount

@@ -58,7 +58,17 @@ def test_claims_and_consultations_refuse_formulas(world):
 
 
 def test_the_report_views_export_holds_no_formula(world, api):
-	response = api(world.user("a_coord")).request(
+	client = api(world.user("a_coord"))
+	learner = world.learners["a7"]
+	label = frappe.db.get_value("Learner", learner, "class_label")
+	try:
+		typed = client.put(f"/api/resource/Learner/{learner}", {"class_label": "=1+1"})
+		assert typed.status != 200 and "formula" in typed.error_text(), typed.text[:300]
+	finally:
+		frappe.db.rollback()
+		frappe.db.set_value("Learner", learner, "class_label", label, update_modified=False)
+		frappe.db.commit()
+	response = client.request(
 		"POST",
 		"/api/method/frappe.desk.reportview.export_query",
 		data={
@@ -70,4 +80,36 @@ def test_the_report_views_export_holds_no_formula(world, api):
 	)
 	assert response.status == 200, response.text[:300]
 	cells = [cell for row in csv.reader(io.StringIO(response.text)) for cell in row]
-	assert cells and not [cell for cell in cells if cell.startswith(FORMULA_PREFIXES)]
+	assert label in cells and not [cell for cell in cells if cell.startswith(FORMULA_PREFIXES)]
+
+
+def test_names_copied_into_records_refuse_formulas_where_they_are_typed(world, api):
+	"""Users' names are copied into the app's records (specialists, authors, staff), unchecked there: a user
+	who names themself "=…" is refused on their own profile."""
+	user = world.user("a_specialist")
+	client = api(user)
+	for field in ("first_name", "last_name"):
+		response = client.put(f"/api/resource/User/{user}", {field: PAYLOAD})
+		assert response.status != 200 and "formula" in response.error_text(), response.text[:300]
+	assert not frappe.db.get_value("User", user, "full_name").startswith("=")
+	# the control: an ordinary change of one's name is taken
+	response = client.put(f"/api/resource/User/{user}", {"middle_name": "Anna"})
+	assert response.status == 200, response.text[:300]
+	client.put(f"/api/resource/User/{user}", {"middle_name": ""})
+
+
+def test_a_withdrawal_reason_and_a_statements_texts_are_no_formulas(world):
+	from tests.integration.test_payments import BATCH, camt053, exported_batch, paid_batch, upload
+
+	batch, _claims = exported_batch(world)
+	with pytest.raises(frappe.ValidationError, match="formula"):
+		act(world.user("muni_accountant2"), frappe.get_doc(BATCH, batch.name).withdraw, "=1+1")
+	assert frappe.db.get_value(BATCH, batch.name, "status") == "Exported"
+	frappe.db.rollback()
+	paid, _claims = paid_batch(world)
+	line = paid.lines[0]
+	account = frappe.db.get_value("Partner", world.municipality, "iban")
+	payee = "LV44HABA0551000000001"  # the claims' payee may be the school, paid into the partner's account
+	content = camt053(account, [(f"{line.amount:.2f}", line.end_to_end_id, payee, "2026-10-26", False, None)])
+	statement = upload(world, content.replace("<Nm>Saņēmējs</Nm>".encode(), b"<Nm>=HYPERLINK(1)</Nm>"))
+	assert statement.lines[0].counterparty_name == "'=HYPERLINK(1)"  # neutralised as the app's workbooks do

@@ -79,6 +79,29 @@ def test_no_filter_sort_or_search_by_a_hidden_personal_code(world, api, who):
 		assert "you may not see it" in response.error_text()
 
 
+def test_no_hidden_code_in_a_computed_column(world, api):
+	"""Frappe drops a hidden field asked for as a column (the request checks an expression's first column, the
+	query each column of an expression without ``*``), but keeps ``sum(name = '' or personal_code like …)*1``,
+	which would count learners by a prefix of their code."""
+	code = frappe.db.get_value(LEARNER, world.learners["a7"], "personal_code")
+	oracle = f"sum(name = '' or personal_code like '{code[:6]}%')*1 as n"
+	author = api(world.user("a_author"))
+	for response in (
+		author.get("/api/resource/Learner", {"fields": [oracle]}),
+		author.call("frappe.client.get_list", doctype=LEARNER, fields=[oracle]),
+		author.post(
+			"/api/method/frappe.desk.reportview.get", {"doctype": LEARNER, "fields": json.dumps([oracle])}
+		),
+	):
+		assert response.status == 403, response.text[:300]
+		assert "you may not see it" in response.error_text()
+	# the control: the same column for one who sees full codes, and plain columns the author sees
+	counted = api(world.user("a_coord")).get("/api/resource/Learner", {"fields": [oracle]})
+	assert counted.status == 200 and counted.data[0]["n"] >= 1
+	plain = author.get("/api/resource/Learner", {"fields": ["name", "personal_code"], "limit_page_length": 5})
+	assert plain.status == 200 and plain.data and all(not row.get("personal_code") for row in plain.data)
+
+
 def test_those_who_see_full_codes_still_filter_by_them(world, api):
 	code = frappe.db.get_value(LEARNER, world.learners["a7"], "personal_code")
 	coordinator = api(world.user("a_coord"))

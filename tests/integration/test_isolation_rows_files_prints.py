@@ -58,14 +58,23 @@ def test_a_child_row_by_name_is_refused(world, api, partner_records):
 	)[0]
 	client = api(world.user("a_author"))
 	assert client.get(f"/api/resource/Learner Guardian/{row}").status == 403
-	value = client.call(
-		"frappe.client.get_value",
-		doctype="Learner Guardian",
-		parent="Learner",
-		fieldname="guardian_name",
-		filters={"name": row},
+
+	def guardian_name(name: str):
+		return client.call(
+			"frappe.client.get_value",
+			doctype="Learner Guardian",
+			parent="Learner",
+			fieldname="guardian_name",
+			filters={"name": name},
+		)
+
+	value = guardian_name(row)
+	assert value.status in (200, 403) and not value.message, value.text[:300]
+	# the control: a guardian of the user's own school's learner
+	own = frappe.get_all(
+		"Learner Guardian", {"parent": world.learners["a7"], "parenttype": "Learner"}, pluck="name"
 	)
-	assert not value.message
+	assert guardian_name(own[0]).message["guardian_name"]
 
 
 # --- 2. files -----------------------------------------------------------------------------------------
@@ -136,6 +145,43 @@ def test_another_records_file_cannot_be_attached_by_its_url(world, api, partner_
 		"/api/method/frappe.desk.form.save.savedocs", {"doc": json.dumps(doc), "action": "Save"}
 	)
 	assert saved.status == 200, saved.text[:300]
+
+
+def test_a_file_record_is_not_pointed_at_another_partners_file(world, api, partner_records):
+	"""Frappe serves a private file to whoever owns a File record of its URL: one's own File changed to name
+	another partner's file, or a folder naming it, would serve it."""
+	mine, theirs = partner_records[MUNICIPAL], partner_records[VOCATIONAL]
+	user = mine.users["partner accountant"]
+	accountant = api(user)
+	stolen = theirs.files["Compensation Bank Statement"]  # payees, IBANs, amounts
+	own_url = accountant.upload("mans-izraksts.xml", b"<xml>mans</xml>")
+	own = frappe.db.get_value("File", {"file_url": own_url, "owner": user})
+	try:
+		for response in (
+			accountant.put(f"/api/resource/File/{own}", {"file_url": stolen}),
+			accountant.post(
+				"/api/method/frappe.client.set_value",
+				{"doctype": "File", "name": own, "fieldname": "file_url", "value": stolen},
+			),
+			accountant.post(
+				"/api/resource/File",
+				{"file_name": "mape", "is_folder": 1, "folder": "Home", "file_url": stolen},
+			),
+		):
+			assert response.status == 403, response.text[:300]
+		assert accountant.request("GET", stolen).status in (403, 404)
+		assert frappe.get_all("File", {"file_url": stolen}, pluck="owner") == [
+			theirs.users["partner accountant"]
+		]
+		# the control: the accountant's own file is theirs to download
+		assert accountant.request("GET", own_url).status == 200
+	finally:
+		frappe.db.rollback()
+		made = frappe.get_all("File", {"owner": user, "file_url": ("in", [own_url, stolen])}, pluck="name")
+		made += frappe.get_all("File", {"owner": user, "is_folder": 1, "file_name": "mape"}, pluck="name")
+		for name in made:
+			frappe.db.delete("File", {"name": name})  # the record only: the stolen URL's bytes are theirs
+		frappe.db.commit()
 
 
 def test_application_on_file_and_evidence_need_this_records_own_file(world, as_user):

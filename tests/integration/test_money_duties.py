@@ -14,7 +14,16 @@ from pumpurs_app.compensations.doctype.compensation.compensation import refresh_
 from tests.integration import records
 from tests.integration.money import COMPENSATION, approve_claim, daily_tickets, make_claim, october, step
 from tests.integration.plans import act
-from tests.integration.test_payments import BATCH, call, exported_batch, new_batch, paid_batch
+from tests.integration.test_payments import (
+	BATCH,
+	STATEMENT,
+	call,
+	camt053,
+	exported_batch,
+	new_batch,
+	paid_batch,
+	upload,
+)
 
 INSTITUTION = "Educational Institution"
 OTHER_IBAN = "LV44HABA0551000000001"
@@ -98,6 +107,24 @@ def test_nobody_adds_changes_or_removes_their_own_place_at_an_institution(world)
 	school.append("staff", {"user": world.user("a_author2"), "function": "Accountant"})
 	act(coordinator, school.save)
 	assert access.ACCOUNTANT in frappe.get_roles(world.user("a_author2"))
+
+
+def test_institutions_are_registered_by_ikvd(world):
+	"""Only IKVD registers an institution (frappe's User Permissions keep a partner's coordinator to the
+	institutions that exist), so nobody with a local role lists themself in a new one."""
+	coordinator = world.user("muni_coord")
+	school = frappe.get_doc(
+		doctype=INSTITUTION,
+		institution_name="Testa 5. sākumskola",
+		partner=world.municipality,
+		education_type="General",
+		director=coordinator,
+	)
+	with pytest.raises(frappe.PermissionError):
+		act(coordinator, school.insert)
+	# the control: IKVD's administrator registers it, with the coordinator as its director
+	act(world.user("ikvd_admin"), school.insert)
+	assert access.DIRECTOR in frappe.get_roles(coordinator)
 
 
 def test_nobody_lists_themself_in_a_partners_staff_even_where_they_may_edit_it(world):
@@ -236,6 +263,65 @@ def test_an_exported_batch_the_bank_did_not_pay_is_withdrawn_by_another_accounta
 		act(world.user("muni_accountant2"), frappe.get_doc(BATCH, batch.name).withdraw, "Vēlreiz")
 	with pytest.raises(frappe.ValidationError, match="cannot be deleted"):
 		act(world.user("muni_accountant2"), frappe.delete_doc, BATCH, batch.name)
+
+
+def test_whoever_paid_a_claim_does_not_book_its_return(world):
+	"""A bank return makes a paid claim payable again: the statement that says so is submitted by someone who
+	did not export or confirm the batch (a statement is a file anyone can make), so one person cannot pay a
+	claim twice. Matching a payment, which pays nothing, stays the payer's own."""
+	batch, claims = paid_batch(world)  # exported and confirmed by muni_accountant
+	account = frappe.db.get_value("Partner", world.municipality, "iban")
+	first, second = (next(r for r in batch.lines if r.compensation == c) for c in claims[:2])
+	content = camt053(
+		account,
+		[
+			(
+				f"{first.amount:.2f}",
+				first.end_to_end_id,
+				first.payee_iban,
+				str(october(world, 26)),
+				False,
+				None,
+			),
+			(
+				f"{second.amount:.2f}",
+				second.end_to_end_id,
+				second.payee_iban,
+				str(october(world, 28)),
+				True,
+				"AC04",
+			),
+		],
+	)
+	statement = upload(world, content)  # by muni_accountant
+	with pytest.raises(frappe.ValidationError, match=f"You exported or confirmed batch {batch.name}"):
+		act(world.user("muni_accountant"), frappe.get_doc(STATEMENT, statement.name).submit)
+	assert frappe.db.get_value(COMPENSATION, second.compensation, "workflow_state") == "Paid"
+	# the control: a colleague who had no hand in the payment books the return
+	act(world.user("muni_accountant2"), frappe.get_doc(STATEMENT, statement.name).submit)
+	assert frappe.db.get_value(COMPENSATION, second.compensation, "workflow_state") == "Approved"
+	assert frappe.db.get_value(COMPENSATION, first.compensation, "workflow_state") == "Reconciled"
+	# a statement that only matches payments is the payer's to submit
+	third = next(r for r in batch.lines if r.compensation == claims[2])
+	matched_only = upload(
+		world,
+		camt053(
+			account,
+			[
+				(
+					f"{third.amount:.2f}",
+					third.end_to_end_id,
+					third.payee_iban,
+					str(october(world, 27)),
+					False,
+					None,
+				)
+			],
+		),
+		name="izraksts-2.xml",
+	)
+	act(world.user("muni_accountant"), frappe.get_doc(STATEMENT, matched_only.name).submit)
+	assert frappe.db.get_value(COMPENSATION, third.compensation, "workflow_state") == "Reconciled"
 
 
 def test_only_an_exported_unpaid_batch_is_withdrawn(world):

@@ -330,7 +330,7 @@ def test_statement_reconciles_matched_returns_returned_and_lists_exceptions(worl
 	assert (
 		frappe.db.get_value(COMPENSATION, claims[0], "workflow_state") == "Paid"
 	)  # nothing changes before submit
-	act(world.user("muni_accountant"), frappe.get_doc(STATEMENT, statement.name).submit)
+	act(world.user("muni_accountant2"), frappe.get_doc(STATEMENT, statement.name).submit)
 	assert frappe.db.get_value(COMPENSATION, claims[0], ["workflow_state", "bank_statement"]) == (
 		"Reconciled",
 		statement.name,

@@ -7,6 +7,7 @@ from pumpurs_app.rules.compensations import (
 	APPROVED,
 	VERIFIED,
 	ClaimHands,
+	check_books_return,
 	check_four_eyes,
 	check_payment_duties,
 	payment_conflict,
@@ -67,6 +68,25 @@ def test_someone_with_no_hand_in_the_claims_pays_them():
 	assert payment_conflict("accountant", CLAIM) is None
 	check_payment_duties("accountant", [CLAIM, ClaimHands("KOMP-2", entered_by="x")])
 	check_payment_duties("accountant", [])
+
+
+@pytest.mark.parametrize("actor", ["exporter", "confirmer"])
+def test_whoever_paid_a_batch_does_not_book_its_return(actor):
+	with pytest.raises(
+		RuleViolation, match="You exported or confirmed batch KPB-2026-00001, so someone else"
+	) as refused:
+		check_books_return(actor, "KPB-2026-00001", ["exporter", "confirmer"], [])
+	assert refused.value.params == {"batch": "KPB-2026-00001"}
+
+
+def test_a_hand_in_a_returned_claim_is_a_hand_in_its_payment():
+	with pytest.raises(RuleViolation, match="You verified compensation KOMP-2026-00007"):
+		check_books_return("verifier", "KPB-1", ["exporter", None], [CLAIM])
+
+
+def test_a_colleague_with_no_hand_in_the_payment_books_the_return():
+	check_books_return("colleague", "KPB-1", ["exporter", "confirmer"], [CLAIM])
+	check_books_return("colleague", "KPB-1", [None, None], [])
 
 
 BEFORE = [

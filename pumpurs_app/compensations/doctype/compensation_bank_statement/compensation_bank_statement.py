@@ -14,12 +14,18 @@ from frappe.utils import format_date, getdate
 
 from pumpurs_app import access
 from pumpurs_app.compensations.doctype.compensation.compensation import refresh_measure_amounts
-from pumpurs_app.compensations.doctype.compensation_payment_batch.compensation_payment_batch import set_states
+from pumpurs_app.compensations.doctype.compensation_payment_batch.compensation_payment_batch import (
+	COMPENSATION,
+	HAND_FIELDS,
+	hands,
+	set_states,
+)
 from pumpurs_app.documents import ScopedRecord
 from pumpurs_app.rules import RuleViolation, matching, statements
 from pumpurs_app.rules import compensations as comp_rules
 from pumpurs_app.rules.money import money_sum
-from pumpurs_app.utils import translated
+from pumpurs_app.rules.spreadsheets import safe_cell
+from pumpurs_app.utils import rules_enforced, translated
 
 SHOWN_ERRORS = 20
 
@@ -61,6 +67,28 @@ class CompensationBankStatement(ScopedRecord):
 		"""Matched again, under lock, against the payments open now: another statement submitted since this one
 		was read must not reconcile (or return) a payment twice."""
 		self.read_statement(lock=True)
+		self.check_returns_booked_by_another()
+
+	def check_returns_booked_by_another(self) -> None:
+		"""Four eyes on the bank's returns (which make claims payable again): nobody books the return of a
+		payment they exported, confirmed or had a hand in."""
+		returned = {line.payment_batch for line in self.lines if line.match_status == matching.RETURNED}
+		for batch in sorted(filter(None, returned)):
+			paid_by = frappe.db.get_value(
+				"Compensation Payment Batch", batch, ["exported_by", "confirmed_by"]
+			)
+			claims = frappe.get_all(
+				COMPENSATION,
+				filters={
+					"name": (
+						"in",
+						frappe.get_all("Compensation Payment Line", {"parent": batch}, pluck="compensation"),
+					)
+				},
+				fields=["name", *HAND_FIELDS],
+			)
+			with rules_enforced(self.doctype):
+				comp_rules.check_books_return(frappe.session.user, batch, paid_by, map(hands, claims))
 
 	def read_statement(self, lock: bool = False) -> None:
 		try:
@@ -118,12 +146,14 @@ class CompensationBankStatement(ScopedRecord):
 					"booking_date": t.booking_date,
 					"amount": float(t.amount),
 					"direction": t.direction,
-					"counterparty_name": t.counterparty_name,
+					# the bank's texts, as the app's own workbooks write them (frappe's exports write cells as
+					# they are)
+					"counterparty_name": safe_cell(t.counterparty_name),
 					"counterparty_iban": t.counterparty_iban,
-					"end_to_end_id": t.end_to_end_id,
-					"reference": t.reference,
-					"bank_reference": t.bank_reference,
-					"return_reason": t.return_reason,
+					"end_to_end_id": safe_cell(t.end_to_end_id),
+					"reference": safe_cell(t.reference),
+					"bank_reference": safe_cell(t.bank_reference),
+					"return_reason": safe_cell(t.return_reason),
 					"match_status": result.status,
 					"payment_batch": batches.get(result.line_key),
 					"end_to_end_of_line": result.line_key,

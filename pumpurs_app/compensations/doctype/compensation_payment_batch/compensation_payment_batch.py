@@ -30,7 +30,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from pumpurs_app import access
-from pumpurs_app.documents import ScopedRecord
+from pumpurs_app.documents import ScopedRecord, refuse_formula
 from pumpurs_app.rules import compensations as comp_rules
 from pumpurs_app.rules import sepa
 from pumpurs_app.rules.money import money_sum, to_money
@@ -43,6 +43,7 @@ DRAFT, EXPORTED, PAID, WITHDRAWN = "Draft", "Exported", "Paid", "Withdrawn"
 EXPORT_FIELDS = (
 	"exported_on",
 	"exported_by",
+	"confirmed_by",
 	"message_id",
 	"sepa_file",
 	"payment_list",
@@ -69,6 +70,7 @@ class CompensationPaymentBatch(ScopedRecord):
 
 		aggregate_per_iban: DF.Check
 		amended_from: DF.Link | None
+		confirmed_by: DF.Link | None
 		debtor_bic: DF.Data | None
 		debtor_iban: DF.Data | None
 		execution_date: DF.Date
@@ -219,7 +221,7 @@ class CompensationPaymentBatch(ScopedRecord):
 			paid_on=self.execution_date,
 			payment_reference=self.payment_reference or self.message_id,
 		)
-		self.db_set("status", PAID)
+		self.db_set({"status": PAID, "confirmed_by": frappe.session.user})
 		refresh_plans(self)
 
 	def before_cancel(self) -> None:
@@ -377,6 +379,7 @@ class CompensationPaymentBatch(ScopedRecord):
 			frappe.throw(
 				_("Write why the batch is withdrawn: the bank's rejection, or why the file must not be sent.")
 			)
+		refuse_formula(reason, _("Reason for Withdrawal", context="Compensation Payment Batch"))
 		if frappe.session.user == self.exported_by:
 			frappe.throw(
 				_(

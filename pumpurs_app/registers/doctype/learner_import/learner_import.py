@@ -18,9 +18,9 @@ import time
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import now_datetime
 
+from pumpurs_app.documents import ServerOnlyMethods
 from pumpurs_app.registers.doctype.learner_import import importer
 from pumpurs_app.rules import learner_import as rules
 
@@ -29,7 +29,7 @@ SHOWN_ERRORS = 100  # errors returned to the dialog; the workbook has all of the
 PROGRESS_EVENT = "learner_import_progress"
 
 
-class LearnerImport(Document):
+class LearnerImport(ServerOnlyMethods):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
