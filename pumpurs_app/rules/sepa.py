@@ -7,6 +7,8 @@ text never carries a personal code: it travels through the payee's bank and show
 
 import hashlib
 import re
+import sys
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -27,8 +29,10 @@ NAME_LIMIT = 70
 ID_LIMIT = 35
 ELLIPSIS = "…"
 
-# old DDMMYY-CNNNN (also written without the hyphen) and new 32xxxx-xxxxx personal codes
-_PERSONAL_CODE = re.compile(r"(?<!\d)[0-3]\d{5}[-\s]?\d{5}(?!\d)")
+# old DDMMYY-CNNNN (also written without the hyphen) and new 32xxxx-xxxxx personal codes; the hyphen may be
+# a space or what a word processor makes of it (an en dash, a non-breaking hyphen, a minus sign), and the
+# digits may be of any script (full-width ones become ASCII digits in the file); the first digit is 0..3
+_PERSONAL_CODE = re.compile(r"(?<!\d)\d{6}[-\s\u2010-\u2015\u2212\ufe58\ufe63\uff0d]?\d{5}(?!\d)")
 _SPACE_BEFORE_PUNCTUATION = re.compile(r" ([,;.:])")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9-]{1,35}$")
 _NOT_SEPA = re.compile(r"[^A-Za-z0-9/\-?:().,'+ ]")
@@ -45,9 +49,18 @@ class PaymentLine:
 
 
 def strip_personal_codes(text: str) -> str:
-	"""``text`` without anything that looks like a Latvian personal code, spaces tidied."""
-	stripped = " ".join(_PERSONAL_CODE.sub(" ", text or "").split())
-	return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", stripped)
+	"""``text`` without anything that looks like a Latvian personal code, spaces tidied; again until none is
+	left, as the numbers on either side of a removed code may close up into one."""
+	stripped, previous = text or "", None
+	while stripped != previous:
+		previous = stripped
+		stripped = " ".join(_PERSONAL_CODE.sub(_drop_code, stripped).split())
+		stripped = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", stripped)
+	return stripped
+
+
+def _drop_code(found: re.Match) -> str:
+	return " " if unicodedata.digit(found.group()[0]) <= 3 else found.group()
 
 
 def remittance_text(parts: Iterable[str], limit: int = REMITTANCE_LIMIT) -> str:
@@ -77,6 +90,14 @@ def sepa_text(text: str, limit: int) -> str:
 	if len(latin) > limit:
 		latin = latin[: limit - 3].rstrip() + "..."
 	return latin
+
+
+def file_remittance(text: str) -> str:
+	"""The remittance as the payment file carries it: without personal codes, in the SEPA character set, at
+	most 140 characters. Codes are stripped again after transliteration, which can make a code of what did
+	not look like one (``161175*19997`` becomes ``161175 19997``, superscript digits become digits)."""
+	latin = sepa_text(strip_personal_codes(text), sys.maxsize)
+	return sepa_text(strip_personal_codes(latin), REMITTANCE_LIMIT)
 
 
 def end_to_end_id(key: str) -> str:
@@ -199,7 +220,7 @@ def _payment(payment: PaymentLine, e2e: str, execution_date: date) -> dict:
 	name = sepa_text(payment.payee_name, NAME_LIMIT)
 	if not name:
 		raise RuleViolation("Payment {key} has no payee name.", key=payment.key)
-	description = sepa_text(strip_personal_codes(payment.remittance), REMITTANCE_LIMIT)
+	description = file_remittance(payment.remittance)
 	if not description:
 		raise RuleViolation("Payment {key} has no remittance text.", key=payment.key)
 	iban = normalize_iban(payment.iban)
