@@ -97,6 +97,15 @@ def check_file(doc, method=None) -> None:
 		)
 
 
+def refuse_rename(doc, method: str, old: str, new: str, merge: bool = False) -> None:
+	"""`before_rename` of File: a file of a PuMPuRS record is neither renamed nor merged, nor another file
+	merged into one (frappe lets whoever may change a File merge it, with ``force``, into any other)."""
+	app_doctypes = (*access.SCOPED_DOCTYPES, LEARNER_IMPORT)
+	attached = frappe.get_all(FILE, {"name": ("in", [old, new])}, pluck="attached_to_doctype")
+	if frappe.session.user != "Administrator" and set(attached) & set(app_doctypes):
+		frappe.throw(_("Files of PuMPuRS records are neither renamed nor merged."), frappe.PermissionError)
+
+
 def uploaded_now(doc) -> bool:
 	"""This request uploaded the file's bytes (frappe keeps one copy of equal contents, so an upload can
 	land on another record's URL): whoever holds the content may attach it."""

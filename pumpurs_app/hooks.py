@@ -101,7 +101,10 @@ doc_events = {
 		"on_update": "pumpurs_app.access.on_user_update",
 	},
 	"Version": {"before_insert": "pumpurs_app.registers.doctype.learner.learner.mask_version"},
-	"File": {"before_validate": "pumpurs_app.files.check_file"},
+	"File": {
+		"before_validate": "pumpurs_app.files.check_file",
+		"before_rename": "pumpurs_app.files.refuse_rename",
+	},
 	**{
 		doctype: {
 			"validate": ["pumpurs_app.access.keep_stored_place", "pumpurs_app.files.check_attachments"],
@@ -123,6 +126,7 @@ override_whitelisted_methods = {
 	"frappe.realtime.can_subscribe_doc": "pumpurs_app.overrides.can_subscribe_doc",
 	"frappe.realtime.can_subscribe_doctype": "pumpurs_app.overrides.can_subscribe_doctype",
 	"frappe.desk.search.get_link_title": "pumpurs_app.overrides.get_link_title",
+	"frappe.client.validate_link": "pumpurs_app.overrides.validate_link",
 	"frappe.desk.like.toggle_like": "pumpurs_app.overrides.toggle_like",
 	"frappe.templates.includes.comments.comments.add_comment": "pumpurs_app.overrides.website_add_comment",
 	"frappe.desk.form.linked_with.get_submitted_linked_docs": "pumpurs_app.overrides.get_submitted_linked_docs",

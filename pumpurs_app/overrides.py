@@ -7,7 +7,8 @@
   PuMPuRS document is printed as it is stored, and one that is not stored is not printed.
 - ``frappe.client.has_permission`` and the realtime server's ``can_subscribe_doc`` answer for a child row by
   its parent DocType only; link titles, likes, website comments and the "linked submitted documents" of a
-  record are served without checking the record. For PuMPuRS records all of them check it.
+  record are served without checking the record, and ``frappe.client.validate_link`` (the desk's check of a
+  link typed into a form) says whether any record exists. For PuMPuRS records all of them check it.
 - a child row changed or deleted by its name, and a file downloaded through ``download_file``, are refused
   by frappe with a message naming the record they belong to (the learner of a guardian, the claim of an
   evidence file): for PuMPuRS rows and files the refusal comes first and names nothing.
@@ -25,6 +26,7 @@ from frappe import _
 from frappe.client import delete as frappe_delete
 from frappe.client import has_permission as frappe_has_permission
 from frappe.client import set_value as frappe_set_value
+from frappe.client import validate_link as frappe_validate_link
 from frappe.desk.form.linked_with import get_submitted_linked_docs as frappe_get_submitted_linked_docs
 from frappe.desk.like import toggle_like as frappe_toggle_like
 from frappe.desk.listview import get_group_by_count as frappe_get_group_by_count
@@ -225,6 +227,13 @@ def get_link_title(doctype: str, docname: str):
 	if doctype in SCOPED and not access.may(doctype, docname):
 		return docname  # as for a DocType without titles: neither the title nor whether the record exists
 	return frappe_get_link_title(doctype, docname)
+
+
+@frappe.whitelist()
+def validate_link(doctype: str, docname: str, fields=None):
+	if doctype in SCOPED and isinstance(docname, str) and not access.may(doctype, docname):
+		return frappe._dict(name=None)  # as for a record that does not exist
+	return frappe_validate_link(doctype, docname, fields)
 
 
 @frappe.whitelist()

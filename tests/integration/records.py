@@ -34,6 +34,9 @@ class PartnerRecords:
 	users: dict[str, str]  # local role key -> user
 	records: dict[str, str] = field(default_factory=dict)  # DocType -> name
 	files: dict[str, str] = field(default_factory=dict)  # DocType -> URL of a private file attached to it
+	# what else of this side's is personal or private: the learner's personal code and birth date (as the
+	# desk and the API write dates), the payee's IBAN, the files' URLs
+	secrets: set[str] = field(default_factory=set)
 
 	@property
 	def markers(self) -> set[str]:
@@ -44,6 +47,9 @@ class PartnerRecords:
 
 # the personal data of each side's records, distinct per side
 MARKERS = ("Ieraksts {side}", "Ilze {side}", "Saņēmēja {side}", "Tēma {side}", "Novērojums {side}")
+
+
+PAYEE_IBAN = {MUNICIPAL: "LV97HABA0012345678910", VOCATIONAL: "LV80BANK0000435195001"}
 
 
 def build(world) -> dict[str, PartnerRecords]:
@@ -151,6 +157,15 @@ def make_records(world, side: PartnerRecords) -> None:
 	statement = reconcile(world, side, batch)
 	r["Compensation Bank Statement"] = statement.name
 	side.files["Compensation Bank Statement"] = statement.statement_file
+	born = learner.date_of_birth
+	side.secrets = {
+		learner.personal_code,
+		str(born),
+		born.strftime("%d.%m.%Y"),
+		born.strftime("%d-%m-%Y"),
+		claim.payee_iban,
+		*side.files.values(),
+	}
 
 
 def make_learner(world, side: PartnerRecords):
@@ -189,7 +204,7 @@ def make_claim(world, side: PartnerRecords, plan):
 		period_to=start + timedelta(days=9),
 		payee_kind="Guardian",
 		payee_name=f"Saņēmēja {side.side}",
-		payee_iban="LV97HABA0012345678910",
+		payee_iban=PAYEE_IBAN[side.side],
 		lines=[
 			{
 				"line_date": start + timedelta(days=2),

@@ -1,9 +1,12 @@
 """The generated cross-partner test: every whitelisted method of frappe and of the app that takes a DocType, a
-record or a document (read from their source, see whitelist.py), aimed at every record of the app — parents,
-child rows and attached files — of one partner, called over real HTTP as users of each local role of the
-other partner. Expected: a refusal or none of the other partner's data, and nothing of theirs changed; and
-the same call on the user's own record as the control, which must work where the role may act (otherwise the
-refusal would prove nothing).
+record or a document — by its parameters or by what it reads from the request — every whitelisted Document
+method (through run_doc_method and the REST API) and the REST API's record routes, all read from their source
+(see whitelist.py), aimed at every record of the app — parents, child rows and attached files — of one
+partner, and also at the user's own record with one of the other partner's as a second parameter (merge into
+it, attach its file, link to it), called over real HTTP as users of each local role of the other partner.
+Expected: a refusal or none of the other partner's data (nor a count or an echo that says their record
+exists), and nothing of theirs changed; and the same call on the user's own record as the control, which must
+work where the role may act (otherwise the refusal would prove nothing).
 
 The users of the municipality (seven local roles) try every record of the state vocational school; the
 vocational school's users then try the kinds of record the vocational school has none of (youth NGO
@@ -17,6 +20,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import frappe
 import pytest
@@ -34,6 +38,8 @@ CHANNELS = {
 	"frappe.desk.form.load.getdoc": "read",
 	"frappe.client.get_list": "read",
 	"frappe.www.printview.get_html_and_style": "print",
+	"frappe.api.v1.read_doc": "read",
+	"frappe.api.v1.document_list": "read",
 }
 # what frappe keeps about a record, counted before and after: nothing may be added to the other's records
 TRACES = {
@@ -104,8 +110,18 @@ def traces(side: PartnerRecords) -> dict:
 		)
 		for trace, (type_field, name_field) in TRACES.items():
 			state[doctype, name, trace] = frappe.db.count(trace, {type_field: doctype, name_field: name})
+	for url in side.files.values():  # what frappe keeps about the side's files
+		for file in frappe.get_all("File", {"file_url": url}, pluck="name"):
+			state["File", file, "Comment"] = frappe.db.count(
+				"Comment", {"reference_doctype": "File", "reference_name": file}
+			)
 	state["files"] = sorted(
-		frappe.get_all("File", {"file_url": ("in", list(side.files.values()))}, pluck="name")
+		frappe.get_all(
+			"File",
+			{"file_url": ("in", list(side.files.values()))},
+			["name", "file_url", "attached_to_doctype", "attached_to_name", "is_private", "owner"],
+			as_list=True,
+		)
 	)
 	return state
 
@@ -121,12 +137,18 @@ class Client:
 		assert response.status_code == 200, f"login of {user}: {response.text[:200]}"
 
 	def call(self, method: whitelist.Method, args: dict) -> requests.Response:
-		path = "run_doc_method" if method.document_class else method.path
+		http = method.http[0] if len(method.http) == 1 else "POST"
+		if method.route:
+			args = dict(args)
+			url = method.route.replace("<doctype>", quote(args.pop("_doctype")))
+			url = url.replace("<path:name>", quote(args.pop("_name", ""), safe=""))
+		else:
+			url = "/api/method/" + ("run_doc_method" if method.document_class else method.path)
 		for attempt in (1, 2):  # a worker that gunicorn replaced mid-request drops the connection: once more
 			try:
-				if method.http == ("GET",):
-					return self.session.get(f"{self.base}/api/method/{path}", params=args, timeout=120)
-				return self.session.post(f"{self.base}/api/method/{path}", data=args, timeout=120)
+				if http in ("GET", "DELETE"):
+					return self.session.request(http, self.base + url, params=args, timeout=120)
+				return self.session.request(http, self.base + url, data=args, timeout=120)
 			except requests.ConnectionError:
 				if attempt == 2:
 					raise
@@ -163,10 +185,10 @@ def server(site):
 		for _ in range(120):
 			try:
 				if requests.get(
-					f"{base}/api/method/ping", headers={"X-Frappe-Site-Name": site}, timeout=2
+					f"{base}/api/method/ping", headers={"X-Frappe-Site-Name": site}, timeout=10
 				).ok:
 					break
-			except requests.ConnectionError:
+			except requests.RequestException:  # not listening yet, or still loading the app (a slow machine)
 				time.sleep(0.5)
 		else:
 			raise AssertionError("gunicorn did not start")
@@ -177,26 +199,33 @@ def server(site):
 
 
 def leaked(case: "Case", response: requests.Response, theirs: PartnerRecords) -> str | None:
-	"""What of the other partner's the response shows: their personal data, the names of their records the
-	request did not name itself, or a yes about their record."""
+	"""What of the other partner's the response shows: their personal data (names, phone, payee and IBAN,
+	topic, observation, personal code, birth date, file URLs), the names of their records the request did not
+	name itself, a yes about their record, or a count or an echo that says their record exists."""
 	sent = json.dumps(case.attack, ensure_ascii=False)
-	names = {name for name in theirs.records.values() if name not in sent}
+	named = {name for name in theirs.records.values() if name in sent}
+	shown = (theirs.markers | theirs.secrets | set(theirs.records.values())) - {
+		text for text in theirs.secrets | named if text in sent
+	}
 	text = response.text
 	try:
 		text = json.dumps(response.json(), ensure_ascii=False)  # unescaped, as a user reads it
 	except ValueError:
 		pass
-	if found := [marker for marker in theirs.markers | names if marker in text]:
+	if found := [marker for marker in shown if marker in text]:
 		return ", ".join(sorted(found))
 	try:
 		message = response.json().get("message")
 	except (ValueError, AttributeError):
 		return None
-	names_record = any(case.attack.get(p) for p in whitelist.NAME_PARAMS | {"dn"})
-	if names_record and (
-		message is True or (isinstance(message, dict) and message.get("has_permission") is True)
-	):
+	if not named or response.status_code != 200:
+		return None
+	if message is True or (isinstance(message, dict) and message.get("has_permission") is True):
 		return "a yes about their record"
+	if "filters" in case.attack and type(message) is int and message > 0:
+		return f"a count of {message} of their record"
+	if isinstance(message, dict) and isinstance(message.get("name"), str) and message["name"] in named:
+		return "their record's name given back, so it exists"
 	return None
 
 
@@ -219,6 +248,15 @@ def test_no_method_reaches_the_other_partners_records(
 				if not method.destructive and doctype in own:
 					control = whitelist.arguments(method, own[doctype], user)
 				by_method.setdefault(method, []).append(Case(user, role, method, doctype, attack, control))
+			# their record as a second parameter of a call on one's own (merge into it, attach its file, link to
+			# it); the control is the same call on one's own record alone
+			for doctype, target in own.items():
+				attack = whitelist.cross_arguments(method, target, other, user)
+				if attack is not None:
+					control = None if method.destructive else whitelist.arguments(method, target, user)
+					by_method.setdefault(method, []).append(
+						Case(user, role, method, f"{doctype} (theirs as a parameter)", attack, control)
+					)
 	clients = {user: Client(server, site, user) for user in mine.users.values()}
 	state = traces(theirs)
 	frappe.db.rollback()  # hold no table open: some calls alter tables (tags add a column on first use)
@@ -235,7 +273,7 @@ def test_no_method_reaches_the_other_partners_records(
 	works_on_own = errors = 0
 	with ThreadPoolExecutor(max_workers=6) as pool:
 		for method, cases in by_method.items():
-			label = method.path + (f".{method.name}" if method.document_class else "")
+			label = method.label
 			for case, attack, control in pool.map(run, cases):
 				problem = None
 				if what := leaked(case, attack, theirs):
@@ -267,7 +305,9 @@ def test_no_method_reaches_the_other_partners_records(
 	tried = sum(map(len, by_method.values()))
 	summary = (
 		f"{tried} cases ({len(mine.users)} users × {len(by_method)} methods × {len(other)} records of the other "
-		f"partner), {works_on_own} with a control that works on the user's own record, "
+		f"partner, and {sum(1 for cases in by_method.values() for c in cases if 'theirs as' in c.doctype)} "
+		f"with one of theirs as a parameter of a call on one's own), {works_on_own} with a control that works on "
+		f"the user's own record, "
 		f"{sum(1 for cases in by_method.values() for c in cases if c.control is None)} tried on the other's "
 		f"records only (destructive, or no record of that kind of their own), {errors} answered with a server "
 		f"error (nonsense arguments for a method), {sum(map(len, failures.values()))} failures"

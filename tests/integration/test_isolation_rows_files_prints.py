@@ -184,6 +184,27 @@ def test_a_file_record_is_not_pointed_at_another_partners_file(world, api, partn
 		frappe.db.commit()
 
 
+def test_a_file_of_a_record_is_neither_renamed_nor_merged(world, api, partner_records):
+	"""Frappe lets whoever may change a File merge it, with force, into any other File (another partner's)."""
+	mine, theirs = partner_records[MUNICIPAL], partner_records[VOCATIONAL]
+
+	def file_of(side):
+		return frappe.db.get_value(
+			"File", {"file_url": side.files["Compensation"], "attached_to_doctype": "Compensation"}
+		)
+
+	own, target = file_of(mine), file_of(theirs)
+	coordinator = api(mine.users["institution coordinator"])  # uploaded the evidence: owns its File
+	for path, params in (
+		("frappe.rename_doc", {"doctype": "File", "old": own, "new": target, "merge": 1, "force": 1}),
+		("frappe.rename_doc", {"doctype": "File", "old": own, "new": f"{own}-x", "force": 1}),
+	):
+		response = coordinator.post(f"/api/method/{path}", params)
+		assert response.status == 403, response.text[:300]
+	assert file_of(mine) == own and file_of(theirs) == target
+	assert not frappe.db.count("Comment", {"reference_doctype": "File", "reference_name": target})
+
+
 def test_application_on_file_and_evidence_need_this_records_own_file(world, as_user):
 	from tests.integration.files import upload
 	from tests.integration.money import new_claim
