@@ -10,8 +10,8 @@ required_apps = []
 
 export_python_type_annotations = True
 
-# the reports' shared filters (plain static file: no build step needed)
-app_include_js = ["/assets/pumpurs_app/js/pumpurs.js"]
+# the reports' shared filters and the approval forms' shared dialog (plain static files: no build step needed)
+app_include_js = ["/assets/pumpurs_app/js/pumpurs.js", "/assets/pumpurs_app/js/approvals.js"]
 
 # Installation
 before_install = "pumpurs_app.install.before_install"

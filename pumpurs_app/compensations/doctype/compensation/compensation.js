@@ -37,33 +37,24 @@ frappe.ui.form.on("Compensation", {
 	},
 
 	// verifiers and approvers say why before a claim goes back or is rejected; approving above the plan
-	// needs the approver's reason too (the workflow reloads the saved claim)
+	// needs the approver's reason too (see pumpurs.approvals.ask_reason)
 	before_workflow_action(frm) {
 		const action = frm.selected_workflow_action;
-		let method, label;
+		const args = { compensation: frm.doc.name };
 		if (["Return for Correction", "Reject"].includes(action)) {
-			method = "set_decision_reason";
-			label = __("Reason for Return or Rejection");
-		} else if (action === "Approve" && frm.doc.claimed_for_measure > frm.doc.planned_amount && !frm.doc.over_plan_override) {
-			method = "set_override";
-			label = __("Reason for Exceeding the Plan");
-		} else {
-			return;
+			return pumpurs.approvals.ask_reason(frm, {
+				label: __("Reason for Return or Rejection"),
+				method: `${COMPENSATION_METHODS}.set_decision_reason`,
+				args,
+			});
 		}
-		frappe.dom.unfreeze();
-		return new Promise((resolve, reject) => {
-			const dialog = frappe.prompt(
-				{ fieldname: "reason", fieldtype: "Small Text", label, reqd: 1 },
-				({ reason }) =>
-					frappe.xcall(`${COMPENSATION_METHODS}.${method}`, { compensation: frm.doc.name, reason }).then(() => {
-						frappe.dom.freeze();
-						resolve();
-					}, reject),
-				__(action),
-				__(action)
-			);
-			dialog.onhide = () => reject();
-		});
+		if (action === "Approve" && frm.doc.claimed_for_measure > frm.doc.planned_amount && !frm.doc.over_plan_override) {
+			return pumpurs.approvals.ask_reason(frm, {
+				label: __("Reason for Exceeding the Plan"),
+				method: `${COMPENSATION_METHODS}.set_override`,
+				args,
+			});
+		}
 	},
 });
 

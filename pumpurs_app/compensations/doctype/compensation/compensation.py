@@ -1,11 +1,12 @@
 from decimal import Decimal
 
 import frappe
-from frappe import _
+from frappe import _, _lt
+from frappe.model.document import Document
 from frappe.utils import getdate, now_datetime
 
-from pumpurs_app import access
-from pumpurs_app.documents import ScopedRecord
+from pumpurs_app import access, approvals
+from pumpurs_app.approvals import Approval, ApprovedRecord, Step
 from pumpurs_app.rules import bank, caps
 from pumpurs_app.rules import compensations as rules
 from pumpurs_app.rules import support_plans as plan_rules
@@ -25,13 +26,20 @@ CONTENT_FIELDS = (
 	"payee_bic",
 )
 LINE_FIELDS = ("line_date", "description", "quantity", "unit_price", "evidence")
+APPROVAL = Approval(
+	steps=(
+		Step(rules.SUBMITTED, "verified_by", "verified_on"),
+		Step(rules.VERIFIED, "approved_by", "approved_on"),
+	),
+	drafts=(rules.DRAFT,),
+	returned=rules.DRAFT,
+	rejected=rules.REJECTED,
+	author="owner",
+)
 # written by the workflow, payment batches and bank statements, never by a form or an API call
 KEPT_FIELDS = (
 	"content_changed_by",
-	"verified_by",
-	"verified_on",
-	"approved_by",
-	"approved_on",
+	*APPROVAL.stamp_fields,
 	"payment_batch",
 	"paid_on",
 	"payment_reference",
@@ -40,7 +48,7 @@ KEPT_FIELDS = (
 )
 
 
-class Compensation(ScopedRecord):
+class Compensation(ApprovedRecord):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -86,6 +94,14 @@ class Compensation(ScopedRecord):
 		verified_on: DF.Datetime | None
 		workflow_state: DF.Link | None
 	# end: auto-generated types
+
+	approval = APPROVAL
+	# the approval engine's messages (lazy: translated when shown, in the user's language)
+	draft_not_yours = _lt(
+		"Only the claim's author or the institution's coordinator can change a draft claim."
+	)
+	locked = _lt("A compensation in state {0} cannot be changed; return it for correction first.")
+	reason_missing = _lt("Write the reason for returning or rejecting the compensation first.")
 
 	def validate(self) -> None:
 		if self.is_new():
@@ -290,32 +306,6 @@ class Compensation(ScopedRecord):
 
 	# --- workflow -----------------------------------------------------------------------------------------
 
-	def check_edit_rights(self) -> None:
-		"""A draft is its enterer's or the institution coordinator's (whoever verifies or approves it must not
-		have shaped it); once sent for verification it stays as sent, transitions included."""
-		before = self.get_doc_before_save()
-		if not before or self.flags.ignore_permissions:
-			return
-		if before.workflow_state == rules.DRAFT:
-			user = frappe.session.user
-			if (
-				user != self.owner
-				and not access.is_national(user)
-				and access.INSTITUTION_COORDINATOR
-				not in access.roles_here(user, self.institution, self.partner)
-			):
-				frappe.throw(
-					_("Only the claim's author or the institution's coordinator can change a draft claim."),
-					frappe.PermissionError,
-				)
-		elif self.content_signature() != before.content_signature():
-			frappe.throw(
-				_("A compensation in state {0} cannot be changed; return it for correction first.").format(
-					_(before.workflow_state)
-				),
-				frappe.PermissionError,
-			)
-
 	def record_who_changed(self) -> None:
 		"""Whoever enters the claim or changes what it pays, to whom and for what is kept with it (by person:
 		four eyes compare every decider and payer with all of them, not with its owner alone)."""
@@ -337,33 +327,24 @@ class Compensation(ScopedRecord):
 	def content_signature(self) -> str:
 		return content_signature(self, CONTENT_FIELDS, {"lines": LINE_FIELDS})
 
-	def handle_transition(self) -> None:
-		before = self.get_doc_before_save()
-		old, new = (before.workflow_state if before else None), self.workflow_state
-		if not before or old == new:
-			return
-		actor = frappe.session.user
-		access.check_acts_here(self, old, new)
+	def check_transition(self, actor: str, before: Document, old: str, new: str) -> None:
+		"""Four eyes by person (see ``rules.check_four_eyes``); above the plan's amount only with the approver's
+		reason."""
 		if new in (rules.VERIFIED, rules.APPROVED):
 			with rules_enforced(self.doctype):
 				rules.check_four_eyes(actor, self.hands(), new)
-		if new == rules.VERIFIED:
-			self.verified_by, self.verified_on = actor, now_datetime()
-		elif new == rules.APPROVED:
-			if self._above_plan and not (self.over_plan_override and (self.override_reason or "").strip()):
+		if new == rules.APPROVED and self._above_plan:
+			if not (self.over_plan_override and (self.override_reason or "").strip()):
 				frappe.throw(
 					_(
 						"The claims for this measure exceed the plan's planned amount by {0} EUR; tick 'Approve above the Planned Amount' and give the reason to approve."
 					).format(self._above_plan)
 				)
-			self.approved_by, self.approved_on = actor, now_datetime()
-		elif new in (rules.REJECTED,) or (new == rules.DRAFT and old in (rules.SUBMITTED, rules.VERIFIED)):
-			if not (self.decision_reason or "").strip():
-				frappe.throw(_("Write the reason for returning or rejecting the compensation first."))
-			self.add_comment("Workflow", f"{_(new)}: {self.decision_reason}")
+
+	def after_transition(self, actor: str, old: str, new: str) -> None:
+		if self.approval.sends_back(old, new):
+			# a claim sent back is no longer verified: once corrected it is verified again
 			self.verified_by = self.verified_on = None
-		if new == rules.SUBMITTED:
-			self.decision_reason = None
 		self.pending_since = now_datetime()
 
 
@@ -418,34 +399,27 @@ def refresh_measure_amounts(*plans: str) -> None:
 @frappe.whitelist()
 def set_decision_reason(compensation: str, reason: str) -> None:
 	"""Verifiers and approvers give their reason before returning or rejecting (the action reloads the claim)."""
-	doc = frappe.get_doc("Compensation", compensation)
-	doc.check_permission("write")
-	if not doc.has_permlevel_access_to("decision_reason", permission_type="write"):
-		frappe.throw(
-			_("Only a verifier or an approver can return or reject a compensation."), frappe.PermissionError
-		)
-	if doc.workflow_state not in (rules.SUBMITTED, rules.VERIFIED):
-		frappe.throw(
-			_("Only a compensation waiting for verification or approval can be returned or rejected.")
-		)
-	doc.decision_reason = (reason or "").strip()
-	doc.save()
+	approvals.set_decision_reason(
+		frappe.get_doc("Compensation", compensation),
+		reason,
+		not_decider=_("Only a verifier or an approver can return or reject a compensation."),
+		not_waiting=_(
+			"Only a compensation waiting for verification or approval can be returned or rejected."
+		),
+	)
 
 
 @frappe.whitelist()
 def set_override(compensation: str, reason: str) -> None:
 	"""The approver allows a claim above the plan's planned amount, with the reason."""
-	doc = frappe.get_doc("Compensation", compensation)
-	doc.check_permission("write")
-	if not doc.has_permlevel_access_to("over_plan_override", permission_type="write"):
-		frappe.throw(
-			_("Only an approver can allow a claim above the plan's planned amount."), frappe.PermissionError
-		)
-	if doc.workflow_state != rules.VERIFIED:
-		frappe.throw(_("Only a verified compensation waits for this decision."))
-	doc.over_plan_override = 1
-	doc.override_reason = (reason or "").strip()
-	doc.save()
+	approvals.write_decision(
+		frappe.get_doc("Compensation", compensation),
+		{"over_plan_override": 1, "override_reason": (reason or "").strip()},
+		field="over_plan_override",
+		states=(rules.VERIFIED,),
+		not_decider=_("Only an approver can allow a claim above the plan's planned amount."),
+		not_waiting=_("Only a verified compensation waits for this decision."),
+	)
 
 
 @frappe.whitelist()

@@ -75,39 +75,14 @@ frappe.ui.form.on("Individual Support Plan", {
 		});
 	},
 
-	// approvers say why before the plan goes back or is rejected (the workflow reloads the saved plan).
-	// frappe froze the page before this event and unfreezes it only once the action is applied: the dialog
-	// lifts that freeze and puts it back when the reason is saved. Closing the dialog without a reason leaves
-	// the promise pending, so the action simply does not happen (a rejection would surface as an uncaught
-	// error in frappe's workflow code); a failed save keeps the dialog open to try again.
+	// approvers say why before the plan goes back or is rejected (see pumpurs.approvals.ask_reason)
 	before_workflow_action(frm) {
-		const action = frm.selected_workflow_action;
-		if (!DECISIONS_NEEDING_REASON.includes(action)) return;
-		frappe.dom.unfreeze();
-		return new Promise((resolve) => {
-			let saved = false;
-			const dialog = new frappe.ui.Dialog({
-				title: __(action),
-				fields: [
-					{ fieldname: "reason", fieldtype: "Small Text", label: __("Reason for Return or Rejection"), reqd: 1 },
-				],
-				primary_action_label: __(action),
-				primary_action({ reason }) {
-					dialog.get_primary_btn().prop("disabled", true);
-					frappe.xcall(`${PLAN_METHODS}.set_decision_reason`, { plan: frm.doc.name, reason }).then(
-						() => {
-							saved = true;
-							dialog.hide();
-							frappe.dom.freeze();
-							resolve();
-						},
-						// frappe has shown the server's message; the approver may correct it or close the dialog
-						() => dialog.get_primary_btn().prop("disabled", false)
-					);
-				},
-			});
-			dialog.onhide = () => saved || frappe.show_alert(__("The plan was not changed."));
-			dialog.show();
+		if (!DECISIONS_NEEDING_REASON.includes(frm.selected_workflow_action)) return;
+		return pumpurs.approvals.ask_reason(frm, {
+			label: __("Reason for Return or Rejection"),
+			method: `${PLAN_METHODS}.set_decision_reason`,
+			args: { plan: frm.doc.name },
+			unchanged: __("The plan was not changed."),
 		});
 	},
 });

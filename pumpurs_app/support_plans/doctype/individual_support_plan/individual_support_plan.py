@@ -1,12 +1,13 @@
 from decimal import Decimal
 
 import frappe
-from frappe import _
+from frappe import _, _lt
+from frappe.model.document import Document
 from frappe.model.naming import make_autoname
 from frappe.utils import flt, getdate, now_datetime, today
 
-from pumpurs_app import access
-from pumpurs_app.documents import ScopedRecord
+from pumpurs_app import access, approvals
+from pumpurs_app.approvals import Approval, ApprovedRecord, Step
 from pumpurs_app.registers.doctype.school_term.school_term import all_terms
 from pumpurs_app.rules import school_terms, target_group
 from pumpurs_app.rules import support_plans as rules
@@ -34,14 +35,20 @@ RISK_GROUP_FIELDS = {
 	rules.ECONOMIC: "has_economic_risk",
 	rules.FAMILY: "has_family_risk",
 }
-APPROVER_STAMPS = {
-	rules.PENDING_DIRECTOR: ("director_approved_by", "director_approved_on"),
-	rules.PENDING_PARTNER: ("partner_approved_by", "partner_approved_on"),
-	rules.PENDING_IKVD: ("ikvd_approved_by", "ikvd_approved_on"),
-}
+APPROVAL = Approval(
+	steps=(
+		Step(rules.PENDING_DIRECTOR, "director_approved_by", "director_approved_on"),
+		Step(rules.PENDING_PARTNER, "partner_approved_by", "partner_approved_on"),
+		Step(rules.PENDING_IKVD, "ikvd_approved_by", "ikvd_approved_on"),
+	),
+	drafts=rules.EDITABLE,
+	returned=rules.RETURNED,
+	rejected=rules.REJECTED,
+	author="plan_author",
+)
 # written by the system alone (the transitions, and who shaped the plan), never by a form or an API call
 STAMP_FIELDS = (
-	*(field for pair in APPROVER_STAMPS.values() for field in pair),
+	*APPROVAL.stamp_fields,
 	"evaluated_by",
 	"evaluated_on",
 	"shaped_by",
@@ -50,7 +57,7 @@ STAMP_FIELDS = (
 MEASURE_TOTALS = ("approved_amount", "paid_amount", "delivered_hours")
 
 
-class IndividualSupportPlan(ScopedRecord):
+class IndividualSupportPlan(ApprovedRecord):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -104,6 +111,12 @@ class IndividualSupportPlan(ScopedRecord):
 		term_type: DF.Data | None
 		workflow_state: DF.Link | None
 	# end: auto-generated types
+
+	approval = APPROVAL
+	# the approval engine's messages (lazy: translated when shown, in the user's language)
+	draft_not_yours = _lt("Only the plan's author or the institution's coordinator can change a draft plan.")
+	locked = _lt("A plan in state {0} cannot be changed; it has to be returned to its author first.")
+	reason_missing = _lt("Write the reason for returning or rejecting the plan first.")
 
 	def autoname(self) -> None:
 		school_year, term_type = frappe.db.get_value(
@@ -339,33 +352,6 @@ class IndividualSupportPlan(ScopedRecord):
 
 	# --- approval -----------------------------------------------------------------------------------------
 
-	def check_edit_rights(self) -> None:
-		"""Frappe's workflow says who may edit in each state only to the browser; the server enforces it:
-		a draft is the author's (or the coordinator's), to change and to send, and what waits for a decision
-		stays as it was sent, transitions included."""
-		before = self.get_doc_before_save()
-		if not before or self.flags.ignore_permissions:
-			return
-		user = frappe.session.user
-		if before.workflow_state in (rules.DRAFT, rules.RETURNED):
-			if (
-				user != before.plan_author
-				and not access.is_national(user)
-				and access.INSTITUTION_COORDINATOR
-				not in access.roles_here(user, self.institution, self.partner)
-			):
-				frappe.throw(
-					_("Only the plan's author or the institution's coordinator can change a draft plan."),
-					frappe.PermissionError,
-				)
-		elif self.content_signature() != before.content_signature():
-			frappe.throw(
-				_("A plan in state {0} cannot be changed; it has to be returned to its author first.").format(
-					_(before.workflow_state)
-				),
-				frappe.PermissionError,
-			)
-
 	def content_signature(self) -> str:
 		return content_signature(self, CONTENT_FIELDS, CHILD_CONTENT)
 
@@ -399,41 +385,30 @@ class IndividualSupportPlan(ScopedRecord):
 			for field in MEASURE_TOTALS:
 				row.set(field, stored[row.name].get(field) if row.name in stored else 0)
 
-	def handle_transition(self) -> None:
-		"""Checks and records of a workflow transition, whichever channel applied it."""
-		before = self.get_doc_before_save()
-		old, new = (before.workflow_state if before else None), self.workflow_state
-		if not before or old == new:
+	def check_transition(self, actor: str, before: Document, old: str, new: str) -> None:
+		"""Nobody decides on a plan they shaped (``rules.check_independent_decision``), or at two steps."""
+		if old not in rules.PENDING:
 			return
-		actor = frappe.session.user
-		access.check_acts_here(self, old, new)
-		if old in rules.PENDING:
-			with rules_enforced(self.doctype):
-				rules.check_independent_decision(
-					actor, before.plan_author, self.owner, rules.people(before.shaped_by)
+		with rules_enforced(self.doctype):
+			rules.check_independent_decision(
+				actor, before.plan_author, self.owner, rules.people(before.shaped_by)
+			)
+		approved_by = {step.state: before.get(step.by) for step in self.approval.steps}
+		if actor in rules.earlier_approvers(approved_by, old):
+			frappe.throw(
+				_("You have already approved this plan at an earlier step; another person decides now."),
+				frappe.PermissionError,
+			)
+
+	def check_ready_to_send(self) -> None:
+		if not self.consent_on_file:
+			frappe.throw(
+				_(
+					"The learner's signed application (date and file) must be on file before the plan is sent for approval."
 				)
-			approved_by = {step: before.get(by) for step, (by, _on) in APPROVER_STAMPS.items()}
-			if actor in rules.earlier_approvers(approved_by, old):
-				frappe.throw(
-					_("You have already approved this plan at an earlier step; another person decides now."),
-					frappe.PermissionError,
-				)
-		if new in rules.PENDING and old in (rules.DRAFT, rules.RETURNED):
-			if not self.consent_on_file:
-				frappe.throw(
-					_(
-						"The learner's signed application (date and file) must be on file before the plan is sent for approval."
-					)
-				)
-			self.decision_reason = None
-		if new in (rules.RETURNED, rules.REJECTED):
-			if not (self.decision_reason or "").strip():
-				frappe.throw(_("Write the reason for returning or rejecting the plan first."))
-			self.add_comment("Workflow", f"{_(new)}: {self.decision_reason}")
-		elif old in APPROVER_STAMPS:
-			by, on = APPROVER_STAMPS[old]
-			self.set(by, actor)
-			self.set(on, now_datetime())
+			)
+
+	def after_transition(self, actor: str, old: str, new: str) -> None:
 		if new == rules.EVALUATED:
 			self.complete_evaluation(actor)
 		self.pending_since = now_datetime() if new in rules.PENDING else None
@@ -471,14 +446,12 @@ class IndividualSupportPlan(ScopedRecord):
 @frappe.whitelist()
 def set_decision_reason(plan: str, reason: str) -> None:
 	"""Approvers give their reason before returning or rejecting (the workflow action reloads the plan)."""
-	doc = frappe.get_doc("Individual Support Plan", plan)
-	doc.check_permission("write")
-	if not doc.has_permlevel_access_to("decision_reason", permission_type="write"):
-		frappe.throw(_("Only an approver can return or reject a plan."), frappe.PermissionError)
-	if doc.workflow_state not in rules.PENDING:
-		frappe.throw(_("Only a plan waiting for approval can be returned or rejected."))
-	doc.decision_reason = (reason or "").strip()
-	doc.save()
+	approvals.set_decision_reason(
+		frappe.get_doc("Individual Support Plan", plan),
+		reason,
+		not_decider=_("Only an approver can return or reject a plan."),
+		not_waiting=_("Only a plan waiting for approval can be returned or rejected."),
+	)
 
 
 @frappe.whitelist()
