@@ -101,6 +101,7 @@ class IndividualSupportPlan(ScopedRecord):
 		previous_plan: DF.Link | None
 		risks: DF.Table[SupportPlanRisk]
 		school_term: DF.Link
+		shaped_by: DF.SmallText | None
 		term_type: DF.Data | None
 		workflow_state: DF.Link | None
 	# end: auto-generated types
