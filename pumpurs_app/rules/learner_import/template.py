@@ -62,29 +62,25 @@ def build_template(institutions: Iterable[str], latvian: Callable[[str], str], r
 			lists[f"{list_letter}1"] = column.latvian
 			for index, value in enumerate(values, start=2):
 				lists[f"{list_letter}{index}"] = safe_cell(value)
-			validation = DataValidation(
-				type="list",
-				formula1=f"{quote_sheetname(LISTS_SHEET)}!${list_letter}$2:${list_letter}${max(len(values), 1) + 1}",
-				allow_blank=True,
-				showErrorMessage=True,
-				errorTitle=column.latvian,
-				error=latvian(LIST_ERROR),
+			listed = (
+				f"{quote_sheetname(LISTS_SHEET)}!${list_letter}$2:${list_letter}${max(len(values), 1) + 1}"
 			)
-			validation.add(f"{letter}2:{letter}{last}")
-			sheet.add_data_validation(validation)
+			rule = {"type": "list", "formula1": listed, "error": latvian(LIST_ERROR)}
 		elif column.kind == "int":
-			validation = DataValidation(
-				type="whole",
-				operator="between",
-				formula1="1",
-				formula2="12",
-				allow_blank=True,
-				showErrorMessage=True,
-				errorTitle=column.latvian,
-				error=latvian(GRADE_ERROR),
-			)
-			validation.add(f"{letter}2:{letter}{last}")
-			sheet.add_data_validation(validation)
+			rule = {
+				"type": "whole",
+				"operator": "between",
+				"formula1": "1",
+				"formula2": "12",
+				"error": latvian(GRADE_ERROR),
+			}
+		else:
+			continue
+		validation = DataValidation(
+			allow_blank=True, showErrorMessage=True, errorTitle=column.latvian, **rule
+		)
+		validation.add(f"{letter}2:{letter}{last}")
+		sheet.add_data_validation(validation)
 	sheet.freeze_panes = "A2"
 	sheet.row_dimensions[1].height = 32
 	lists.sheet_state = "hidden"
