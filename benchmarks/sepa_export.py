@@ -49,6 +49,7 @@ from benchmarks.common import environment, run_on_site  # noqa: E402
 from pumpurs_app.demo import bulk  # noqa: E402
 from pumpurs_app.rules import compensations as rules  # noqa: E402
 from pumpurs_app.rules import sepa  # noqa: E402
+from pumpurs_app.utils import insert_rows  # noqa: E402
 
 COMPENSATION = "Compensation"
 BATCH = "Compensation Payment Batch"
@@ -338,8 +339,8 @@ def make_claims(partner: str, count: int, seed: int) -> list[str]:
 			)
 		)
 		names.append(name)
-	bulk.insert(COMPENSATION, claim_fields, claims)
-	bulk.insert("Compensation Line", line_fields, lines)
+	insert_rows(COMPENSATION, claim_fields, claims)
+	insert_rows("Compensation Line", line_fields, lines)
 	return names
 
 

@@ -267,7 +267,7 @@ def has_permission(doc, ptype: str | None = None, user: str | None = None) -> bo
 	A stored record is judged by where it is stored, whatever a request sends with it (a printed, cancelled
 	or method-called document can arrive as JSON); one that is not stored yet by where it is being put and by
 	every scoped record it links to. Returns None (no objection) inside the scope, so role permissions still
-	decide."""
+	decide, and False outside it: it never raises, so a caller that asks with ``throw=False`` gets an answer."""
 	user = user or frappe.session.user
 	scope = get_scope(user)
 	if scope.national:
@@ -291,24 +291,26 @@ def has_permission(doc, ptype: str | None = None, user: str | None = None) -> bo
 	# place outside the scope may be a linked record's, which the user did not send and may not see
 	if foreign := foreign_links(doc, scope, places=False):
 		message = _("{0} is not a record of your institutions, so you cannot save a {1} with it.")
-		refuse_outside(doc, ptype, user, message.format(frappe.bold(foreign[0]), _(doc.doctype)))
+		explain_refusal(doc, ptype, user, message.format(frappe.bold(foreign[0]), _(doc.doctype)))
 		return False
 	if foreign := ([sent] if sent and not scope.allows(kind, sent) else []) or foreign_links(
 		doc, scope, True
 	):
 		message = _("{0} is not one of your institutions or partners, so you cannot save a {1} there.")
-		refuse_outside(doc, ptype, user, message.format(frappe.bold(foreign[0]), _(doc.doctype)))
+		explain_refusal(doc, ptype, user, message.format(frappe.bold(foreign[0]), _(doc.doctype)))
 		return False
 	return None
 
 
-def refuse_outside(doc, ptype: str | None, user: str, message: str) -> None:
-	"""Someone who may create such records is putting one outside their institutions: say so, naming only
-	what they sent themselves."""
+def explain_refusal(doc, ptype: str | None, user: str, message: str) -> None:
+	"""Someone who may create such records is putting one outside their institutions: tell them why, naming
+	only what they sent themselves. The reason joins frappe's own log of the permission check, which frappe
+	shows the user when the check that refused them raises (a save, a form, an API call) and drops when the
+	caller asked quietly (``throw=False``) or about another user."""
 	if ptype in ("create", "write", "submit") and frappe.permissions.get_role_permissions(
 		doc.doctype, user
 	).get(ptype):
-		frappe.throw(message, frappe.PermissionError, title=_("Outside your institutions"))
+		frappe.permissions.push_perm_check_log(message)
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""Helpers for writing high-volume demo records directly: buffered bulk inserts, naming-series counters, unique
-child-row names and working-hours timestamps."""
+"""Helpers for writing high-volume demo records directly: buffered tables on top of the app's bulk writer
+(:func:`pumpurs_app.utils.insert_rows`), naming-series counters, unique child-row names and working-hours
+timestamps."""
 
 import random
 import secrets
@@ -8,23 +9,7 @@ from datetime import date, datetime, time, timedelta
 
 import frappe
 
-CHUNK = 5000
-
-
-def insert(doctype: str, fields: Sequence[str], rows: Sequence[Sequence]) -> None:
-	"""``frappe.db.bulk_insert`` without the query builder: one ``insert … values (…), (…)`` statement whose values
-	the database driver escapes. (bulk_insert renders every value through pypika, which costs about ten times
-	the insert itself at project scale.)"""
-	if not rows:
-		return
-	columns = ", ".join(f"`{f}`" for f in fields)
-	row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-	for start in range(0, len(rows), CHUNK):
-		chunk = rows[start : start + CHUNK]
-		frappe.db.sql(
-			f"insert into `tab{doctype}` ({columns}) values {', '.join([row] * len(chunk))}",
-			[value for values in chunk for value in values],
-		)
+from pumpurs_app.utils import BULK_CHUNK, insert_rows
 
 
 class Table:
@@ -35,12 +20,12 @@ class Table:
 
 	def add(self, row: Sequence) -> None:
 		self.rows.append(row)
-		if len(self.rows) >= CHUNK:
+		if len(self.rows) >= BULK_CHUNK:
 			self.flush()
 
 	def flush(self) -> None:
 		if self.rows:
-			insert(self.doctype, self.fields, self.rows)
+			insert_rows(self.doctype, self.fields, self.rows)
 			self.count += len(self.rows)
 			self.rows.clear()
 

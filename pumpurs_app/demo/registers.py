@@ -22,6 +22,7 @@ from pumpurs_app import access
 from pumpurs_app.demo import bulk, catalog
 from pumpurs_app.rules import personal_code, registration, school_terms, target_group
 from pumpurs_app.rules.learners import ADULT_LEARNER, PARENT
+from pumpurs_app.utils import insert_rows
 
 DEMO_PASSWORD = "PuMPuRS-demo-2026"
 DOMAIN = "pumpurs.demo"
@@ -600,8 +601,8 @@ def consent_signer(born: date, consent: date | None) -> str | None:
 
 
 def flush(learner_fields, learners, guardian_fields, guardians) -> None:
-	bulk.insert("Learner", learner_fields, learners)
-	bulk.insert("Learner Guardian", guardian_fields, guardians)
+	insert_rows("Learner", learner_fields, learners)
+	insert_rows("Learner Guardian", guardian_fields, guardians)
 	learners.clear()
 	guardians.clear()
 

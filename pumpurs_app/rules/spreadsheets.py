@@ -46,6 +46,7 @@ def safe_cell(value):
 # --- reading uploaded workbooks --------------------------------------------------------------------------
 
 MB = 1024 * 1024  # as frappe counts its max_file_size
+OLE2 = b"\xd0\xcf\x11\xe0"  # the start of the old binary .xls format, which is not read
 # Spreadsheet programs pack a sheet 5-20 times (the learner template of 50,000 rows: 16 times); a zip bomb
 # packs thousands of times. Parts smaller than RATIO_FLOOR cannot hurt whatever their ratio.
 MAX_RATIO = 100

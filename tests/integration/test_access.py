@@ -141,14 +141,40 @@ def test_documents_outside_the_scope_are_refused(world, as_user):
 		assert not frappe.has_permission(LEARNER, "read", world.learners["a7"])
 
 
+def messages() -> str:
+	"""What frappe will show the user with the response (its message log), as text."""
+	return " ".join(message.get("message") or "" for message in frappe.get_message_log())
+
+
 def test_registering_a_learner_elsewhere_is_refused_with_a_clear_message(world, as_user):
 	from tests.integration.test_registers import new_learner
 
 	with as_user(world.user("a_coord"), lang="lv"):
 		doc = new_learner(world, institution=world.vocational_school, education_type="Vocational", grade=2)
-		with pytest.raises(frappe.PermissionError, match="nav jūsu iestāde"):
+		frappe.clear_messages()
+		with pytest.raises(frappe.PermissionError):
 			doc.insert()
+		assert "nav jūsu iestāde" in messages()  # with frappe's own refusal, as the check raised
 		new_learner(world).insert()  # at their own school it works
+
+
+def test_asking_quietly_gets_an_answer(world, as_user):
+	"""The permission hook answers False outside the scope and never raises: callers that ask with
+	``throw=False`` (frappe's own code, say) get an answer, and no refusal is left for the user to see."""
+	from tests.integration.test_registers import new_learner
+
+	local_user, other_partners = world.user("a_coord"), world.learners["v1"]
+	frappe.clear_messages()
+	assert frappe.has_permission(LEARNER, "read", doc=other_partners, user=local_user, throw=False) is False
+	assert frappe.has_permission(LEARNER, "read", doc=world.learners["a7"], user=local_user, throw=False)
+	elsewhere = new_learner(world, institution=world.vocational_school, education_type="Vocational", grade=2)
+	for ptype in ("create", "write"):
+		assert frappe.has_permission(LEARNER, ptype, doc=elsewhere, user=local_user, throw=False) is False
+	with as_user(local_user):
+		assert frappe.has_permission(LEARNER, "read", doc=other_partners, throw=False) is False
+		assert frappe.has_permission(LEARNER, "create", doc=elsewhere, throw=False) is False
+		assert frappe.has_permission(LEARNER, "create", doc=new_learner(world), throw=False)
+	assert messages() == ""
 
 
 # --- every channel over HTTP ---------------------------------------------------------------------------

@@ -456,7 +456,7 @@ def test_template_reads_back_and_offers_the_lists():
 def test_latvian_choices_and_headings_match_the_translations():
 	lv = {}
 	with open(
-		Path(learner_import.__file__).parents[1] / "translations" / "lv.csv", newline="", encoding="utf-8"
+		Path(learner_import.__file__).parents[2] / "translations" / "lv.csv", newline="", encoding="utf-8"
 	) as f:
 		for source, target, *context in csv.reader(f):
 			lv.setdefault(source, {})[context[0] if context else ""] = target

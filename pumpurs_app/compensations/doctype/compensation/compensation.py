@@ -83,6 +83,7 @@ class Compensation(ApprovedRecord):
 		payee_name: DF.Data
 		payment_batch: DF.Link | None
 		payment_reference: DF.Data | None
+		pending_since: DF.Datetime | None
 		period_from: DF.Date
 		period_to: DF.Date
 		planned_amount: DF.Currency

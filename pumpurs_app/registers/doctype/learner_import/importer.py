@@ -162,7 +162,7 @@ def gather_facts(sheet: rules.Sheet) -> rules.Facts:
 		):
 			active[row.active_personal_code] = row.institution
 	for where in set(active.values()) - {i.name for i in institutions.values()}:
-		# only to tell whether the user may hear where the learner is: see rules._Row.already_active
+		# only to tell whether the user may hear where the learner is: see rules.checks._Row.already_active
 		institutions[rules.institution_key(where)] = rules.Institution(
 			where, "", None, scope.allows(access.INSTITUTION, where)
 		)

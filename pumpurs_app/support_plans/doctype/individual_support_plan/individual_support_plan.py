@@ -108,6 +108,7 @@ class IndividualSupportPlan(ApprovedRecord):
 		previous_plan: DF.Link | None
 		risks: DF.Table[SupportPlanRisk]
 		school_term: DF.Link
+		shaped_by: DF.SmallText | None
 		term_type: DF.Data | None
 		workflow_state: DF.Link | None
 	# end: auto-generated types

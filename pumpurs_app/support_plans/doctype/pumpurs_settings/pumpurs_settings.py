@@ -23,12 +23,17 @@ class PuMPuRSSettings(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		from pumpurs_app.support_plans.doctype.pumpurs_programme_target.pumpurs_programme_target import (
+			PuMPuRSProgrammeTarget,
+		)
+
 		aggregate_per_iban: DF.Check
 		approval_reminder_days: DF.Int
 		confirmation_days: DF.Int
 		evaluation_reminder_days: DF.Int
 		match_window_days: DF.Int
 		max_consultation_minutes: DF.Int
+		programme_targets: DF.Table[PuMPuRSProgrammeTarget]
 	# end: auto-generated types
 
 	def validate(self) -> None:

@@ -1,0 +1,204 @@
+"""Reading a learner import workbook: headings in row 1 (Latvian, English or field names, in any order),
+learners below; formulas, spreadsheet errors and cells outside the template's columns are refused while
+reading, never evaluated."""
+
+from dataclasses import dataclass, field
+
+from pumpurs_app.rules.errors import RuleViolation
+from pumpurs_app.rules.learner_import.columns import (
+	COLUMN_BY_KEY,
+	COLUMNS,
+	DATA_SHEET,
+	HEADINGS,
+	LIMITS,
+	header_key,
+)
+from pumpurs_app.rules.spreadsheets import OLE2, WorkbookLimits, formula_start, open_workbook, sheet_rows
+
+
+@dataclass(frozen=True)
+class CellError:
+	"""One problem: the Excel row (1 is the heading row; ``None`` for the file as a whole), the column (a key
+	of COLUMN_BY_KEY, ``None`` when no single column is at fault), its letter in the file, the reason and the
+	value found."""
+
+	row: int | None
+	column: str | None
+	letter: str | None
+	violation: RuleViolation
+	value: object = None
+
+	@property
+	def reason(self) -> str:
+		return str(self.violation)
+
+
+@dataclass
+class SheetRow:
+	number: int  # the Excel row number
+	values: dict[str, object]  # column key -> raw cell value
+	broken: set[str] = field(default_factory=set)  # columns whose cell was refused while reading (a formula)
+
+
+@dataclass
+class Sheet:
+	"""A workbook's data sheet: which column is where, and the filled rows."""
+
+	letters: dict[str, str] = field(default_factory=dict)  # column key -> column letter
+	rows: list[SheetRow] = field(default_factory=list)
+	errors: list[CellError] = field(default_factory=list)  # what reading found: the template, formulas
+
+
+def read(content: bytes, limits: WorkbookLimits = LIMITS) -> Sheet:
+	"""Read the data sheet of a workbook: headings in row 1, learners below. Formulas are not evaluated. A
+	file beyond ``limits`` is refused before it is read."""
+	from openpyxl.utils import get_column_letter
+
+	if not content:
+		raise RuleViolation("The file is empty.")
+	if content.startswith(OLE2):
+		raise RuleViolation(
+			"This is an old Excel file (.xls). Save it as an Excel workbook (.xlsx) and upload it again."
+		)
+	unreadable = RuleViolation("The file is not an Excel workbook (.xlsx). Use the template.")
+	workbook = open_workbook(content, limits, unreadable, data_only=False)
+	try:
+		worksheet = workbook[DATA_SHEET] if DATA_SHEET in workbook.sheetnames else workbook.worksheets[0]
+		sheet = Sheet()
+		rows = sheet_rows(worksheet, limits)
+		heading_cells = next(rows, ())
+		positions = _read_headings(heading_cells, sheet, get_column_letter)
+		if sheet.errors and not positions:
+			return sheet
+		for number, cells in enumerate(rows, start=2):
+			values: dict[str, object] = {}
+			broken: set[str] = set()
+			for index, cell in enumerate(cells):
+				value = cell.value
+				if value is None or (isinstance(value, str) and not value.strip()):
+					continue
+				key = positions.get(index)
+				if getattr(cell, "data_type", None) == "f" or (
+					isinstance(value, str) and formula_start(value.lstrip())
+				):
+					sheet.errors.append(
+						CellError(
+							number,
+							key,
+							get_column_letter(index + 1),
+							RuleViolation(
+								"The cell holds a formula ({formula}); type the value itself. Formulas are not evaluated.",
+								formula=_formula_text(value),
+							),
+							_formula_text(value),
+						)
+					)
+					broken.add(key or "")
+					continue
+				if getattr(cell, "data_type", None) == "e":
+					sheet.errors.append(
+						CellError(
+							number,
+							key,
+							get_column_letter(index + 1),
+							RuleViolation("The cell shows a spreadsheet error ({value}).", value=str(value)),
+							value,
+						)
+					)
+					broken.add(key or "")
+					continue
+				if key is None:
+					sheet.errors.append(
+						CellError(
+							number,
+							None,
+							get_column_letter(index + 1),
+							RuleViolation("This cell is outside the template's columns; leave it empty."),
+							value,
+						)
+					)
+					continue
+				values[key] = value
+			if not values and not broken:
+				continue  # an empty row (the template formats many)
+			sheet.rows.append(SheetRow(number, values, broken))
+		if not sheet.rows and not sheet.errors:
+			sheet.errors.append(
+				CellError(
+					None,
+					None,
+					None,
+					RuleViolation("The file has no learners: fill in the rows under the headings."),
+				)
+			)
+		return sheet
+	finally:
+		workbook.close()
+
+
+def _formula_text(value) -> str:
+	text = getattr(value, "text", value)  # openpyxl's ArrayFormula keeps the formula in .text
+	return str(text)
+
+
+def _read_headings(cells, sheet: Sheet, get_column_letter) -> dict[int, str]:
+	positions: dict[int, str] = {}
+	unknown = []
+	for index, cell in enumerate(cells):
+		value = cell.value
+		if value is None or not str(value).strip():
+			continue
+		letter = get_column_letter(index + 1)
+		key = HEADINGS.get(header_key(value))
+		if key is None:
+			unknown.append((letter, value))
+		elif key in sheet.letters:
+			sheet.errors.append(
+				CellError(
+					1,
+					key,
+					letter,
+					RuleViolation(
+						"Column {column} appears twice (also in column {other}).",
+						column=COLUMN_BY_KEY[key].english,
+						other=sheet.letters[key],
+					),
+					value,
+				)
+			)
+		else:
+			positions[index] = key
+			sheet.letters[key] = letter
+	if not positions:
+		sheet.errors.append(
+			CellError(
+				1,
+				None,
+				None,
+				RuleViolation(
+					"This is not the learner import template: row 1 has none of its column headings. Download the template and fill it in."
+				),
+			)
+		)
+		return positions
+	for letter, value in unknown:
+		sheet.errors.append(
+			CellError(
+				1,
+				None,
+				letter,
+				RuleViolation("Column {heading} is not part of the template.", heading=str(value)),
+				value,
+			)
+		)
+	for column in COLUMNS:
+		if column.required and column.key not in sheet.letters:
+			sheet.errors.append(
+				CellError(
+					1,
+					column.key,
+					None,
+					RuleViolation("Column {column} is missing from the file.", column=column.english),
+				)
+			)
+	return positions
