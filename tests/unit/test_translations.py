@@ -47,7 +47,7 @@ def record_strings() -> set[str]:
 
 
 def code_strings() -> set[tuple[str, str]]:
-	"""Literal first arguments of ``_()`` (with their literal ``context=``, if any), ``RuleViolation()`` and
+	"""Literal first arguments of ``_()`` and ``_lt()`` (with their literal ``context=``, if any), ``RuleViolation()`` and
 	role constants."""
 	strings = set()
 	for path in APP.rglob("*.py"):
@@ -57,7 +57,7 @@ def code_strings() -> set[tuple[str, str]]:
 		for node in ast.walk(tree):
 			if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
 				name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
-				if name in ("_", "RuleViolation") and isinstance(node.args[0].value, str):
+				if name in ("_", "_lt", "RuleViolation") and isinstance(node.args[0].value, str):
 					context = next(
 						(
 							k.value.value
