@@ -16,6 +16,7 @@ app_include_js = ["/assets/pumpurs_app/js/pumpurs.js", "/assets/pumpurs_app/js/a
 # Installation
 before_install = "pumpurs_app.install.before_install"
 after_install = "pumpurs_app.install.after_install"
+after_migrate = "pumpurs_app.desk.sync_module_profile"
 before_uninstall = "pumpurs_app.install.before_uninstall"
 
 # Names the app owns and nobody edits (migrate re-imports fixtures); the workflows that use them are installed
@@ -87,6 +88,9 @@ has_permission["File"] = "pumpurs_app.files.file_permission"
 permission_query_conditions["Workflow Action"] = "pumpurs_app.overrides.workflow_action_conditions"
 has_permission["Workflow Action"] = "pumpurs_app.overrides.workflow_action_permission"
 
+# the workspace's number cards for the roles whose work they count (desk.py)
+has_permission["Number Card"] = "pumpurs_app.desk.card_permission"
+
 boot_session = "pumpurs_app.boot.boot_session"
 
 # frappe 15 does not apply field permissions to filters and sorting: field_permissions.py does, for our DocTypes
@@ -97,6 +101,7 @@ doc_events = {
 	# spreadsheet formulas never enter the app's records (checked for its modules only)
 	"*": {"validate": "pumpurs_app.documents.refuse_formulas"},
 	"User": {
+		"before_validate": "pumpurs_app.desk.fit_desk",
 		"validate": "pumpurs_app.documents.refuse_formulas_in_user_names",
 		"on_update": "pumpurs_app.access.on_user_update",
 	},

@@ -8,6 +8,7 @@ is nothing to restore."""
 import frappe
 from frappe.modules.patch_handler import get_patches_from_app
 
+from pumpurs_app.desk import MODULE_PROFILE, WORKSPACE, sync_module_profile
 from pumpurs_app.setup.compensation_types import create_compensation_types
 from pumpurs_app.setup.risk_factors import create_risk_factors
 from pumpurs_app.setup.roles import ROLES, create_missing_roles
@@ -45,6 +46,7 @@ def after_install() -> None:
 	create_risk_factors()
 	create_compensation_types()
 	frappe.get_single("PuMPuRS Settings").save()  # stores the defaults
+	sync_module_profile()
 
 
 def before_uninstall() -> None:
@@ -66,6 +68,7 @@ def before_uninstall() -> None:
 		frappe.delete_doc("Workflow", workflow, ignore_permissions=True)
 	drop_unused_states_and_actions()
 	drop_roles()
+	drop_module_profile()
 	# frappe deletes a single DocType but not its stored values
 	frappe.db.delete("Singles", {"doctype": ("in", [d.name for d in doctypes if d.issingle] or [""])})
 	for job in frappe.get_all("Scheduled Job Type", filters={"method": ("like", f"{APP}.%")}, pluck="name"):
@@ -96,6 +99,17 @@ def drop_unused_states_and_actions() -> None:
 		frappe.delete_doc("Workflow State", state, ignore_permissions=True, force=True)
 	for action in set(ACTIONS) - set(FRAPPE_WORKFLOW_ACTIONS) - used_actions:
 		frappe.delete_doc("Workflow Action Master", action, ignore_permissions=True, force=True)
+
+
+def drop_module_profile() -> None:
+	"""The desk of the app's users (desk.py): they get back the modules it blocked and frappe's landing page."""
+	users = frappe.get_all("User", {"module_profile": MODULE_PROFILE}, pluck="name")
+	frappe.db.delete("Block Module", {"parenttype": "User", "parent": ("in", users or [""])})
+	user = frappe.qb.DocType("User")
+	frappe.qb.update(user).set(user.module_profile, None).where(user.module_profile == MODULE_PROFILE).run()
+	frappe.qb.update(user).set(user.default_workspace, None).where(user.default_workspace == WORKSPACE).run()
+	if frappe.db.exists("Module Profile", MODULE_PROFILE):
+		frappe.delete_doc("Module Profile", MODULE_PROFILE, ignore_permissions=True, force=True)
 
 
 def drop_roles() -> None:

@@ -198,8 +198,13 @@ def get_rendered_raw_commands(doc: str, name: str | None = None, print_format: s
 
 
 def check_record(doctype: str, name: str, ptype: str = "read") -> None:
+	"""A record of the app, a row of one, or a file of one, out of the user's reach: refused, naming nothing."""
 	if doctype in SCOPED and not access.may(doctype, name, ptype):
 		raise frappe.PermissionError
+	if doctype == "File":
+		file = frappe.db.get_value("File", name, ["attached_to_doctype", "attached_to_name"], as_dict=True)
+		if file and files.file_permission(file, ptype) is False:
+			raise frappe.PermissionError
 
 
 @frappe.whitelist()

@@ -25,6 +25,7 @@ COMPARED = (
 	"Report",
 	"Page",
 	"Module Def",
+	"Module Profile",
 	"DocType",
 	"User Permission",
 	"Custom Field",
@@ -88,6 +89,18 @@ def snapshot() -> dict[str, list[str]]:
 		for row in frappe.get_all("Has Role", fields=["parenttype", "parent", "role"])
 	)
 	names["Singles"] = sorted(frappe.db.sql("select distinct doctype from tabSingles", pluck=True))
+	names["Block Module"] = sorted(
+		f"{row.parent}: {row.module}" for row in frappe.get_all("Block Module", fields=["parent", "module"])
+	)
+	names["User desk"] = sorted(
+		f"{row.name}: {row.module_profile} {row.default_workspace}"
+		for row in frappe.get_all(
+			"User",
+			filters=[["module_profile", "is", "set"]],
+			or_filters=[["default_workspace", "is", "set"]],
+			fields=["name", "module_profile", "default_workspace"],
+		)
+	)
 	return names
 
 
