@@ -14,6 +14,7 @@ import pytest
 
 from pumpurs_app import access
 from pumpurs_app.rules import personal_code
+from tests.integration.learners import new_learner
 
 LEARNER = "Learner"
 
@@ -147,8 +148,6 @@ def messages() -> str:
 
 
 def test_registering_a_learner_elsewhere_is_refused_with_a_clear_message(world, as_user):
-	from tests.integration.test_registers import new_learner
-
 	with as_user(world.user("a_coord"), lang="lv"):
 		doc = new_learner(world, institution=world.vocational_school, education_type="Vocational", grade=2)
 		frappe.clear_messages()
@@ -161,8 +160,6 @@ def test_registering_a_learner_elsewhere_is_refused_with_a_clear_message(world, 
 def test_asking_quietly_gets_an_answer(world, as_user):
 	"""The permission hook answers False outside the scope and never raises: callers that ask with
 	``throw=False`` (frappe's own code, say) get an answer, and no refusal is left for the user to see."""
-	from tests.integration.test_registers import new_learner
-
 	local_user, other_partners = world.user("a_coord"), world.learners["v1"]
 	frappe.clear_messages()
 	assert frappe.has_permission(LEARNER, "read", doc=other_partners, user=local_user, throw=False) is False

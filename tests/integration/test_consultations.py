@@ -5,35 +5,13 @@ from datetime import datetime, timedelta
 import frappe
 import pytest
 
+from tests.integration.consultations import CONSULTATION, consultation
 from tests.integration.plans import act, approve_all, make_plan
-
-CONSULTATION = "Support Consultation"
 
 
 @pytest.fixture
 def plan(world):
 	return approve_all(world, make_plan(world).name)
-
-
-def consultation(world, plan, who="a_specialist", day=None, start="10:00:00", minutes=40, **values):
-	term_start = frappe.db.get_value("School Term", plan.school_term, "start_date")
-	measure = next(m.name for m in plan.measures if m.measure_kind == "Consultation")
-	doc = frappe.get_doc(
-		{
-			"doctype": CONSULTATION,
-			"support_plan": plan.name,
-			"measure": measure,
-			"specialist": world.user(who),
-			"consultation_date": day or (term_start + timedelta(days=3)),
-			"start_time": start,
-			"duration_minutes": minutes,
-			"mode": "In person",
-			"topic": "Mācību motivācija",
-			**values,
-		}
-	)
-	act(world.user(who), doc.insert)
-	return frappe.get_doc(CONSULTATION, doc.name)
 
 
 def confirm(world, name: str, who: str, after: timedelta = timedelta(hours=12)):

@@ -30,8 +30,8 @@ from pumpurs_app.rules.caps import amount_for
 from pumpurs_app.rules.money import money_sum, to_money
 from pumpurs_app.setup.workflows import COMPENSATION_STATES, PLAN_STATES
 from pumpurs_app.support_plans.doctype.support_consultation.support_consultation import delivered_hours
+from tests.integration.payments import PAIN, file_content, pain001_schema
 from tests.integration.plans import act
-from tests.integration.test_payments import PAIN, file_content, pain001_schema
 
 TINY = registers.Scale(
 	municipalities=["Jelgavas valstspilsētas pašvaldība"],

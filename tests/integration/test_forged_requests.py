@@ -12,10 +12,9 @@ from frappe.model.workflow import apply_workflow
 
 from pumpurs_app.compensations.report.compensation_reconciliation import compensation_reconciliation as report
 from pumpurs_app.rules import personal_code
+from tests.integration.consultations import consultation
 from tests.integration.money import COMPENSATION, approve_claim, make_claim, step
-from tests.integration.plans import PLAN, act, approve_all, make_plan, transition
-from tests.integration.test_consultations import consultation
-from tests.integration.test_payments import (
+from tests.integration.payments import (
 	BATCH,
 	call,
 	camt053,
@@ -24,6 +23,7 @@ from tests.integration.test_payments import (
 	paid_batch,
 	upload,
 )
+from tests.integration.plans import PLAN, act, approve_all, make_plan, transition
 
 OTHER_IBAN = "LV44HABA0551000000001"
 

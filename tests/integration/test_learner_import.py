@@ -14,6 +14,7 @@ from pumpurs_app.registers.doctype.learner_import import learner_import as endpo
 from pumpurs_app.rules import learner_import as rules
 from pumpurs_app.rules import personal_code
 from tests.integration.learner_files import HEADINGS, learner_row, new_format_row, workbook
+from tests.integration.learners import NOT_HERE, refusal_records
 from tests.unit.hostile_files import zip_bomb
 
 LEARNER = "Learner"
@@ -543,8 +544,6 @@ def test_a_row_active_elsewhere_says_neither_where_nor_that_it_is(world, api):
 	"""Whether a child is in the programme is theirs to keep: the row is refused with the same words as the
 	Learner form, and the case goes to those who see both institutions."""
 	from frappe.deferred_insert import save_to_db
-
-	from tests.integration.test_registers import NOT_HERE, refusal_records
 
 	client = api(world.user("a_coord"))
 	active = frappe.get_doc(LEARNER, world.learners["v1"])

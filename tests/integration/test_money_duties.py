@@ -13,8 +13,7 @@ from pumpurs_app import access
 from pumpurs_app.compensations.doctype.compensation.compensation import refresh_measure_amounts
 from tests.integration import records
 from tests.integration.money import COMPENSATION, approve_claim, daily_tickets, make_claim, october, step
-from tests.integration.plans import act
-from tests.integration.test_payments import (
+from tests.integration.payments import (
 	BATCH,
 	STATEMENT,
 	call,
@@ -24,6 +23,7 @@ from tests.integration.test_payments import (
 	paid_batch,
 	upload,
 )
+from tests.integration.plans import act
 
 INSTITUTION = "Educational Institution"
 OTHER_IBAN = "LV44HABA0551000000001"

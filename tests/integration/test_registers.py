@@ -9,21 +9,7 @@ from frappe.deferred_insert import save_to_db
 
 from pumpurs_app.registers.doctype.school_term.school_term import current_term
 from pumpurs_app.rules import personal_code
-
-
-def new_learner(world, **values):
-	doc = {
-		"doctype": "Learner",
-		"first_name": "Jānis",
-		"last_name": "Ozoliņš",
-		"personal_code": personal_code.make_old_format(date(2012, 3, 4), 321),
-		"institution": world.school_a,
-		"education_type": "General",
-		"grade": 8,
-		"status": "Active",
-	}
-	doc.update(values)
-	return frappe.get_doc(doc)
+from tests.integration.learners import NOT_HERE, new_learner, refusal_records
 
 
 def refused(doc, fragment: str, exc=frappe.ValidationError) -> str:
@@ -78,33 +64,6 @@ def test_two_active_learners_cannot_share_a_personal_code(world):
 	assert first.active_personal_code is None
 	second = new_learner(world, institution=world.school_b).insert()
 	assert second.active_personal_code == second.personal_code == first.personal_code
-
-
-# what the refused user is told: nothing of where the child is, nor that the code is in the programme
-NOT_HERE = (
-	"This learner cannot be registered here. The PuMPuRS coordinators have been told and will resolve it "
-	"with you."
-)
-
-
-def refusal_records(learner: str) -> tuple[dict[str, str], list]:
-	"""The notifications (recipient -> subject) and the audit entries a refusal left for ``learner`` (frappe
-	inserts them from its queue, as its scheduler does every quarter of an hour)."""
-	save_to_db()
-	notified = dict(
-		frappe.get_all(
-			"Notification Log",
-			filters={"document_type": "Learner", "document_name": learner},
-			fields=["for_user", "subject"],
-			as_list=True,
-		)
-	)
-	audit = frappe.get_all(
-		"Activity Log",
-		filters={"link_doctype": "Learner", "link_name": learner, "status": "Failed"},
-		fields=["user", "subject"],
-	)
-	return notified, audit
 
 
 def test_a_code_active_elsewhere_is_refused_without_saying_where_or_that_it_is(world, api):

@@ -19,8 +19,8 @@ from pumpurs_app.reporting.report.compensations import compensations as money_re
 from pumpurs_app.reporting.report.programme_indicators import programme_indicators as indicators_report
 from pumpurs_app.reporting.report.support_delivered import support_delivered as delivered_report
 from tests.integration.money import COMPENSATION, approve_claim, daily_tickets, make_claim, october, step
+from tests.integration.payments import BATCH, STATEMENT, SUPPLIER_IBAN, call, camt053, new_batch, upload
 from tests.integration.plans import PLAN, act, confirm_consultation, make_plan, transition
-from tests.integration.test_payments import BATCH, STATEMENT, SUPPLIER_IBAN, call, camt053, new_batch, upload
 
 CONSULTATION = "Support Consultation"
 ABSENCES = [{"risk_factor": "Unexcused absences", "severity": "Medium"}]
