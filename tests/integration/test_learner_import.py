@@ -285,7 +285,9 @@ def test_every_kind_of_bad_row_is_listed_and_nothing_is_written(world, as_user):
 		)
 		assert reasons[11] == "A value is required."
 		assert summary["errors"][0]["column"] == "C — Personal Code"
-		with pytest.raises(frappe.ValidationError):
+		with pytest.raises(
+			frappe.ValidationError, match=r"^This file cannot be imported: its status is Invalid\.$"
+		):
 			endpoints.start_import(summary["name"])
 	assert frappe.db.count(LEARNER) == before and learners_named() == []
 	record = frappe.get_doc("Learner Import", summary["name"])
@@ -325,7 +327,10 @@ def test_a_user_cannot_import_into_another_institution(world, as_user):
 		f"{world.school_a} is not one of your institutions, so you cannot register learners there."
 	]
 	# someone who may not register learners cannot even have a file checked
-	with as_user(world.user("a_author")), pytest.raises(frappe.PermissionError):
+	with (
+		as_user(world.user("a_author")),
+		pytest.raises(frappe.PermissionError, match=r"^You are not allowed to register learners\.$"),
+	):
 		check(workbook([learner_row(world.school_a, 0)]))
 
 
@@ -362,7 +367,7 @@ def test_a_clash_while_writing_leaves_nothing_behind(world, as_user):
 			grade=7,
 			personal_code=rows[2]["personal_code"],
 		).insert()
-		with pytest.raises(Exception) as clash:
+		with pytest.raises(Exception, match="Duplicate entry '.+' for key 'active_personal_code'") as clash:
 			importer.write(records, "IMP-TEST")
 	assert frappe.db.is_unique_key_violation(clash.value)
 	assert learners_named() == []
