@@ -12,10 +12,7 @@ from pumpurs_app.support_plans.doctype.individual_support_plan.individual_suppor
 )
 from tests.integration.money import approve_claim, daily_tickets, make_claim, october
 from tests.integration.plans import PLAN, act
-from tests.integration.reports.plan_reports import (
-	history,
-	run_http,
-)
+from tests.integration.reports.plan_reports import history, run_http
 
 
 def test_learner_history_shows_every_plan_with_its_measures_and_consultations_in_order(world, story):

@@ -7,12 +7,7 @@ import frappe
 import pytest
 
 from pumpurs_app.reporting.report.outcomes_and_retention import outcomes_and_retention
-from tests.integration.reports.plan_reports import (
-	chart_values,
-	outcome_groups,
-	run,
-	sql_rows,
-)
+from tests.integration.reports.plan_reports import chart_values, outcome_groups, run, sql_rows
 
 
 def independent_outcomes(key: str) -> dict:

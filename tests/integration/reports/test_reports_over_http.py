@@ -21,7 +21,7 @@ from tests.integration.reports.plan_reports import LIVE, run_http
 
 def test_reports_over_http_are_scoped_and_limited_to_their_roles(world, api):
 	term = world.terms["current_s1"]
-	# what is committed (the story of the other tests may be in this connection's open transaction)
+	# what is committed: all that the HTTP requests see
 	committed = (
 		api(world.user("auditor"))
 		.call(

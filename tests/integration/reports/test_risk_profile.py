@@ -7,13 +7,7 @@ import frappe
 import pytest
 
 from pumpurs_app.reporting.report.risk_profile import risk_profile
-from tests.integration.reports.plan_reports import (
-	LIVE,
-	SEVERITIES,
-	chart_values,
-	run,
-	sql_rows,
-)
+from tests.integration.reports.plan_reports import LIVE, SEVERITIES, chart_values, run, sql_rows
 
 
 def independent_risk_profile(term: str, institutions=None) -> dict:
