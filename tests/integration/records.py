@@ -243,7 +243,7 @@ def pay(world, side: PartnerRecords, claim: str):
 
 
 def reconcile(world, side: PartnerRecords, batch):
-	from tests.integration.test_payments import camt053
+	from tests.integration.payments import camt053
 
 	line = batch.lines[0]
 	account = frappe.db.get_value("Partner", side.partner, "iban")

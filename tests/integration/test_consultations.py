@@ -5,35 +5,14 @@ from datetime import datetime, timedelta
 import frappe
 import pytest
 
+from tests.integration.consultations import CONSULTATION, consultation
 from tests.integration.plans import act, approve_all, make_plan
-
-CONSULTATION = "Support Consultation"
+from tests.integration.refusals import no_permission
 
 
 @pytest.fixture
 def plan(world):
 	return approve_all(world, make_plan(world).name)
-
-
-def consultation(world, plan, who="a_specialist", day=None, start="10:00:00", minutes=40, **values):
-	term_start = frappe.db.get_value("School Term", plan.school_term, "start_date")
-	measure = next(m.name for m in plan.measures if m.measure_kind == "Consultation")
-	doc = frappe.get_doc(
-		{
-			"doctype": CONSULTATION,
-			"support_plan": plan.name,
-			"measure": measure,
-			"specialist": world.user(who),
-			"consultation_date": day or (term_start + timedelta(days=3)),
-			"start_time": start,
-			"duration_minutes": minutes,
-			"mode": "In person",
-			"topic": "Mācību motivācija",
-			**values,
-		}
-	)
-	act(world.user(who), doc.insert)
-	return frappe.get_doc(CONSULTATION, doc.name)
 
 
 def confirm(world, name: str, who: str, after: timedelta = timedelta(hours=12)):
@@ -126,9 +105,9 @@ def test_only_on_approved_plans_of_the_same_term(world):
 
 
 def test_specialist_of_another_institution_is_refused(world, plan):
-	with pytest.raises(frappe.PermissionError):
+	with no_permission(CONSULTATION, "create"):
 		consultation(world, plan, who="vet_specialist")
-	with pytest.raises(frappe.PermissionError):
+	with no_permission(CONSULTATION, "create"):
 		consultation(world, plan, who="b_specialist")  # same municipality, other school
 	assert not frappe.db.exists(CONSULTATION, {"support_plan": plan.name})
 

@@ -3,12 +3,16 @@ controller finds nothing to change), and support plans in every workflow state, 
 youth NGO projects — every plan re-validated by its controller, every rule checked over all generated rows,
 and the workflow continues from generated plans as the real users. Compensations, made through their
 controllers and workflow by the demo's staff, are in every state, every partner has one paid batch reconciled
-by one bank statement, the history's moments are consistent, and a second load does nothing."""
+by one bank statement, the history's moments are consistent, and a second load does nothing.
+
+One TINY demo is generated for the module; each test checks one part of it and is rolled back to the demo as it
+was generated, so that a part that fails does not hide the others."""
 
 import re
 from collections import defaultdict
 from datetime import datetime, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 
 import frappe
 import pytest
@@ -30,8 +34,9 @@ from pumpurs_app.rules.caps import amount_for
 from pumpurs_app.rules.money import money_sum, to_money
 from pumpurs_app.setup.workflows import COMPENSATION_STATES, PLAN_STATES
 from pumpurs_app.support_plans.doctype.support_consultation.support_consultation import delivered_hours
+from tests.integration.conftest import reset_caches
+from tests.integration.payments import PAIN, file_content, pain001_schema
 from tests.integration.plans import act
-from tests.integration.test_payments import PAIN, file_content, pain001_schema
 
 TINY = registers.Scale(
 	municipalities=["Jelgavas valstspilsētas pašvaldība"],
@@ -70,25 +75,52 @@ MEASURE_CONTENT = (
 )
 
 
-def test_demo_data_is_what_the_controllers_would_save(world, as_user):
-	"""One TINY demo (generating it costs most of the time), then every check in turn."""
+DEMO = "demo_loaded"
+loaded = {}
+
+
+@pytest.fixture(autouse=True)
+def rollback(site):
+	"""Instead of conftest's: each test's own changes are rolled back to the demo's savepoint, so that every test
+	sees the demo as it was generated; the demo itself is rolled back after the module."""
+	frappe.set_user("Administrator")
+	frappe.local.lang = "en"
+	yield
+	if loaded:
+		frappe.db.rollback(save_point=DEMO)
+	else:
+		frappe.db.rollback()
+	reset_caches()
+
+
+@pytest.fixture(scope="module")
+def demo(world) -> SimpleNamespace:
+	"""One TINY demo for all the tests of the module (generating it costs most of the time): what
+	``registers.build`` made, and the counts of everything generated."""
+	frappe.set_user("Administrator")
 	built = registers.build(TINY, seed=7)
 	counts = built.counts | demo_plans.generate(built)
 	counts |= demo_money.generate(built)
-	check_learners(counts, as_user)  # (after the plans: they move consent dates before the first plan)
-	check_every_plan_passes_its_controller(counts, as_user)
-	check_workflow_rules_over_all_plans(built)
-	check_consultations(built, counts, as_user)
-	check_youth_ngo_projects(counts)
-	check_compensations(built, counts, as_user)
-	check_payment_batches_and_statements(built, counts)
-	check_the_money_history(built)
-	check_the_workflow_continues(built)
-	check_the_money_workflow_continues(built)
-	check_a_second_load_does_nothing()
+	frappe.db.savepoint(DEMO)
+	loaded.update(built=built, counts=counts)
+	yield SimpleNamespace(built=built, counts=counts)
+	loaded.clear()
+	frappe.db.rollback()
+	reset_caches()
 
 
-def check_learners(counts, as_user):
+@pytest.fixture
+def built(demo):
+	return demo.built
+
+
+@pytest.fixture
+def counts(demo):
+	return demo.counts
+
+
+def test_learners_are_what_their_controller_would_save(counts, as_user):
+	"""(Checked after the plans were generated: they move consent dates before the first plan.)"""
 	assert counts["Educational Institution"] == 3
 	assert set(
 		frappe.get_all("Educational Institution", filters={"name": ("in", INSTITUTIONS)}, pluck="name")
@@ -147,7 +179,7 @@ def current_term() -> school_terms.Term:
 	return term or school_terms.Term("-", "2000/2001", school_terms.HOLIDAY, getdate(), getdate())
 
 
-def check_every_plan_passes_its_controller(counts, as_user):
+def test_every_plan_passes_its_controller(counts, as_user):
 	plans = plan_rows()
 	assert len(plans) == counts["Individual Support Plan"] > 100
 	states = {p.workflow_state for p in plans}
@@ -212,7 +244,7 @@ def check_every_plan_passes_its_controller(counts, as_user):
 				)
 
 
-def check_workflow_rules_over_all_plans(built):
+def test_the_workflow_rules_hold_over_all_plans(built):
 	plans = plan_rows()
 	docstatus_of = {state: docstatus for state, docstatus, _roles in PLAN_STATES}
 	institutions = {i["name"]: i for i in built.institutions}
@@ -430,7 +462,7 @@ def check_workflow_rules_over_all_plans(built):
 	assert plan.name == f"{prefix}-{highest + 1:05d}"
 
 
-def check_consultations(built, counts, as_user):
+def test_consultations_keep_their_rules_and_pass_their_controller(built, counts, as_user):
 	institutions = {i["name"]: i for i in built.institutions}
 	settings = frappe.get_single("PuMPuRS Settings")
 	rows = frappe.get_all(CONSULTATION, filters={"institution": ("in", INSTITUTIONS)}, fields=["*"], limit=0)
@@ -522,7 +554,7 @@ def check_consultations(built, counts, as_user):
 		act(row.specialist, clash.insert)
 
 
-def check_youth_ngo_projects(counts):
+def test_youth_ngo_projects_pass_their_controller(counts):
 	projects = frappe.get_all(
 		"Youth NGO Project", filters={"partner": "Jelgavas valstspilsētas pašvaldība"}, fields=["*"]
 	)
@@ -557,7 +589,7 @@ def check_youth_ngo_projects(counts):
 	)
 
 
-def check_the_workflow_continues(built):
+def test_the_workflow_continues_from_generated_plans(built):
 	institutions = {i["name"]: i for i in built.institutions}
 	regional = "regional@pumpurs.demo"
 
@@ -652,7 +684,7 @@ def accountants_of(partner: str) -> set[str]:
 	)
 
 
-def check_compensations(built, counts, as_user):
+def test_compensations_are_in_every_state_and_pass_their_controller(built, counts, as_user):
 	institutions = {i["name"]: i for i in built.institutions}
 	claims = claim_rows()
 	assert len(claims) == counts[COMPENSATION] > 10
@@ -749,7 +781,7 @@ def group_by(rows, field) -> dict:
 	return groups
 
 
-def check_payment_batches_and_statements(built, counts):
+def test_every_partner_has_a_paid_batch_reconciled_by_a_statement(built, counts):
 	partners = {i["partner"] for i in built.institutions}
 	batches = frappe.get_all(BATCH, filters={"partner": ("in", list(partners))}, fields=["*"])
 	statements = frappe.get_all(STATEMENT, filters={"partner": ("in", list(partners))}, fields=["*"])
@@ -803,7 +835,7 @@ def check_payment_batches_and_statements(built, counts):
 	assert in_batches == {c.name for c in claim_rows() if c.workflow_state in money_rules.PAID_OR_LATER}
 
 
-def check_the_money_history(built):
+def test_the_money_history_is_the_controllers_own(built):
 	"""The audit trail is the controllers' own, by the right people, in order, at the moments it happened: the
 	workflow's timeline comments (the tests save no Versions, frappe.flags.in_test), the stamps the controller
 	sets, and the Versions the payment batch and the statement write."""
@@ -891,7 +923,7 @@ def check_the_money_history(built):
 	assert max(c.creation for c in claims.values()) > now - timedelta(days=WAITING_DAYS)
 
 
-def check_the_money_workflow_continues(built):
+def test_the_money_workflow_continues_from_generated_claims(built):
 	institutions = {i["name"]: i for i in built.institutions}
 	submitted = claim_rows(workflow_state=money_rules.SUBMITTED)[0]
 	verifier = institutions[submitted.institution]["partner_coordinators"][0]
@@ -919,7 +951,8 @@ def check_the_money_workflow_continues(built):
 			), prefix
 
 
-def check_a_second_load_does_nothing():
+@pytest.mark.usefixtures("demo")
+def test_a_second_load_does_nothing():
 	doctypes = ("Partner", "Learner", PLAN, COMPENSATION, BATCH, STATEMENT, "User")
 	before = {doctype: frappe.db.count(doctype) for doctype in doctypes}
 	assert pumpurs_app.demo.load("small") == {}

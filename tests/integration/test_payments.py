@@ -4,90 +4,31 @@ municipality's accountants."""
 import io
 import threading
 from decimal import Decimal
-from pathlib import Path
 
 import frappe
 import pytest
-import sepaxml
-import xmlschema
 from lxml import etree
 from openpyxl import load_workbook
 
 from pumpurs_app.compensations.report.compensation_reconciliation import compensation_reconciliation as report
-from tests.integration import files
-from tests.integration.money import (
-	COMPENSATION,
-	GUARDIAN_IBAN,
-	approve_claim,
-	daily_tickets,
-	make_claim,
-	october,
-	step,
+from tests.integration.money import COMPENSATION, GUARDIAN_IBAN, october, step
+from tests.integration.payments import (
+	BATCH,
+	PAIN,
+	STATEMENT,
+	SUPPLIER_IBAN,
+	approved_claims,
+	call,
+	camt053,
+	exported_batch,
+	file_content,
+	new_batch,
+	paid_batch,
+	pain001_schema,
+	upload,
 )
 from tests.integration.plans import act
 from tests.unit.hostile_files import billion_laughs, zip_bomb
-
-BATCH = "Compensation Payment Batch"
-STATEMENT = "Compensation Bank Statement"
-PAIN = "{urn:iso:std:iso:20022:tech:xsd:pain.001.001.03}"
-SUPPLIER_IBAN = "LV31UNLA0050000000002"
-
-
-def approved_claims(world) -> list[str]:
-	"""Three approved claims of the money learner: two to the guardian, one (meals) to a supplier."""
-	first = make_claim(
-		world, period=(october(world, 1), october(world, 10)), lines=daily_tickets(world, 1, 4)
-	)  # 36 EUR
-	second = make_claim(
-		world, period=(october(world, 11), october(world, 20)), lines=daily_tickets(world, 11, 2, price=7.5)
-	)  # 15
-	meals = make_claim(
-		world,
-		kind="Meals",
-		payee_kind="Supplier",
-		payee_name="SIA Skolas ēdnīca",
-		payee_iban=SUPPLIER_IBAN,
-		lines=[{"line_date": october(world, 6), "quantity": 2, "description": "Pusdienas"}],
-	)  # 5 EUR
-	return [approve_claim(world, c.name).name for c in (first, second, meals)]
-
-
-def new_batch(world, who="muni_accountant", per_iban=False, **values):
-	batch = frappe.get_doc(
-		{
-			"doctype": BATCH,
-			"partner": world.municipality,
-			"execution_date": october(world, 25),
-			"aggregate_per_iban": per_iban,
-			**values,
-		}
-	)
-	act(world.user(who), batch.insert)
-	return frappe.get_doc(BATCH, batch.name)
-
-
-def call(world, who: str, batch: str, method: str):
-	doc = frappe.get_doc(BATCH, batch)
-	result = act(world.user(who), getattr(doc, method))
-	return frappe.get_doc(BATCH, batch), result
-
-
-def file_content(url: str) -> bytes:
-	with open(frappe.get_doc("File", {"file_url": url}).get_full_path(), "rb") as f:
-		return f.read()
-
-
-def pain001_schema() -> xmlschema.XMLSchema:
-	return xmlschema.XMLSchema(str(Path(sepaxml.__file__).parent / "schemas" / "pain.001.001.03.xsd"))
-
-
-def exported_batch(world, per_iban=False):
-	claims = approved_claims(world)
-	batch = new_batch(world, per_iban=per_iban)
-	batch, added = call(world, "muni_accountant", batch.name, "get_compensations")
-	assert added == 3
-	batch, _files = call(world, "muni_accountant", batch.name, "export")
-	return batch, claims
 
 
 def test_a_batch_of_approved_compensations_exports_a_valid_sepa_file(world):
@@ -182,7 +123,9 @@ def test_a_compensation_sits_in_one_live_batch(world):
 			"active_compensation": claims[0],
 		}
 	)
-	with pytest.raises(frappe.UniqueValidationError):
+	with pytest.raises(
+		frappe.UniqueValidationError, match=f"Duplicate entry '{claims[0]}' for key 'active_compensation'"
+	):
 		line.db_insert()
 
 
@@ -248,40 +191,6 @@ def test_two_accountants_batching_the_same_compensation_at_once(world, api):
 
 
 # --- the bank statement -------------------------------------------------------------------------------------
-
-
-def camt053(account: str, entries: list[tuple]) -> bytes:
-	"""A camt.053.001.02 statement; entries are (amount, e2e id, counterparty IBAN, booked, returned, reason)."""
-	xml = []
-	for i, (amount, e2e, iban, booked, returned, reason) in enumerate(entries, start=1):
-		direction = "CRDT" if returned else "DBIT"
-		rvsl = "<RvslInd>true</RvslInd>" if returned else ""
-		rtr = f"<RtrInf><Rsn><Cd>{reason}</Cd></Rsn></RtrInf>" if returned else ""
-		xml.append(
-			f"""<Ntry><Amt Ccy="EUR">{amount}</Amt><CdtDbtInd>{direction}</CdtDbtInd>{rvsl}<Sts>BOOK</Sts>
-<BookgDt><Dt>{booked}</Dt></BookgDt><ValDt><Dt>{booked}</Dt></ValDt><AcctSvcrRef>ARH-{i}</AcctSvcrRef><BkTxCd/>
-<NtryDtls><TxDtls><Refs><EndToEndId>{e2e}</EndToEndId></Refs>
-<RltdPties><Cdtr><Nm>Saņēmējs</Nm></Cdtr><CdtrAcct><Id><IBAN>{iban}</IBAN></Id></CdtrAcct></RltdPties>{rtr}
-</TxDtls></NtryDtls></Ntry>"""
-		)
-	return f"""<?xml version="1.0" encoding="UTF-8"?>
-<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>
-<GrpHdr><MsgId>M1</MsgId><CreDtTm>2026-10-31T06:00:00</CreDtTm></GrpHdr>
-<Stmt><Id>S-{len(entries)}-{entries[0][0]}</Id><CreDtTm>2026-10-31T06:00:00</CreDtTm><Acct><Id><IBAN>{account}</IBAN></Id></Acct>
-{"".join(xml)}</Stmt></BkToCstmrStmt></Document>""".encode()
-
-
-def upload(world, content: bytes, name: str = "izraksts.xml", who="muni_accountant"):
-	url = files.upload(world.user(who), name, content)
-	statement = frappe.get_doc({"doctype": STATEMENT, "partner": world.municipality, "statement_file": url})
-	act(world.user(who), statement.insert)
-	return frappe.get_doc(STATEMENT, statement.name)
-
-
-def paid_batch(world):
-	batch, claims = exported_batch(world)
-	act(world.user("muni_accountant"), frappe.get_doc(BATCH, batch.name).submit)
-	return frappe.get_doc(BATCH, batch.name), claims
 
 
 def test_statement_reconciles_matched_returns_returned_and_lists_exceptions(world):
@@ -400,6 +309,7 @@ HOSTILE_STATEMENTS = [
 		zip_bomb(["Datums", "Summa", "Saņēmējs"]),
 		"izraksts.xlsx",
 		r"^A sheet of the workbook declares its size as A1:XFD1048576, larger than is read \(at most 20030 rows",
+		r"^Kāda darbgrāmatas lapa norāda savu izmēru A1:XFD1048576 — lielāku, nekā tiek nolasīts \(ne vairāk kā 20030",
 	),
 	(
 		billion_laughs(
@@ -409,25 +319,31 @@ HOSTILE_STATEMENTS = [
 		),
 		"izraksts.xml",
 		r"^The bank statement declares a DTD or entities, which bank statements never do: it was not read\.$",
+		r"^Bankas izrakstā ir DTD vai entītiju deklarācijas, kādu bankas izrakstos nekad nav: tas netika nolasīts\.$",
 	),
 	(
 		b"Datums;Summa\n" + b"05.10.2026;-1,00\n" * (21 * 1024 * 1024 // 17),
 		"izraksts.csv",
 		r"^The file is 21 MB; at most 20 MB can be read\. Split it into several files\.$",
+		r"^Faila izmērs ir 21 MB; var nolasīt ne vairāk kā 20 MB\. Sadaliet to vairākos failos\.$",
 	),
 ]
 
 
-@pytest.mark.parametrize("content, name, message", HOSTILE_STATEMENTS, ids=["zip bomb", "entities", "size"])
+@pytest.mark.parametrize(
+	"content, name, message, latvian", HOSTILE_STATEMENTS, ids=["zip bomb", "entities", "size"]
+)
 def test_a_statement_that_would_exhaust_memory_is_refused_and_nothing_is_written(
-	world, as_user, content, name, message
+	world, as_user, content, name, message, latvian
 ):
 	before = frappe.db.count(STATEMENT), frappe.db.count("Compensation Bank Statement Line")
 	with pytest.raises(frappe.ValidationError, match=message):
 		upload(world, content, name)
-	with as_user(world.user("muni_accountant"), lang="lv"), pytest.raises(frappe.ValidationError) as latvian:
+	with (
+		as_user(world.user("muni_accountant"), lang="lv"),
+		pytest.raises(frappe.ValidationError, match=latvian),
+	):
 		upload(world, content, name)
-	assert str(latvian.value).startswith(("Kāda darbgrāmatas lapa", "Bankas izrakstā ir DTD", "Faila izmērs"))
 	assert (frappe.db.count(STATEMENT), frappe.db.count("Compensation Bank Statement Line")) == before
 
 

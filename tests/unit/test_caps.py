@@ -108,7 +108,9 @@ def test_breaches_are_ordered_day_month_term_and_chronologically():
 def test_raise_for_breaches_names_the_first_and_keeps_all():
 	raise_for_breaches([])
 	breaches = check_caps(NATIONAL, [line(5, "55.00", "KMP-1")], [line(5, "6.00", "KMP-2")], TERM_1)
-	with pytest.raises(CapExceeded) as error:
+	with pytest.raises(
+		CapExceeded, match=r"^The daily cap of 10\.00 EUR for 2026-10-05 would be exceeded"
+	) as error:
 		raise_for_breaches(breaches)
 	assert str(error.value) == (
 		"The daily cap of 10.00 EUR for 2026-10-05 would be exceeded: 61.00 EUR in total, 51.00 EUR too much."

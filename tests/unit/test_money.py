@@ -51,7 +51,9 @@ def test_empty_amount_and_special_decimals():
 
 def test_floats_are_a_programming_error():
 	for value in (0.1, 1.0, True, None, [1]):
-		with pytest.raises(TypeError):
+		with pytest.raises(
+			TypeError, match=f"^money must be str, int or Decimal, not {type(value).__name__}$"
+		):
 			to_money(value)
 
 

@@ -173,7 +173,9 @@ def test_a_claim_line_is_its_quantity_times_the_price_rounded_to_the_cent(quanti
 	exact = quantity * price
 	line = ClaimLine(1, date(2026, 10, 5), quantity, price, evidence)
 	if exact < D("0.005"):
-		with pytest.raises(RuleViolation):  # rounds to zero: no line of nothing
+		with pytest.raises(
+			RuleViolation, match=r"^#1 must be greater than zero, not 0\.00 EUR\.$"
+		):  # rounds to zero
 			line_amount(line)
 		return
 	amount = line_amount(line)

@@ -91,7 +91,7 @@ def test_a_new_code_validates_has_no_birth_date_and_masks_to_its_last_three_digi
 def test_a_wrong_check_digit_is_refused(case, shift):
 	digits, _text = case
 	wrong = digits[:-1] + str((int(digits[-1]) + shift) % 10)
-	with pytest.raises(RuleViolation):
+	with pytest.raises(RuleViolation, match=f"^{wrong} is not a valid Latvian personal code\\.$"):
 		personal_code.normalize(wrong, today=TODAY)
 
 

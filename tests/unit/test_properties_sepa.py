@@ -66,7 +66,7 @@ def test_an_amount_reads_back_from_every_way_it_is_written(amount, style):
 @given(signed_amounts, st.integers(min_value=1, max_value=9), st.sampled_from([".", ","]))
 def test_a_third_decimal_is_refused_not_rounded(amount, third, point):
 	text = f"{amount:.2f}{third}".replace(".", point)
-	with pytest.raises(RuleViolation):
+	with pytest.raises(RuleViolation, match=rf"^Amount {re.escape(text)} has more than two decimals\.$"):
 		to_money(text)
 
 

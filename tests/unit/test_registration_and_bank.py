@@ -15,7 +15,9 @@ def test_registration_number_of_legal_entity():
 def test_institution_code_is_ten_digits():
 	assert registration.normalize_institution_code("41 129 00387") == "4112900387"
 	for bad in ("411290038", "41129003871", "41129O0387", ""):
-		with pytest.raises(RuleViolation):
+		with pytest.raises(
+			RuleViolation, match=rf"^{bad} is not a valid institution registration code \(ten digits\)\.$"
+		):
 			registration.normalize_institution_code(bad)
 
 

@@ -22,14 +22,17 @@ CALENDAR = [term(y, k) for y in (2021, 2022) for k in (SEMESTER_1, SEMESTER_2, H
 def test_school_year_must_be_consecutive_years():
 	assert school_terms.school_year_start("2021/2022") == 2021
 	for bad in ("2021/2023", "2021-2022", "21/22", "", "2022/2021"):
-		with pytest.raises(RuleViolation):
+		with pytest.raises(
+			RuleViolation,
+			match=f"^School year must be two consecutive years written as 2021/2022, not {bad}\\.$",
+		):
 			school_terms.school_year_start(bad)
 
 
 def test_names_are_readable():
 	assert school_terms.term_name("2021/2022", SEMESTER_1) == "2021/2022 S1"
 	assert school_terms.term_name("2021/2022", HOLIDAY) == "2021/2022 H"
-	with pytest.raises(RuleViolation):
+	with pytest.raises(RuleViolation, match=r"^Unknown term type Trimester\.$"):
 		school_terms.term_name("2021/2022", "Trimester")
 
 

@@ -46,7 +46,9 @@ def test_check_target_group_explains_refusal():
 def test_education_type_must_match_institution():
 	target_group.check_education_type("Both", "Vocational")
 	target_group.check_education_type("General", "General")
-	with pytest.raises(RuleViolation):
+	with pytest.raises(
+		RuleViolation, match="provides General education only; the learner's education type is Vocational"
+	):
 		target_group.check_education_type("General", "Vocational")
 
 
