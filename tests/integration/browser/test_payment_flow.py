@@ -24,7 +24,7 @@ from tests.integration.money import (
 	measure_of,
 	october,
 )
-from tests.integration.test_payments import BATCH, PAIN, STATEMENT, SUPPLIER_IBAN, camt053, pain001_schema
+from tests.integration.payments import BATCH, PAIN, STATEMENT, SUPPLIER_IBAN, camt053, pain001_schema
 
 pytestmark = pytest.mark.browser
 

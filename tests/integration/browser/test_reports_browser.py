@@ -26,9 +26,9 @@ from tests.integration.browser.conftest import purge
 from tests.integration.browser.desk import Desk, expect
 from tests.integration.learner_files import learner_row, workbook
 from tests.integration.money import COMPENSATION, approve_claim, make_claim, october, step
+from tests.integration.payments import STATEMENT, camt053, upload
 from tests.integration.plans import PLAN, act, confirm_consultation, make_plan, transition
-from tests.integration.test_payments import STATEMENT, camt053, upload
-from tests.integration.test_reports_plans import approve, evaluate
+from tests.integration.reports.plan_reports import approve, evaluate
 
 pytestmark = pytest.mark.browser
 
