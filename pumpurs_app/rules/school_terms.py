@@ -62,6 +62,14 @@ def term_name(school_year: str, term_type: str) -> str:
 	return f"{school_year} {TERM_SUFFIX[term_type]}"
 
 
+def short_name(school_year: str, term_type: str) -> str:
+	"""A term's name where space is short (a chart's axis), e.g. ``26/27 S1``."""
+	first = school_year_start(school_year)
+	if term_type not in TERM_TYPES:
+		raise RuleViolation("Unknown term type {value}.", value=term_type or "")
+	return f"{first % 100:02d}/{(first + 1) % 100:02d} {TERM_SUFFIX[term_type]}"
+
+
 def check_dates(school_year: str, start: date, end: date) -> None:
 	"""A term must end after it starts and lie inside its school year (1 August .. 31 August next year)."""
 	first = school_year_start(school_year)

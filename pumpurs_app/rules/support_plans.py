@@ -17,6 +17,8 @@ SOCIAL = "Social environment and health"
 ECONOMIC = "Economic"
 FAMILY = "Family"
 RISK_GROUPS = (LEARNING, SOCIAL, ECONOMIC, FAMILY)
+# where space is short (a chart's axis): the groups' names run to 60 characters in Latvian
+RISK_GROUP_SHORT = {LEARNING: "Learning", SOCIAL: "Social", ECONOMIC: "Economic", FAMILY: "Family"}
 SEVERITIES = ("Low", "Medium", "High")
 
 CONSULTATION = "Consultation"

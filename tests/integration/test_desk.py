@@ -1,9 +1,9 @@
 """The desk a PuMPuRS user finds: a user with only the app's roles lands on the PuMPuRS workspace and is
 offered no other workspace; anyone with another role of the host site keeps frappe's desk; the workspace's
-number cards go to the roles whose work they count."""
+number cards go to the roles whose work they count (test_workspace.py)."""
 
 import frappe
-from frappe.desk.desktop import get_desktop_page, get_workspace_sidebar_items
+from frappe.desk.desktop import get_workspace_sidebar_items
 
 from pumpurs_app import desk
 from pumpurs_app.utils import APP_MODULES
@@ -14,11 +14,6 @@ FRAPPES_OWN = {"Users", "Website", "Tools", "Integrations", "Build"}
 
 def sidebar(user: str) -> set[str]:
 	return {page.name for page in act(user, get_workspace_sidebar_items)["pages"]}
-
-
-def cards(user: str) -> set[str]:
-	page = act(user, get_desktop_page, frappe.as_json({"name": desk.WORKSPACE, "public": 1}))
-	return {card.number_card_name for card in page["number_cards"]["items"]}
 
 
 def test_a_local_user_lands_on_the_pumpurs_workspace_and_sees_no_other(world):
@@ -59,19 +54,6 @@ def test_a_profile_an_administrator_chose_is_kept(world):
 	user.append("roles", {"role": "Website Manager"})
 	user.save(ignore_permissions=True)
 	assert user.module_profile == "Skolas"
-
-
-def test_the_number_cards_go_to_those_whose_work_they_count(world):
-	teacher = cards(world.user("a_author"))
-	assert "Active Plans This Term" in teacher
-	assert not teacher & {"Plans Awaiting My Approval", "Compensations Approved Not Paid"}
-	assert {
-		"Active Plans This Term",
-		"Plans Awaiting My Approval",
-		"Compensations Approved Not Paid",
-	} <= cards(world.user("a_director"))
-	assert "Unmatched Bank Transactions" in cards(world.user("muni_accountant"))
-	assert "Plans Awaiting My Approval" not in cards(world.user("muni_accountant"))
 
 
 def test_the_profile_blocks_the_modules_of_apps_installed_later(world):

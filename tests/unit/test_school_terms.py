@@ -36,6 +36,13 @@ def test_names_are_readable():
 		school_terms.term_name("2021/2022", "Trimester")
 
 
+def test_short_names_fit_a_charts_axis():
+	assert school_terms.short_name("2026/2027", SEMESTER_1) == "26/27 S1"
+	assert school_terms.short_name("1999/2000", HOLIDAY) == "99/00 H"
+	with pytest.raises(RuleViolation, match="Unknown term type Winter"):
+		school_terms.short_name("2026/2027", "Winter")
+
+
 def test_dates_must_lie_in_the_school_year():
 	school_terms.check_dates("2021/2022", date(2021, 9, 1), date(2021, 12, 31))
 	school_terms.check_dates("2021/2022", date(2022, 6, 1), date(2022, 8, 31))

@@ -36,6 +36,12 @@ REPORT = """() => { const report = frappe.query_report;
 		visible: report.datatable && report.data && report.data.length ? [...report.datatable.bodyRenderer.visibleRowIndices] : [],
 		chart: report.chart_options ? JSON.parse(JSON.stringify(report.chart_options.data)) : null,
 	}; }"""
+# frappe charts shorten an x-axis label that does not fit its slot and end it with ".."
+CUT_LABELS = """() => [...document.querySelectorAll(".widget.dashboard-widget-box svg .x.axis text")]
+	.map((label) => label.textContent).filter((text) => text.endsWith(".."))"""
+# a number card's title that does not fit its box (frappe ends it with an ellipsis)
+CUT_TITLES = """() => [...document.querySelectorAll(".number-widget-box .widget-title, .number-widget-box .widget-title *")]
+	.filter((title) => title.scrollWidth > title.clientWidth + 1).map((title) => title.textContent.trim())"""
 # frappe charts draw after the report has rendered, one bar per label and dataset, and grow them from nothing
 CHART_DRAWN = """([bars, grown]) => { const drawn = [...frappe.query_report.$chart[0].querySelectorAll("svg rect.bar")];
 	return drawn.length === bars && (!grown || drawn.some((bar) => parseFloat(bar.getAttribute("height")) > 0)); }"""

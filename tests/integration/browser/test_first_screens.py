@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from pumpurs_app import desk as app_desk
+from tests.integration.browser.desk import CUT_LABELS, CUT_TITLES
 
 # world user -> the number cards of their work (desk.CARD_AUDIENCE; Active Plans This Term for all)
 FIRST_SCREENS = {
@@ -13,7 +14,11 @@ FIRST_SCREENS = {
 	"a_specialist": {"Active Plans This Term"},
 	"a_coord": {"Active Plans This Term", "Compensations Approved Not Paid"},
 	"a_director": {"Active Plans This Term", "Plans Awaiting My Approval", "Compensations Approved Not Paid"},
-	"a_accountant": {"Active Plans This Term", "Compensations Approved Not Paid"},
+	"a_accountant": {
+		"Active Plans This Term",
+		"Compensations Approved Not Paid",
+		"Unmatched Bank Transactions",
+	},
 	"muni_accountant": {
 		"Active Plans This Term",
 		"Compensations Approved Not Paid",
@@ -28,9 +33,6 @@ FIRST_SCREENS = {
 	},
 	"auditor": {"Active Plans This Term", "Compensations Approved Not Paid", "Unmatched Bank Transactions"},
 }
-# frappe charts shorten an x-axis label that does not fit its slot and end it with ".."
-CUT_LABELS = """() => [...document.querySelectorAll(".widget.dashboard-widget-box svg .x.axis text")]
-	.map((label) => label.textContent).filter((text) => text.endsWith(".."))"""
 
 
 # the workspace has drawn its blocks: every number card its number, every chart its drawing or empty state
@@ -51,7 +53,18 @@ def test_a_pumpurs_user_lands_on_their_workspace(login, key):
 	expect(sidebar).to_have_text([app_desk.WORKSPACE])
 	cards = user.page.locator(".number-widget-box .widget-title")
 	expect(cards).to_have_count(len(FIRST_SCREENS[key]))
-	assert {text.strip() for text in cards.all_inner_texts()} == FIRST_SCREENS[key]
-	assert user.page.evaluate(CUT_LABELS) == []
+	assert {text.strip() for text in cards.all_text_contents()} == FIRST_SCREENS[key]
+	assert user.page.evaluate(CUT_LABELS) == [] and user.page.evaluate(CUT_TITLES) == []
 	user.shot(f"{key}-first-screen")
 	assert not user.errors, user.errors
+
+
+def test_the_first_screen_reads_whole_in_latvian(login, latvian_user):
+	director = login(latvian_user("a_director"))  # the longest titles: "Plāni, kas gaida manu apstiprinājumu"
+	director.goto("pumpurs")
+	director.page.wait_for_function(DRAWN)
+	director.idle()
+	expect(director.page.locator(".number-widget-box .widget-title").first).to_contain_text("Aktīvie plāni")
+	assert director.page.evaluate(CUT_LABELS) == [] and director.page.evaluate(CUT_TITLES) == []
+	director.shot("a_director-first-screen-lv")
+	assert not director.errors, director.errors

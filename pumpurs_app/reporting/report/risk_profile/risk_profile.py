@@ -199,7 +199,7 @@ def chart(conditions: dict) -> dict | None:
 		return None
 	return {
 		"data": {
-			"labels": [_(g, context="Risk Factor") for g in groups],
+			"labels": [_(plan_rules.RISK_GROUP_SHORT[g], context="Risk group on a chart") for g in groups],
 			"datasets": [
 				{
 					"name": _(severity, context="Support Plan Risk"),
