@@ -9,6 +9,7 @@ from frappe import _
 from frappe.model.naming import make_autoname
 from frappe.utils import get_fullname, now_datetime
 
+from pumpurs_app.automations import run_after_save_events
 from pumpurs_app.rules import RuleViolation
 
 # the app's Frappe modules (its DocTypes are those whose module is one of these)
@@ -72,7 +73,8 @@ def keep_stored(doc, fields: tuple[str, ...]) -> None:
 def set_many_with_audit(doctype: str, names: list[str], values: dict, comment: str) -> None:
 	"""Change fields that no person edits (money states set by payment batches and bank statements) straight in
 	the database, leaving the trail a save would — a Version with the changes and a timeline comment — for
-	many documents at once (a batch of thousands of claims): one UPDATE and multi-row INSERTs."""
+	many documents at once (a batch of thousands of claims): one UPDATE and multi-row INSERTs. What the site's
+	own automations would do after a save of each still happens (``automations.run_after_save_events``)."""
 	if not names:
 		return
 	before = {
@@ -126,6 +128,7 @@ def set_many_with_audit(doctype: str, names: list[str], values: dict, comment: s
 		),
 		comments,
 	)
+	run_after_save_events(doctype, {name: dict(before[name]) for name in names})
 	frappe.publish_realtime("list_update", {"doctype": doctype, "user": user}, after_commit=True)
 
 

@@ -27,7 +27,7 @@ from frappe.model.naming import parse_naming_series
 from frappe.utils import getdate, now_datetime, strip_html, today
 from frappe.utils.global_search import update_global_search
 
-from pumpurs_app import access
+from pumpurs_app import access, automations
 from pumpurs_app.registers.doctype.learner.learner import Learner, report_refused_registrations
 from pumpurs_app.rules import RuleViolation
 from pumpurs_app.rules import learner_import as rules
@@ -96,15 +96,6 @@ SIGNIFICANT_PROPERTIES = (
 	"fieldtype",
 	"autoname",
 	"set_only_once",
-)
-# enabled automation records that would react to a new learner: (doctype, field naming the doctype, filters)
-AUTOMATION = (
-	("Notification", "document_type", {"enabled": 1}),
-	("Webhook", "webhook_doctype", {"enabled": 1}),
-	("Server Script", "reference_doctype", {"disabled": 0, "script_type": "DocType Event"}),
-	("Assignment Rule", "document_type", {"disabled": 0}),
-	("Energy Point Rule", "reference_doctype", {"enabled": 1}),
-	("Milestone Tracker", "document_type", {"disabled": 0}),
 )
 
 
@@ -289,27 +280,7 @@ def reasons_for_controller() -> list[str]:
 	if controller is not Learner:
 		reasons.append(f"the Learner controller is overridden by {controller.__module__}")
 	reasons += [f"Learner.{name}" for name in DOCUMENT_EVENTS if name in vars(Learner)]
-	for app in frappe.get_installed_apps():
-		if (
-			app == "frappe"
-		):  # frappe's own "*" handlers do nothing for a new learner without automation (below)
-			continue
-		events = frappe.get_hooks("doc_events", app_name=app) or {}
-		if app == "pumpurs_app":
-			# ours: keep_stored_place and check_attachments guard changes to stored learners and the files
-			# they take (the import only creates learners, without files); refuse_formulas ("*") is the
-			# rule the import's own check applies to every cell
-			events = {
-				doctype: handlers for doctype, handlers in events.items() if doctype not in (LEARNER, "*")
-			}
-		for doctype in (LEARNER, GUARDIAN, "*"):
-			if events.get(doctype):
-				reasons.append(f"doc_events of {app} for {doctype}")
-	for doctype, field, filters in AUTOMATION:
-		if frappe.db.table_exists(doctype) and frappe.get_all(
-			doctype, filters={field: LEARNER, **filters}, limit=1
-		):
-			reasons.append(f"an enabled {doctype} on Learner")
+	reasons += automations.reactions_to(LEARNER, GUARDIAN)
 	for doctype in (LEARNER, GUARDIAN):
 		if frappe.get_all("Custom Field", filters={"dt": doctype}, limit=1):
 			reasons.append(f"custom fields on {doctype}")
