@@ -69,6 +69,7 @@ scheduler_events = {
 	"daily": [
 		"pumpurs_app.support_plans.reminders.remind_approvers",
 		"pumpurs_app.support_plans.reminders.remind_evaluations",
+		"pumpurs_app.registers.data_protection.anonymise_expired",
 	],
 }
 

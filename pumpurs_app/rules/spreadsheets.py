@@ -8,6 +8,7 @@ import re
 import xml.parsers.expat as expat
 import zipfile
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from defusedxml.ElementTree import fromstring
@@ -289,3 +290,32 @@ def _row_number(text: str) -> int:
 
 def _megabytes(size: int) -> int:
 	return math.ceil(size / MB)
+
+
+def write_sheets(sheets: Iterable[tuple[str, list[list], Iterable[int]]]) -> bytes:
+	"""A workbook of (title, rows, column widths) sheets, each with its first row bold (the headings), in which
+	no cell is a formula: text is neutralised and characters a workbook cannot hold are dropped."""
+	from openpyxl import Workbook
+	from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+	from openpyxl.styles import Font
+	from openpyxl.utils import get_column_letter
+
+	workbook = Workbook()
+	workbook.remove(workbook.active)
+	for title, rows, widths in sheets:
+		sheet = workbook.create_sheet(title[:31])
+		for row in rows:
+			sheet.append(
+				[
+					safe_cell(ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value)
+					for value in row
+				]
+			)
+		for cell in sheet[1]:
+			cell.font = Font(bold=True)
+		for index, width in enumerate(widths, start=1):
+			sheet.column_dimensions[get_column_letter(index)].width = width
+		sheet.freeze_panes = "A2"
+	out = io.BytesIO()
+	workbook.save(out)
+	return out.getvalue()

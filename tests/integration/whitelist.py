@@ -69,6 +69,7 @@ DESTRUCTIVE = (
 	"optimize",
 	"add_subscribers",
 	"save_report",
+	"erasure",
 )
 
 

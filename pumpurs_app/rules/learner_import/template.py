@@ -5,7 +5,7 @@ import io
 from collections.abc import Callable, Iterable
 
 from pumpurs_app.rules.learner_import.columns import CHOICES, COLUMNS, DATA_SHEET, LISTS_SHEET, MAX_ROWS
-from pumpurs_app.rules.spreadsheets import safe_cell
+from pumpurs_app.rules.spreadsheets import safe_cell, write_sheets
 
 INSTRUCTIONS = (
 	"Fill in one learner per row of the sheet Izglītojamie, from row 2. Keep the headings in row 1.",
@@ -95,28 +95,5 @@ def build_template(institutions: Iterable[str], latvian: Callable[[str], str], r
 
 
 def write_workbook(title: str, rows: list[list], widths: Iterable[int] = ()) -> bytes:
-	"""A one-sheet workbook of ``rows`` (the first one bold: the headings) in which no cell is a formula: text
-	is neutralised and characters a workbook cannot hold are dropped."""
-	from openpyxl import Workbook
-	from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-	from openpyxl.styles import Font
-	from openpyxl.utils import get_column_letter
-
-	workbook = Workbook()
-	sheet = workbook.active
-	sheet.title = title[:31]
-	for row in rows:
-		sheet.append(
-			[
-				safe_cell(ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value)
-				for value in row
-			]
-		)
-	for cell in sheet[1]:
-		cell.font = Font(bold=True)
-	for index, width in enumerate(widths, start=1):
-		sheet.column_dimensions[get_column_letter(index)].width = width
-	sheet.freeze_panes = "A2"
-	out = io.BytesIO()
-	workbook.save(out)
-	return out.getvalue()
+	"""A one-sheet workbook of ``rows`` (the first one bold: the headings) in which no cell is a formula."""
+	return write_sheets([(title, rows, widths)])

@@ -23,6 +23,7 @@ class Learner(ScopedRecord):
 		from pumpurs_app.registers.doctype.learner_guardian.learner_guardian import LearnerGuardian
 
 		active_personal_code: DF.Data | None
+		anonymised_on: DF.Date | None
 		application_file: DF.Attach | None
 		class_label: DF.Data | None
 		consent_date: DF.Date | None
@@ -43,6 +44,8 @@ class Learner(ScopedRecord):
 	# end: auto-generated types
 
 	def validate(self) -> None:
+		if self.anonymised_on:
+			frappe.throw(_("Learner {0} has been anonymised and is no longer changed.").format(self.name))
 		now = getdate(today())
 		with rules_enforced(self.doctype):
 			identity = learners.identify(

@@ -7,6 +7,7 @@ from pumpurs_app.utils import check_unique_rows, rules_enforced
 
 POSITIVE = (
 	"max_consultation_minutes",
+	"retention_years",
 	"confirmation_days",
 	"approval_reminder_days",
 	"evaluation_reminder_days",
@@ -34,6 +35,7 @@ class PuMPuRSSettings(Document):
 		match_window_days: DF.Int
 		max_consultation_minutes: DF.Int
 		programme_targets: DF.Table[PuMPuRSProgrammeTarget]
+		retention_years: DF.Int
 	# end: auto-generated types
 
 	def validate(self) -> None:
