@@ -6,6 +6,8 @@ a register of learners needs on top: refuse company numbers, refuse birth dates 
 canonical written form and mask the code for people who must not see it.
 """
 
+import re
+import unicodedata
 from datetime import date
 
 from stdnum.exceptions import ValidationError
@@ -45,6 +47,20 @@ def birth_date(code: str) -> date | None:
 
 
 FULL_MASK = "******-*****"
+# a personal code inside any text: eleven digits, with or without a hyphen (also a typographic one) or space
+IN_TEXT = re.compile(r"(?<!\d)\d{6}[-\s\u2010-\u2015\u2212\ufe58\ufe63\uff0d]?\d{5}(?!\d)")
+
+
+def looks_like_code(found: str) -> bool:
+	"""Could these eleven digits be a code? Old codes begin with the day of birth, new ones with 32."""
+	return unicodedata.digit(found[0]) <= 3
+
+
+def redact(text: str | None) -> str:
+	"""``text`` (an error message, a traceback) with every personal code in it masked, its layout kept."""
+	return IN_TEXT.sub(
+		lambda found: FULL_MASK if looks_like_code(found.group()) else found.group(), text or ""
+	)
 
 
 def mask(code: str | None) -> str:

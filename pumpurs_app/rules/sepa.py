@@ -8,7 +8,6 @@ text never carries a personal code: it travels through the payee's bank and show
 import hashlib
 import re
 import sys
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -19,6 +18,7 @@ from sepaxml import SepaTransfer
 from sepaxml.validation import ValidationError
 from text_unidecode import unidecode
 
+from pumpurs_app.rules import personal_code
 from pumpurs_app.rules.bank import normalize_bic, normalize_iban
 from pumpurs_app.rules.errors import RuleViolation
 from pumpurs_app.rules.money import check_positive, money_sum, to_cents
@@ -32,7 +32,6 @@ ELLIPSIS = "…"
 # old DDMMYY-CNNNN (also written without the hyphen) and new 32xxxx-xxxxx personal codes; the hyphen may be
 # a space or what a word processor makes of it (an en dash, a non-breaking hyphen, a minus sign), and the
 # digits may be of any script (full-width ones become ASCII digits in the file); the first digit is 0..3
-_PERSONAL_CODE = re.compile(r"(?<!\d)\d{6}[-\s\u2010-\u2015\u2212\ufe58\ufe63\uff0d]?\d{5}(?!\d)")
 _SPACE_BEFORE_PUNCTUATION = re.compile(r" ([,;.:])")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9-]{1,35}$")
 _NOT_SEPA = re.compile(r"[^A-Za-z0-9/\-?:().,'+ ]")
@@ -54,13 +53,13 @@ def strip_personal_codes(text: str) -> str:
 	stripped, previous = text or "", None
 	while stripped != previous:
 		previous = stripped
-		stripped = " ".join(_PERSONAL_CODE.sub(_drop_code, stripped).split())
+		stripped = " ".join(personal_code.IN_TEXT.sub(_drop_code, stripped).split())
 		stripped = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", stripped)
 	return stripped
 
 
 def _drop_code(found: re.Match) -> str:
-	return " " if unicodedata.digit(found.group()[0]) <= 3 else found.group()
+	return " " if personal_code.looks_like_code(found.group()) else found.group()
 
 
 def remittance_text(parts: Iterable[str], limit: int = REMITTANCE_LIMIT) -> str:

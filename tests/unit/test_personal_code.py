@@ -86,3 +86,11 @@ def test_a_masked_new_code_keeps_its_last_three_digits_and_nothing_else():
 	assert masked == "******-**" + code[-3:]
 	assert sum(1 for m in masked if m.isdigit()) == 3
 	assert personal_code.mask("") == ""
+
+
+def test_codes_in_an_error_text_are_masked_and_its_lines_kept():
+	text = "Duplicate entry '010112-11118' for key 'active_personal_code'\n  code 32345678901, order 12345678901234"
+	assert personal_code.redact(text) == (
+		"Duplicate entry '******-*****' for key 'active_personal_code'\n  code ******-*****, order 12345678901234"
+	)
+	assert personal_code.redact("phone 91234567890") == "phone 91234567890"  # no code begins with 4-9

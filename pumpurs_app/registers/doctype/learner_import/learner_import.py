@@ -23,6 +23,7 @@ from frappe.utils import now_datetime
 from pumpurs_app.documents import ServerOnlyMethods
 from pumpurs_app.registers.doctype.learner_import import importer
 from pumpurs_app.rules import learner_import as rules
+from pumpurs_app.rules import personal_code
 
 INLINE_ROWS = 1000  # larger files are imported by a background job
 SHOWN_ERRORS = 100  # errors returned to the dialog; the workbook has all of them
@@ -133,7 +134,8 @@ class LearnerImport(ServerOnlyMethods):
 		except Exception as exc:  # a learner registered meanwhile by someone else, a lost connection, ...
 			self.status = "Failed"
 			self.message = _failure(exc)
-			self.log_error("Learner import failed")
+			# the traceback may quote a row (a duplicate key is a personal code): the log keeps none
+			self.log_error("Learner import failed", personal_code.redact(frappe.get_traceback()))
 		self.finished_on = now_datetime()
 		self.duration = time.monotonic() - started
 		self.save(ignore_permissions=True)
