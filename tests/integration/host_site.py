@@ -1,7 +1,8 @@
-"""Steps on the host site of test_host_site.py, each in a process of its own (the test's process is connected
-to the test site): ``python -m tests.integration.host_site SITE SITES_PATH STEP`` commits the step and prints
+"""Steps on the host site of test_host_site.py and the restored site of test_backup.py, each in a process of its
+own (the test's process is connected to the test site): ``python -m tests.integration.host_site SITE SITES_PATH STEP`` commits the step and prints
 its result as JSON on the last line."""
 
+import hashlib
 import json
 import sys
 
@@ -112,7 +113,48 @@ def demo_traces() -> dict[str, object]:
 	}
 
 
-STEPS = {"prepare": prepare, "use_the_app": use_the_app, "snapshot": snapshot, "demo_traces": demo_traces}
+def inventory() -> dict[str, object]:
+	"""What a backup must bring back: the number of records of every PuMPuRS DocType (rows included), each
+	plan's and claim's workflow state, PuMPuRS Settings, and every file of a PuMPuRS record with its checksum."""
+	from pumpurs_app.utils import APP_MODULES
+
+	doctypes = frappe.get_all(
+		"DocType",
+		filters={"module": ("in", sorted(APP_MODULES)), "issingle": 0, "is_virtual": 0},
+		pluck="name",
+	)
+	files = {}
+	for file in frappe.get_all(
+		"File", filters={"attached_to_doctype": ("in", doctypes), "is_folder": 0}, pluck="name"
+	):
+		doc = frappe.get_doc("File", file)
+		with open(doc.get_full_path(), "rb") as content:
+			files[doc.file_url] = (
+				doc.attached_to_doctype,
+				doc.is_private,
+				hashlib.sha256(content.read()).hexdigest(),
+			)
+	settings = frappe.get_single("PuMPuRS Settings").as_dict(no_default_fields=True)
+	return {
+		"records": {doctype: frappe.db.count(doctype) for doctype in sorted(doctypes)},
+		"states": {
+			doctype: dict(frappe.get_all(doctype, fields=["name", "workflow_state"], as_list=True))
+			for doctype in ("Individual Support Plan", "Compensation")
+		},
+		"settings": json.loads(
+			frappe.as_json({k: v for k, v in settings.items() if k not in ("modified", "creation")})
+		),
+		"files": files,
+	}
+
+
+STEPS = {
+	"prepare": prepare,
+	"use_the_app": use_the_app,
+	"snapshot": snapshot,
+	"demo_traces": demo_traces,
+	"inventory": inventory,
+}
 
 if __name__ == "__main__":
 	site, sites_path, step = sys.argv[1:]

@@ -2,11 +2,7 @@
 bench user, with the database admin dev/test passes on): the demo command refuses it, and uninstalling the
 app leaves it as it was before the app came, with its own records that share names with the app's."""
 
-import json
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import click
 import frappe
@@ -19,54 +15,21 @@ from pumpurs_app.setup.risk_factors import RISK_FACTORS
 from pumpurs_app.setup.roles import ROLES
 from pumpurs_app.setup.workflows import COMPENSATION_WORKFLOW, PLAN_WORKFLOW
 from tests.integration.host_site import HOST_WORKFLOW
+from tests.integration.sites import bench, db_admin, drop, on_site
 
 HOST = "pumpurs-host.test"  # not under .localhost, and its config sets neither developer_mode nor allow_tests
-APP_ROOT = Path(__file__).resolve().parents[2]
-
-
-def sites_path() -> Path:
-	return Path(os.environ["PUMPURS_SITES_PATH"])
-
-
-def bench(*args: str, ok: bool = True) -> subprocess.CompletedProcess:
-	result = subprocess.run(
-		["bench", *args], cwd=sites_path().parent, capture_output=True, text=True, stdin=subprocess.DEVNULL
-	)
-	if ok:
-		assert result.returncode == 0, (
-			f"bench {args[:3]} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
-		)
-	return result
 
 
 def on_host(step: str):
-	"""A step of tests/integration/host_site.py on the host site, in a process of its own."""
-	result = subprocess.run(
-		[sys.executable, "-m", "tests.integration.host_site", HOST, str(sites_path()), step],
-		cwd=sites_path(),
-		env={**os.environ, "PYTHONPATH": str(APP_ROOT)},
-		capture_output=True,
-		text=True,
-	)
-	assert result.returncode == 0, f"{step} on {HOST} failed:\n{result.stderr[-3000:]}"
-	return json.loads(result.stdout.splitlines()[-1])
+	return on_site(HOST, step)
 
 
 @pytest.fixture(scope="module")
 def host():
 	"""The fresh host site with its own records, the names of what it holds before the app comes (`before`),
 	then the app installed. Dropped at the end."""
-	user, password = os.environ.get("PUMPURS_DB_ADMIN_USER"), os.environ.get("PUMPURS_DB_ADMIN_PASSWORD")
-	if not user or password is None:
-		pytest.fail("run through dev/test: it passes PUMPURS_DB_ADMIN_USER and PUMPURS_DB_ADMIN_PASSWORD")
-	credentials = ("--db-root-username", user, "--db-root-password", password)
-
-	def drop() -> None:
-		if (sites_path() / HOST).exists():
-			bench("drop-site", HOST, "--force", "--no-backup", *credentials)
-
-	drop()  # left by an interrupted run
-	bench("new-site", HOST, *credentials, "--admin-password", "admin")
+	drop(HOST)  # left by an interrupted run
+	bench("new-site", HOST, *db_admin(), "--admin-password", "admin")
 	try:
 		# workflow e-mails attach a PDF whose styles wkhtmltopdf loads from host_name: the test server serves them
 		bench("--site", HOST, "set-config", "host_name", os.environ["PUMPURS_TEST_URL"])
@@ -75,7 +38,7 @@ def host():
 		bench("--site", HOST, "install-app", "pumpurs_app")
 		yield before
 	finally:
-		drop()
+		drop(HOST)
 
 
 def test_the_demo_goes_only_into_a_development_or_test_site():
