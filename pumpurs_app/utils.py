@@ -1,5 +1,6 @@
 """Small helpers shared by controllers."""
 
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -130,6 +131,33 @@ def set_many_with_audit(doctype: str, names: list[str], values: dict, comment: s
 	)
 	run_after_save_events(doctype, {name: dict(before[name]) for name in names})
 	frappe.publish_realtime("list_update", {"doctype": doctype, "user": user}, after_commit=True)
+
+
+# the database server dropped the connection: it restarted, or the connection was killed
+CONNECTION_LOST = (2006, 2013)  # CR_SERVER_GONE_ERROR, CR_SERVER_LOST
+
+
+def reconnect_if_lost(exc: Exception, wait: int = 60) -> bool:
+	"""After ``exc``, is the database connection gone? Then connect again (waiting up to ``wait`` seconds for a
+	restarting server) and forget the lost transaction — the server rolled it back, and what was to happen
+	after its commit must not happen — so the caller can record what happened in a new one."""
+	import pymysql
+
+	lost = isinstance(exc, pymysql.err.InterfaceError) or (
+		isinstance(exc, pymysql.err.OperationalError) and exc.args and exc.args[0] in CONNECTION_LOST
+	)
+	if not lost:
+		return False
+	deadline = time.monotonic() + wait
+	while True:
+		try:
+			frappe.db.connect()
+			frappe.db.rollback()
+			return True
+		except pymysql.err.OperationalError:
+			if time.monotonic() > deadline:
+				raise
+			time.sleep(1)
 
 
 STANDARD_FIELDS = ("name", "owner", "modified_by", "creation", "modified", "docstatus", "idx")

@@ -3,7 +3,8 @@
 
 frappe.ui.form.on("Learner Import", {
 	refresh(frm) {
-		if (frm.doc.status === "Validated" && frm.doc.owner === frappe.session.user) {
+		// a failed import is started again (the server checks the file again before writing)
+		if (["Validated", "Failed"].includes(frm.doc.status) && frm.doc.owner === frappe.session.user) {
 			frm.add_custom_button(__("Import {0} learners", [frm.doc.row_count]), () =>
 				frappe.call({
 					method: "pumpurs_app.registers.doctype.learner_import.learner_import.start_import",

@@ -24,8 +24,10 @@ from pumpurs_app.documents import ServerOnlyMethods
 from pumpurs_app.registers.doctype.learner_import import importer
 from pumpurs_app.rules import learner_import as rules
 from pumpurs_app.rules import personal_code
+from pumpurs_app.utils import reconnect_if_lost
 
 INLINE_ROWS = 1000  # larger files are imported by a background job
+RUNNABLE = ("Validated", "Failed")  # a failed import is started again: the file is checked again first
 SHOWN_ERRORS = 100  # errors returned to the dialog; the workbook has all of them
 PROGRESS_EVENT = "learner_import_progress"
 
@@ -132,8 +134,9 @@ class LearnerImport(ServerOnlyMethods):
 				else:
 					self.status, self.imported_count = "Imported", len(written.names)
 		except Exception as exc:  # a learner registered meanwhile by someone else, a lost connection, ...
+			lost = reconnect_if_lost(exc)  # the server rolled everything back: nothing was imported
 			self.status = "Failed"
-			self.message = _failure(exc)
+			self.message = _failure(exc, lost)
 			# the traceback may quote a row (a duplicate key is a personal code): the log keeps none
 			self.log_error("Learner import failed", personal_code.redact(frappe.get_traceback()))
 		self.finished_on = now_datetime()
@@ -143,7 +146,11 @@ class LearnerImport(ServerOnlyMethods):
 		return self.summary(errors, method=written.method if written else None)
 
 
-def _failure(exc: Exception) -> str:
+def _failure(exc: Exception, connection_lost: bool = False) -> str:
+	if connection_lost:
+		return _(
+			"The connection to the database was lost while the file was being imported. Nothing was imported; start the import again."
+		)
 	if frappe.db.is_unique_key_violation(exc) or isinstance(
 		exc, frappe.UniqueValidationError | frappe.DuplicateEntryError
 	):
@@ -193,7 +200,7 @@ def start_import(learner_import: str) -> dict:
 	doc = frappe.get_doc("Learner Import", learner_import)
 	if doc.owner != frappe.session.user:
 		frappe.throw(_("Only the user who uploaded the file can import it."), frappe.PermissionError)
-	if doc.status != "Validated":
+	if doc.status not in RUNNABLE:
 		frappe.throw(
 			_("This file cannot be imported: its status is {0}.").format(_(doc.status, context=doc.doctype))
 		)
