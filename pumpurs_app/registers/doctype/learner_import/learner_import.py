@@ -18,7 +18,9 @@ import time
 
 import frappe
 from frappe import _
-from frappe.utils import now_datetime
+from frappe.utils import now_datetime, time_diff_in_seconds
+from frappe.utils.background_jobs import get_job
+from rq.job import JobStatus
 
 from pumpurs_app.documents import ServerOnlyMethods
 from pumpurs_app.registers.doctype.learner_import import importer
@@ -28,6 +30,8 @@ from pumpurs_app.utils import reconnect_if_lost
 
 INLINE_ROWS = 1000  # larger files are imported by a background job
 RUNNABLE = ("Validated", "Failed")  # a failed import is started again: the file is checked again first
+JOB = "learner_import::{}"
+STARTING = 60  # seconds a job may take to reach the queue once its import is In Progress
 SHOWN_ERRORS = 100  # errors returned to the dialog; the workbook has all of them
 PROGRESS_EVENT = "learner_import_progress"
 
@@ -200,6 +204,9 @@ def start_import(learner_import: str) -> dict:
 	doc = frappe.get_doc("Learner Import", learner_import)
 	if doc.owner != frappe.session.user:
 		frappe.throw(_("Only the user who uploaded the file can import it."), frappe.PermissionError)
+	if has_stopped(doc):
+		mark_stopped(doc)
+		doc.save(ignore_permissions=True)
 	if doc.status not in RUNNABLE:
 		frappe.throw(
 			_("This file cannot be imported: its status is {0}.").format(_(doc.status, context=doc.doctype))
@@ -208,11 +215,13 @@ def start_import(learner_import: str) -> dict:
 		return doc.run()
 	doc.status = "In Progress"
 	doc.save(ignore_permissions=True)
+	if stale := get_job(JOB.format(doc.name)):  # of a run that has ended: it would hold the job's name
+		stale.delete()
 	frappe.enqueue(
 		"pumpurs_app.registers.doctype.learner_import.learner_import.run_in_background",
 		queue="long",
 		timeout=3600,
-		job_id=f"learner_import::{doc.name}",
+		job_id=JOB.format(doc.name),
 		deduplicate=True,
 		enqueue_after_commit=True,
 		now=frappe.flags.in_test,
@@ -221,14 +230,47 @@ def start_import(learner_import: str) -> dict:
 	return doc.summary(background=True)
 
 
-def run_in_background(learner_import: str) -> dict:
-	"""The background job: runs as the user who started it; the job commits once, at the end."""
+def run_in_background(learner_import: str) -> dict | None:
+	"""The background job: runs as the user who started it; the job commits once, at the end. It holds a
+	database lock while it runs, which the server frees when the job's connection ends — also when its worker
+	is killed, and then the server rolls back what it wrote (``has_stopped``)."""
+	if not frappe.db.sql("select get_lock(%s, 0)", lock_name(learner_import))[0][0]:
+		return None  # another worker is running it
 	frappe.set_user_lang(frappe.session.user)
 	return frappe.get_doc("Learner Import", learner_import).run()
+
+
+def lock_name(learner_import: str) -> str:
+	return (
+		f"{frappe.conf.db_name}::{JOB.format(learner_import)}"  # locks are the server's, not the database's
+	)
+
+
+def has_stopped(doc) -> bool:
+	"""Is an import In Progress no longer running: its job neither waits in the queue nor holds its lock?"""
+	if doc.status != "In Progress":
+		return False
+	job = get_job(JOB.format(doc.name))
+	if job is None and time_diff_in_seconds(now_datetime(), doc.modified) < STARTING:
+		return False  # the job is on its way to the queue
+	if job is not None and job.get_status() == JobStatus.QUEUED:
+		return False
+	return frappe.db.sql("select is_used_lock(%s)", lock_name(doc.name))[0][0] is None
+
+
+def mark_stopped(doc) -> None:
+	"""The import's worker ended while it ran (killed, or its server restarted): the database rolled its writes
+	back. It counts as failed, and can be started again."""
+	doc.status = "Failed"
+	doc.message = _(
+		"The import stopped before it finished: the background worker running it ended. Nothing was imported; start the import again."
+	)
 
 
 @frappe.whitelist()
 def get_status(learner_import: str) -> dict:
 	doc = frappe.get_doc("Learner Import", learner_import)
 	doc.check_permission("read")
+	if has_stopped(doc):
+		mark_stopped(doc)  # shown; recorded when it is started again (a GET request changes nothing)
 	return doc.summary()
