@@ -116,19 +116,7 @@ def set_many_with_audit(doctype: str, names: list[str], values: dict, comment: s
 		)
 		comments.append((remark, user, user, now, now, 0, 0, "Workflow", doctype, name, comment, user, by))
 	insert_rows("Version", (*STANDARD_FIELDS, "ref_doctype", "docname", "data"), versions)
-	insert_rows(
-		"Comment",
-		(
-			*STANDARD_FIELDS,
-			"comment_type",
-			"reference_doctype",
-			"reference_name",
-			"content",
-			"comment_email",
-			"comment_by",
-		),
-		comments,
-	)
+	insert_rows("Comment", COMMENT_FIELDS, comments)
 	run_after_save_events(doctype, {name: dict(before[name]) for name in names})
 	frappe.publish_realtime("list_update", {"doctype": doctype, "user": user}, after_commit=True)
 
@@ -161,6 +149,16 @@ def reconnect_if_lost(exc: Exception, wait: int = 60) -> bool:
 
 
 STANDARD_FIELDS = ("name", "owner", "modified_by", "creation", "modified", "docstatus", "idx")
+# a timeline comment's columns, for comments written in bulk
+COMMENT_FIELDS = (
+	*STANDARD_FIELDS,
+	"comment_type",
+	"reference_doctype",
+	"reference_name",
+	"content",
+	"comment_email",
+	"comment_by",
+)
 
 
 def hash_names(count: int) -> list[str]:

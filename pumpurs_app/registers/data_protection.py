@@ -21,7 +21,7 @@ from frappe.utils import get_fullname, getdate, now_datetime, today
 
 from pumpurs_app.rules import retention
 from pumpurs_app.rules.spreadsheets import write_sheets
-from pumpurs_app.utils import STANDARD_FIELDS, hash_names, insert_rows, rules_enforced
+from pumpurs_app.utils import COMMENT_FIELDS, hash_names, insert_rows, rules_enforced
 
 LEARNER = "Learner"
 GUARDIAN = "Learner Guardian"
@@ -220,15 +220,7 @@ def _record(learners: list[str], reason: str, now, user: str) -> None:
 	by = get_fullname(user)
 	insert_rows(
 		"Comment",
-		(
-			*STANDARD_FIELDS,
-			"comment_type",
-			"reference_doctype",
-			"reference_name",
-			"content",
-			"comment_email",
-			"comment_by",
-		),
+		COMMENT_FIELDS,
 		[
 			(name, user, user, now, now, 0, 0, "Info", LEARNER, learner, content, user, by)
 			for name, learner in zip(hash_names(len(learners)), learners, strict=True)

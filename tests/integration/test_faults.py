@@ -16,6 +16,7 @@ import pytest
 from pumpurs_app.registers.doctype.learner_import.learner_import import lock_name
 from tests.integration.learner_files import learner_row, workbook
 from tests.integration.sites import sites_path
+from tests.integration.world import notification
 
 LEARNER = "Learner"
 IMPORT = "pumpurs_app.registers.doctype.learner_import.learner_import"
@@ -88,17 +89,9 @@ def connections_dropped(written: str, at_least: int):
 def notification_on_learners():
 	"""A Notification on new learners, committed: the import then writes them one by one through the
 	controller, which gives the fault seconds to strike in. Removed afterwards with every learner it made."""
-	notification = frappe.get_doc(
-		doctype="Notification",
-		name="Jauns izglītojamais (kļūmes)",
-		subject="Jauns izglītojamais {{ doc.name }}",
-		document_type=LEARNER,
-		event="New",
-		channel="System Notification",
-		enabled=1,
-		recipients=[{"receiver_by_document_field": "owner"}],
-		message="{{ doc.name }}",
-	).insert()
+	new_learner = notification(
+		"Jauns izglītojamais (kļūmes)", LEARNER, "New", "Jauns izglītojamais {{ doc.name }}"
+	)
 	frappe.db.commit()
 	try:
 		yield
@@ -109,7 +102,7 @@ def notification_on_learners():
 		frappe.db.delete(
 			"Notification Log", {"document_type": LEARNER, "subject": ("like", "Jauns izglītojamais %")}
 		)
-		frappe.delete_doc("Notification", notification.name, ignore_permissions=True)
+		frappe.delete_doc("Notification", new_learner.name, ignore_permissions=True)
 		frappe.db.commit()
 		frappe.cache.hdel("notifications", LEARNER)
 

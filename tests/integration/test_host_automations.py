@@ -11,6 +11,7 @@ from pumpurs_app import automations
 from tests.integration.money import COMPENSATION, october
 from tests.integration.payments import BATCH, STATEMENT, camt053, exported_batch, upload
 from tests.integration.plans import act
+from tests.integration.world import notification
 
 SCRIPT = """
 before = doc.get_doc_before_save()
@@ -25,18 +26,13 @@ def host_automations():
 	site's administrator sets them up (server scripts switched on in the bench's common config)."""
 	common_config = os.path.join(frappe.local.sites_path, "common_site_config.json")
 	update_site_config("server_script_enabled", 1, validate=False, site_config_path=common_config)
-	frappe.get_doc(
-		doctype="Notification",
-		name="Kompensācijas statuss",
-		subject="{{ doc.name }}: {{ doc.workflow_state }}",
-		document_type=COMPENSATION,
-		event="Value Change",
+	notification(
+		"Kompensācijas statuss",
+		COMPENSATION,
+		"Value Change",
+		"{{ doc.name }}: {{ doc.workflow_state }}",
 		value_changed="workflow_state",
-		channel="System Notification",
-		enabled=1,
-		recipients=[{"receiver_by_document_field": "owner"}],
-		message="{{ doc.workflow_state }}",
-	).insert()
+	)
 	frappe.get_doc(
 		doctype="Server Script",
 		name="Kompensācija grāmatvedībai",

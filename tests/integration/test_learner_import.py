@@ -15,6 +15,7 @@ from pumpurs_app.rules import learner_import as rules
 from pumpurs_app.rules import personal_code
 from tests.integration.learner_files import HEADINGS, learner_row, new_format_row, workbook
 from tests.integration.learners import NOT_HERE, refusal_records
+from tests.integration.world import notification
 from tests.unit.hostile_files import zip_bomb
 
 LEARNER = "Learner"
@@ -203,17 +204,7 @@ def test_bulk_names_follow_the_learner_series(world, as_user):
 
 
 def test_automation_on_learners_makes_every_row_go_through_the_controller(world, as_user):
-	frappe.get_doc(
-		doctype="Notification",
-		name="Jauns izglītojamais",
-		subject="Jauns izglītojamais {{ doc.full_name }}",
-		document_type=LEARNER,
-		event="New",
-		channel="System Notification",
-		enabled=1,
-		recipients=[{"receiver_by_document_field": "owner"}],
-		message="{{ doc.full_name }}",
-	).insert()
+	notification("Jauns izglītojamais", LEARNER, "New", "Jauns izglītojamais {{ doc.full_name }}")
 	try:
 		assert importer.reasons_for_controller() == ["an enabled Notification on Learner"]
 		logs = frappe.db.count("Notification Log", {"for_user": world.user("a_coord")})

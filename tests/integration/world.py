@@ -278,6 +278,22 @@ def make_ngo_project() -> None:
 	).insert()
 
 
+def notification(name: str, doctype: str, event: str, subject: str, **values):
+	"""A site administrator's Notification to the document's owner in the desk (a Notification Log)."""
+	return frappe.get_doc(
+		doctype="Notification",
+		name=name,
+		subject=subject,
+		document_type=doctype,
+		event=event,
+		channel="System Notification",
+		enabled=1,
+		recipients=[{"receiver_by_document_field": "owner"}],
+		message=subject,
+		**values,
+	).insert()
+
+
 def make_email_account() -> None:
 	"""Outgoing e-mail, as a real site has (nothing is sent: the queue is never flushed in tests)."""
 	frappe.get_doc(
