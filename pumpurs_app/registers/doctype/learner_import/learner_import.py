@@ -241,9 +241,8 @@ def run_in_background(learner_import: str) -> dict | None:
 
 
 def lock_name(learner_import: str) -> str:
-	return (
-		f"{frappe.conf.db_name}::{JOB.format(learner_import)}"  # locks are the server's, not the database's
-	)
+	"""The job's lock, named for the site's database too: locks are the server's."""
+	return f"{frappe.conf.db_name}::{JOB.format(learner_import)}"
 
 
 def has_stopped(doc) -> bool:
