@@ -20,6 +20,7 @@ APP_RECORD_PARAMS = {
 	"source_name": "Individual Support Plan",
 	"compensation": "Compensation",
 	"learner_import": "Learner Import",
+	"learner": "Learner",
 }
 # calls that change or remove what they are aimed at: tried on the other partner's records only, never on
 # the user's own (their effect on the other's records is checked afterwards)
