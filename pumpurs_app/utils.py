@@ -148,6 +148,19 @@ def reconnect_if_lost(exc: Exception, wait: int = 60) -> bool:
 			time.sleep(1)
 
 
+@contextmanager
+def connection_loss_explained(message: str):
+	"""Work that loses its database connection (a restarting server) was rolled back whole by the server: say
+	so in ``message`` — what to do again — instead of frappe's traceback, which cannot even be built without a
+	connection. Reconnecting rolls back on the new connection too, so files written meanwhile are removed."""
+	try:
+		yield
+	except Exception as exc:
+		if reconnect_if_lost(exc):
+			frappe.throw(message, title=_("The database connection was lost"))
+		raise
+
+
 STANDARD_FIELDS = ("name", "owner", "modified_by", "creation", "modified", "docstatus", "idx")
 # a timeline comment's columns, for comments written in bulk
 COMMENT_FIELDS = (

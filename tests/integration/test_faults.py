@@ -13,12 +13,26 @@ import psutil
 import pymysql
 import pytest
 
+from pumpurs_app.compensations.doctype.compensation.compensation import refresh_measure_amounts
 from pumpurs_app.registers.doctype.learner_import.learner_import import lock_name
+from tests.integration import records
 from tests.integration.learner_files import learner_row, workbook
+from tests.integration.money import october
+from tests.integration.payments import (
+	BATCH,
+	STATEMENT,
+	approved_claims,
+	camt053,
+	exported_batch,
+	new_batch,
+	paid_batch,
+	upload,
+)
 from tests.integration.sites import sites_path
 from tests.integration.world import notification
 
 LEARNER = "Learner"
+COMPENSATION = "Compensation"
 IMPORT = "pumpurs_app.registers.doctype.learner_import.learner_import"
 ROWS = 400
 BACKGROUND_ROWS = 1200  # above the rows imported within the request
@@ -53,23 +67,29 @@ def wait_until(cursor, written: str, at_least: int, stop=None, timeout: float = 
 
 
 @contextmanager
-def connections_dropped(written: str, at_least: int):
+def connections_dropped(written: str, at_least: int, holding: str | None = None):
 	"""Drop every connection to the test site's database but this test's own, as a restart does, once the
-	rows ``written`` counts, committed or not, reach ``at_least``; yields the list of dropped connections."""
+	rows ``written`` counts, committed or not, reach ``at_least``; yields the list of dropped connections.
+	``holding`` locks rows (``select … for update``) that the work needs later, so that it waits there — still
+	in the middle of its transaction — for the drop."""
 	admin, ours = watching_connection(), frappe.db.sql("select connection_id()")[0][0]
 	database, dropped, stop = (
 		frappe.conf.db_name,
 		[],
 		threading.Event(),
 	)  # frappe's locals stay in this thread
+	locker = watching_connection()
+	if holding:
+		locker.begin()
+		locker.cursor().execute(holding)
 
 	def watch() -> None:
 		with admin.cursor() as cursor:
 			if not wait_until(cursor, written, at_least, stop):
 				return
 			cursor.execute(
-				"select ID from information_schema.PROCESSLIST where DB = %s and ID not in (%s, connection_id())",
-				(database, ours),
+				"select ID from information_schema.PROCESSLIST where DB = %s and ID not in (%s, %s, connection_id())",
+				(database, ours, locker.thread_id()),
 			)
 			for (connection,) in cursor.fetchall():
 				cursor.execute(f"KILL CONNECTION {int(connection)}")
@@ -83,6 +103,8 @@ def connections_dropped(written: str, at_least: int):
 		stop.set()
 		watcher.join()
 		admin.close()
+		locker.rollback()
+		locker.close()
 
 
 @pytest.fixture
@@ -194,3 +216,156 @@ def test_a_background_import_whose_worker_is_killed_imports_nothing_and_runs_aga
 	assert coordinator.call(f"{IMPORT}.get_status", learner_import=name).message["status"] == "Imported"
 	codes = imported()
 	assert len(codes) == len(set(codes)) == BACKGROUND_ROWS
+
+
+# --- money: a payment batch's export and confirmation, a bank statement's reconciliation --------------------
+
+
+@pytest.fixture
+def committed_money(world):
+	"""What a money test made, committed so that the requests see it; deleted afterwards whole."""
+	made: dict[str, list[str]] = {COMPENSATION: [], BATCH: [], STATEMENT: []}
+	yield made
+	records.purge(
+		world,
+		{
+			f"{doctype}-{index}": records.PartnerRecords(
+				"-", world.municipality, world.school_a, {}, {doctype: name}
+			)
+			for doctype in (STATEMENT, BATCH, COMPENSATION)  # in the order purge deletes them
+			for index, name in enumerate(made[doctype])
+		},
+	)
+	refresh_measure_amounts(world.money_plan)
+	frappe.db.commit()
+
+
+def batch_files(batch: str) -> tuple[list[str], list[str]]:
+	"""The batch's File records and the files on disk named for it."""
+	frappe.db.rollback()
+	on_disk = [f for f in os.listdir(frappe.get_site_path("private", "files")) if f.startswith(batch)]
+	return frappe.get_all("File", {"attached_to_name": batch}, pluck="file_name"), on_disk
+
+
+def comments(claims: list[str], naming: str) -> dict[str, int]:
+	"""How many timeline comments of each claim name the batch or statement ``naming``."""
+	frappe.db.rollback()
+	rows = frappe.get_all(
+		"Comment",
+		{
+			"reference_doctype": COMPENSATION,
+			"reference_name": ("in", claims),
+			"content": ("like", f"%{naming}%"),
+		},
+		pluck="reference_name",
+	)
+	return {claim: rows.count(claim) for claim in claims}
+
+
+def claim_rows(claims: list[str]) -> str:
+	"""Locks the claims' rows: the confirmation and the reconciliation wait there to write them."""
+	return f"select name from `tabCompensation` where name in ({', '.join(map(frappe.db.escape, claims))}) for update"
+
+
+def submitted(doctype: str, name: str) -> str:
+	return f"select count(*) from `tab{doctype}` where name = {frappe.db.escape(name)} and docstatus = 1"
+
+
+def test_a_batch_export_whose_connection_is_lost_keeps_no_file_and_runs_again(world, api, committed_money):
+	claims = approved_claims(world)
+	batch = new_batch(world, lines=[{"compensation": claim} for claim in claims]).name
+	committed_money[COMPENSATION] += claims
+	committed_money[BATCH].append(batch)
+	frappe.db.commit()
+	accountant = api(world.user("muni_accountant"))
+	export = {"dt": BATCH, "dn": batch, "method": "export"}
+
+	# the export waits to save the batch once both files are written; then the connection drops
+	files_written = f"select count(*) from `tabFile` where attached_to_name = {frappe.db.escape(batch)}"
+	holding = f"select name from `tab{BATCH}` where name = {frappe.db.escape(batch)} for update"
+	with connections_dropped(files_written, at_least=2, holding=holding) as dropped:
+		failed = accountant.post("/api/method/run_doc_method", export)
+	assert dropped, "the export finished before its connection could be dropped"
+	assert failed.status == 417, failed.text[:500]
+	assert failed.error_text().startswith(
+		"The connection to the database was lost while the payment files were being made. Nothing was exported and no file was kept; export the batch again."
+	)
+	assert batch_files(batch) == ([], [])  # the files written before the drop are gone with their records
+	assert frappe.db.get_value(BATCH, batch, ["status", "exported_on"]) == ("Draft", None)
+
+	again = accountant.post("/api/method/run_doc_method", export)
+	assert again.status == 200, again.text[:500]
+	records_, on_disk = batch_files(batch)
+	assert sorted(records_) == sorted(on_disk) == [f"{batch}.xlsx", f"{batch}.xml"]
+	assert frappe.db.get_value(BATCH, batch, "status") == "Exported"
+
+
+def test_a_confirmation_whose_connection_is_lost_pays_nothing_and_runs_again(world, api, committed_money):
+	batch, claims = exported_batch(world)
+	committed_money[COMPENSATION] += claims
+	committed_money[BATCH].append(batch.name)
+	frappe.db.commit()
+	accountant = api(world.user("muni_accountant"))
+
+	def confirm():
+		return accountant.post(
+			"/api/method/frappe.client.submit", {"doc": frappe.get_doc(BATCH, batch.name).as_json()}
+		)
+
+	with connections_dropped(submitted(BATCH, batch.name), 1, holding=claim_rows(claims)) as dropped:
+		failed = confirm()
+	assert dropped and failed.status == 417, failed.text[:500]
+	frappe.db.rollback()
+	assert failed.error_text().startswith(
+		"The connection to the database was lost while the payment was being confirmed. Nothing was confirmed and no compensation was set Paid; confirm the payment again."
+	)
+	assert frappe.db.get_value(BATCH, batch.name, ["docstatus", "status"]) == (0, "Exported")
+	assert {frappe.db.get_value(COMPENSATION, c, "workflow_state") for c in claims} == {"Approved"}
+	assert comments(claims, batch.name) == dict.fromkeys(claims, 0)
+
+	again = confirm()
+	assert again.status == 200, again.text[:500]
+	frappe.db.rollback()  # a fresh snapshot: the request committed on its own connection
+	assert frappe.db.get_value(BATCH, batch.name, ["docstatus", "status"]) == (1, "Paid")
+	assert {frappe.db.get_value(COMPENSATION, c, "workflow_state") for c in claims} == {"Paid"}
+	assert comments(claims, batch.name) == dict.fromkeys(claims, 1)  # each claim paid once
+
+
+def test_a_reconciliation_whose_connection_is_lost_reconciles_nothing_and_runs_again(
+	world, api, committed_money
+):
+	batch, claims = paid_batch(world)
+	committed_money[COMPENSATION] += claims
+	committed_money[BATCH].append(batch.name)
+	booked = str(october(world, 26))
+	content = camt053(
+		frappe.db.get_value("Partner", world.municipality, "iban"),
+		[
+			(f"{row.amount:.2f}", row.end_to_end_id, row.payee_iban, booked, False, None)
+			for row in batch.lines
+		],
+	)
+	statement = upload(world, content, who="muni_accountant2").name
+	committed_money[STATEMENT].append(statement)
+	frappe.db.commit()
+	accountant = api(world.user("muni_accountant2"))
+
+	def reconcile():
+		doc = frappe.get_doc(STATEMENT, statement).as_json()
+		return accountant.post("/api/method/frappe.client.submit", {"doc": doc})
+
+	with connections_dropped(submitted(STATEMENT, statement), 1, holding=claim_rows(claims)) as dropped:
+		failed = reconcile()
+	assert dropped and failed.status == 417, failed.text[:500]
+	frappe.db.rollback()
+	assert failed.error_text().startswith(
+		"The connection to the database was lost while the statement was being reconciled. Nothing was reconciled; submit the statement again."
+	)
+	assert frappe.db.get_value(STATEMENT, statement, "docstatus") == 0
+	assert {frappe.db.get_value(COMPENSATION, c, "workflow_state") for c in claims} == {"Paid"}
+
+	again = reconcile()
+	assert again.status == 200, again.text[:500]
+	frappe.db.rollback()
+	assert {frappe.db.get_value(COMPENSATION, c, "workflow_state") for c in claims} == {"Reconciled"}
+	assert comments(claims, statement) == dict.fromkeys(claims, 1)

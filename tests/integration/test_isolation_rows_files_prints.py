@@ -273,3 +273,86 @@ def test_a_stored_document_sent_whole_is_printed_as_stored(world, api, partner_r
 	assert response.status == 200, response.text[:300]
 	assert "Ieraksts vocational" not in response.message["html"]
 	assert "Ieraksts municipal" in response.message["html"]  # the control: the stored plan's learner
+
+
+# --- 4. the programme's own tables ----------------------------------------------------------------------
+
+
+def test_a_staff_row_of_another_partners_school_is_refused(world, api):
+	theirs = frappe.get_all(
+		"Institution Staff Member", {"parent": world.vocational_school}, pluck="name", limit=1
+	)[0]
+	own = frappe.get_all("Institution Staff Member", {"parent": world.school_a}, pluck="name", limit=1)[0]
+	coordinator = api(world.user("muni_coord"))
+	assert coordinator.get(f"/api/resource/Institution Staff Member/{theirs}").status == 403
+
+	def staff_user(name: str):
+		return coordinator.call(
+			"frappe.client.get_value",
+			doctype="Institution Staff Member",
+			parent="Educational Institution",
+			fieldname="user",
+			filters={"name": name},
+		)
+
+	value = staff_user(theirs)
+	assert value.status in (200, 403) and not value.message, value.text[:300]
+	assert staff_user(own).message["user"]  # the control: a school of the coordinator's own partner
+
+
+@pytest.fixture
+def cap_override_of_the_vocational_partner(world):
+	"""An override of a compensation type's caps for the vocational partner, committed for the server."""
+	kind = frappe.get_doc("Compensation Type", frappe.get_all("Compensation Type", pluck="name", limit=1)[0])
+	row = kind.append(
+		"overrides", {"partner": world.vocational_partner, "valid_from": "2020-01-01", "cap_per_month": 40}
+	)
+	kind.save(ignore_permissions=True)
+	frappe.db.commit()
+	try:
+		yield kind.name, row.name
+	finally:
+		frappe.db.rollback()
+		frappe.db.delete("Compensation Cap Override", {"name": row.name})
+		frappe.db.commit()
+
+
+def test_programme_tables_are_changed_by_ikvd_only(world, api, cap_override_of_the_vocational_partner):
+	"""Compensation Cap Override (a partner's caps, public in its binding regulations) and PuMPuRS Programme
+	Target are read by every partner's users, to work out caps and targets (another partner's override must not
+	hide the compensation type, as frappe's User Permission on Partner would); only IKVD's administrator changes
+	them — no partner's user changes another's caps (or its own)."""
+	kind, row = cap_override_of_the_vocational_partner
+	targets = frappe.get_single("PuMPuRS Settings").as_dict()
+	targets["programme_targets"] = [
+		*targets["programme_targets"],
+		{"school_year": "2099/2100", "target_plans": 1},
+	]
+	for key in ("muni_coord", "muni_accountant", "a_director", "vet_coord", "vet_accountant"):
+		client = api(world.user(key))
+		assert client.get(f"/api/resource/Compensation Type/{kind}").status == 200, key
+		changed = client.post(
+			"/api/method/frappe.client.set_value",
+			{
+				"doctype": "Compensation Cap Override",
+				"name": row,
+				"fieldname": "cap_per_month",
+				"value": 4000,
+			},
+		)
+		assert changed.status == 403, (key, changed.text[:300])
+		saved = client.post("/api/method/frappe.client.save", {"doc": frappe.as_json(targets)})
+		assert saved.status == 403, (key, saved.text[:300])
+	frappe.db.rollback()
+	assert frappe.db.get_value("Compensation Cap Override", row, "cap_per_month") == 40
+	assert not frappe.db.exists("PuMPuRS Programme Target", {"school_year": "2099/2100"})
+
+	# the control: IKVD's administrator changes the override
+	ikvd = api(world.user("ikvd_admin"))
+	changed = ikvd.post(
+		"/api/method/frappe.client.set_value",
+		{"doctype": "Compensation Cap Override", "name": row, "fieldname": "cap_per_month", "value": 45},
+	)
+	assert changed.status == 200, changed.text[:300]
+	frappe.db.rollback()
+	assert frappe.db.get_value("Compensation Cap Override", row, "cap_per_month") == 45

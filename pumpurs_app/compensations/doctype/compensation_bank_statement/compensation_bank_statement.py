@@ -25,7 +25,7 @@ from pumpurs_app.rules import RuleViolation, matching, statements
 from pumpurs_app.rules import compensations as comp_rules
 from pumpurs_app.rules.money import money_sum
 from pumpurs_app.rules.spreadsheets import safe_cell
-from pumpurs_app.utils import rules_enforced, translated
+from pumpurs_app.utils import connection_loss_explained, rules_enforced, translated
 
 SHOWN_ERRORS = 20
 
@@ -62,6 +62,14 @@ class CompensationBankStatement(ScopedRecord):
 		access.check_in_scope(self)
 		if self.is_new() or self.has_value_changed("statement_file"):
 			self.read_statement()
+
+	def submit(self):
+		with connection_loss_explained(
+			_(
+				"The connection to the database was lost while the statement was being reconciled. Nothing was reconciled; submit the statement again."
+			)
+		):
+			return super().submit()
 
 	def before_submit(self) -> None:
 		"""Matched again, under lock, against the payments open now: another statement submitted since this one

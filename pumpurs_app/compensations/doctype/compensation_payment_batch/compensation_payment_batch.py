@@ -35,7 +35,7 @@ from pumpurs_app.rules import compensations as comp_rules
 from pumpurs_app.rules import sepa
 from pumpurs_app.rules.money import money_sum, to_money
 from pumpurs_app.rules.spreadsheets import safe_cell
-from pumpurs_app.utils import keep_stored, rules_enforced, set_many_with_audit
+from pumpurs_app.utils import connection_loss_explained, keep_stored, rules_enforced, set_many_with_audit
 
 COMPENSATION = "Compensation"
 DRAFT, EXPORTED, PAID, WITHDRAWN = "Draft", "Exported", "Paid", "Withdrawn"
@@ -207,6 +207,14 @@ class CompensationPaymentBatch(ScopedRecord):
 			with rules_enforced(self.doctype):
 				comp_rules.check_payment_duties(frappe.session.user, map(hands, claims.values()))
 
+	def submit(self):
+		with connection_loss_explained(
+			_(
+				"The connection to the database was lost while the payment was being confirmed. Nothing was confirmed and no compensation was set Paid; confirm the payment again."
+			)
+		):
+			return super().submit()
+
 	def before_submit(self) -> None:
 		if not self.exported_on:
 			frappe.throw(_("Export the payment file and send it to the bank before confirming the payment."))
@@ -322,6 +330,14 @@ class CompensationPaymentBatch(ScopedRecord):
 	@frappe.whitelist()
 	def export(self) -> dict:
 		"""Write the SEPA pain.001 file and the Excel payment list — once, so that the bank gets each payment once."""
+		with connection_loss_explained(
+			_(
+				"The connection to the database was lost while the payment files were being made. Nothing was exported and no file was kept; export the batch again."
+			)
+		):
+			return self.write_bank_files()
+
+	def write_bank_files(self) -> dict:
 		self.reload()  # the files are made from the batch as saved, never from what the browser sent
 		self.check_permission("write")
 		if self.docstatus != 0:
