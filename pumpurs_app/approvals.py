@@ -88,6 +88,11 @@ class ApprovedRecord(ScopedRecord):
 
 	# --- the engine -------------------------------------------------------------------------------------
 
+	def on_change(self) -> None:
+		from pumpurs_app.support_plans.reminders import announce_waiting
+
+		announce_waiting(self)
+
 	def check_edit_rights(self) -> None:
 		"""A draft is its author's or the institution coordinator's, to change and to send (whoever decides on
 		it must not have shaped it); what waits for a decision stays as it was sent, transitions included."""

@@ -151,7 +151,8 @@ def _create_workflow(name: str, doctype: str, states: list, transitions: list) -
 			"document_type": doctype,
 			"workflow_state_field": "workflow_state",
 			"is_active": 1,
-			"send_email_alert": 1,
+			# the app announces a waiting record itself, by name only (support_plans/reminders.py)
+			"send_email_alert": 0,
 			"states": [
 				{"state": state, "doc_status": str(docstatus), "allow_edit": role}
 				for state, docstatus, roles in states

@@ -1,5 +1,7 @@
-"""Daily reminders (scheduler): plans waiting too long for an approver, and approved plans whose term has
-ended without an evaluation. Each goes by email and to the desk's notification bell, at most once a day."""
+"""What the app tells its users: a record waiting for their decision, when it arrives; and daily (scheduler),
+plans waiting too long for an approver and approved plans whose term has ended without an evaluation. Each goes
+by e-mail and to the desk's notification bell. They name a record by its ID and link only — never the learner:
+e-mail leaves the system, and the job queue that carries them keeps its arguments in Redis."""
 
 import frappe
 from frappe import _
@@ -40,9 +42,8 @@ def remind_approvers() -> list[str]:
 			notify(
 				users,
 				doc,
-				"Plan {0} ({1}) has been waiting for your decision since {2}.",
+				"Plan {0} has been waiting for your decision since {1}.",
 				doc.name,
-				doc.learner_name,
 				since,
 			)
 		doc.db_set("approval_reminded_on", today(), update_modified=False)
@@ -69,13 +70,40 @@ def remind_evaluations() -> list[str]:
 		notify(
 			[doc.plan_author],
 			doc,
-			"The term {0} has ended: evaluate plan {1} ({2}).",
+			"The term {0} has ended: evaluate plan {1}.",
 			doc.school_term,
 			doc.name,
-			doc.learner_name,
 		)
 		doc.db_set("evaluation_reminded_on", today(), update_modified=False)
 	return plans
+
+
+def announce_waiting(doc) -> None:
+	"""On a change of a record with an approval workflow: one that now waits for a decision is announced
+	to those who can take it, in a background job given only its name. (Frappe's own workflow e-mail, switched
+	off in the app's workflows, would give the job the whole record and attach its print.)"""
+	if frappe.flags.in_import:
+		return  # records of the past, loaded (the demo, frappe's Data Import)
+	if doc.workflow_state in doc.approval.waiting and doc.has_value_changed("workflow_state"):
+		frappe.enqueue(
+			"pumpurs_app.support_plans.reminders.tell_deciders",
+			queue="short",
+			enqueue_after_commit=True,
+			now=frappe.flags.in_test,
+			doctype=doc.doctype,
+			name=doc.name,
+			state=doc.workflow_state,
+		)
+
+
+def tell_deciders(doctype: str, name: str, state: str) -> None:
+	doc = frappe.get_doc(doctype, name)
+	if doc.workflow_state != state:
+		return  # decided meanwhile
+	workflow = frappe.get_cached_doc("Workflow", get_workflow_name(doctype))
+	transitions = [t for t in workflow.transitions if t.state == state]
+	if users := list(get_users_next_action_data(transitions, doc)):
+		notify(users, doc, "{0} is waiting for your decision.", doc.name)
 
 
 def notify(users: list[str], doc, message: str, *values) -> None:

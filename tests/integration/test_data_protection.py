@@ -6,9 +6,11 @@ from datetime import date
 
 import frappe
 import pytest
-from frappe.utils import getdate, today
+from frappe.utils import add_days, getdate, today
+from frappe.utils.background_jobs import get_queues
 from frappe.utils.global_search import sync_global_search, update_global_search
 from openpyxl import load_workbook
+from rq.job import Job
 
 from pumpurs_app.compensations.report.compensation_reconciliation import compensation_reconciliation
 from pumpurs_app.registers import data_protection
@@ -23,6 +25,9 @@ from pumpurs_app.reporting.report.plans_by_institution_and_term import plans_by_
 from pumpurs_app.reporting.report.programme_indicators import programme_indicators
 from pumpurs_app.reporting.report.risk_profile import risk_profile
 from pumpurs_app.reporting.report.support_delivered import support_delivered
+from pumpurs_app.support_plans import reminders
+from tests.integration import records
+from tests.integration.learner_files import learner_row, workbook
 from tests.integration.money import approve_claim, make_claim
 from tests.integration.plans import DEFAULT_RISKS, act, approve_all, make_plan
 
@@ -249,3 +254,75 @@ def test_an_erasure_request_waits_while_money_must_be_kept(world, as_user):
 			data_protection.erasure_request(a3, "  ")
 		assert data_protection.erasure_request(a3, "Māte lūdz dzēst datus")["erased"]
 	assert frappe.db.get_value(LEARNER, a3, ["full_name", "personal_code"]) == (f"Anonimizēts {a3}", None)
+
+
+# --- the job queue ----------------------------------------------------------------------------------------
+
+
+IMPORT = "pumpurs_app.registers.doctype.learner_import.learner_import"
+
+
+def site_jobs() -> list[Job]:
+	"""The jobs waiting for this site in every queue (no worker runs during the tests)."""
+	return [
+		job for queue in get_queues() for job in queue.jobs if job.kwargs.get("site") == frappe.local.site
+	]
+
+
+@pytest.fixture
+def committed_plan(world):
+	"""A draft plan committed for the requests, deleted afterwards with the jobs queued meanwhile."""
+	before = {job.id for job in site_jobs()}
+	plan = make_plan(world, learner="a3").name
+	frappe.db.commit()
+	yield plan
+	for job in site_jobs():
+		if job.id not in before:
+			job.delete()
+	side = records.PartnerRecords("jobs", world.municipality, world.school_a, {}, {PLAN: plan})
+	records.purge(world, {"jobs": side})
+
+
+def test_background_jobs_carry_no_personal_data(world, api, committed_plan):
+	"""The job queue keeps its jobs' arguments in Redis, outside the database's permissions, backups and
+	anonymisation: the app's jobs are given record names, never a learner's personal code or name. (Frappe's
+	own workflow e-mail would give its job the whole plan: the app's workflows announce by name instead.)"""
+	# a plan sent for approval, as the desk sends it: the request commits and queues the announcement
+	author = api(world.user("a_author"))
+	doc = frappe.get_doc(PLAN, committed_plan).as_json()
+	sent = author.post(
+		"/api/method/frappe.model.workflow.apply_workflow", {"doc": doc, "action": "Send for Approval"}
+	)
+	assert sent.status == 200, sent.text[:300]
+	# a learner import large enough for the background
+	coordinator = api(world.user("a_coord"))
+	rows = [learner_row(world.school_a, 9000 + serial, first_name=f"Rinda{serial}") for serial in range(1001)]
+	url = coordinator.upload("izglitojamie-rinda.xlsx", workbook(rows))
+	name = coordinator.post(f"/api/method/{IMPORT}.check_file", {"file_url": url}).message["name"]
+	started = coordinator.post(f"/api/method/{IMPORT}.start_import", {"learner_import": name})
+	assert started.message.get("background"), started.text[:300]
+	# the daily reminder of the plan waiting too long, run as the scheduler runs it (outside tests frappe queues
+	# the desk notifications it makes)
+	frappe.db.rollback()
+	frappe.db.set_value(PLAN, committed_plan, "pending_since", add_days(today(), -30))
+	frappe.flags.in_test = False
+	try:
+		assert committed_plan in reminders.remind_approvers()
+	finally:
+		frappe.flags.in_test = True
+
+	jobs = {job.kwargs["method"]: repr(job.kwargs) for job in site_jobs()}
+	assert {
+		"pumpurs_app.support_plans.reminders.tell_deciders",
+		"pumpurs_app.registers.doctype.learner_import.learner_import.run_in_background",
+		"frappe.desk.doctype.notification_log.notification_log.make_notification_logs",
+	} <= set(jobs), sorted(jobs)
+	people = frappe.get_all("Learner", fields=["personal_code", "first_name", "last_name"])
+	secrets = {f"{p.first_name} {p.last_name}" for p in people} | {
+		code for p in people for code in (p.personal_code, p.personal_code.replace("-", "")) if code
+	}
+	secrets |= {row["personal_code"] for row in rows} | {
+		f"{row['first_name']} {row['last_name']}" for row in rows
+	}
+	for method, arguments in jobs.items():
+		assert not [secret for secret in secrets if secret in arguments], method

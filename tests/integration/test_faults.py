@@ -7,14 +7,18 @@ import subprocess
 import threading
 import time
 from contextlib import contextmanager
+from urllib.parse import urlparse
 
 import frappe
 import psutil
 import pymysql
 import pytest
+from frappe.utils import add_to_date, now_datetime
+from frappe.utils.background_jobs import get_job
+from rq.job import JobStatus
 
 from pumpurs_app.compensations.doctype.compensation.compensation import refresh_measure_amounts
-from pumpurs_app.registers.doctype.learner_import.learner_import import lock_name
+from pumpurs_app.registers.doctype.learner_import.learner_import import JOB, STARTING, lock_name
 from tests.integration import records
 from tests.integration.learner_files import learner_row, workbook
 from tests.integration.money import october
@@ -108,9 +112,19 @@ def connections_dropped(written: str, at_least: int, holding: str | None = None)
 
 
 @pytest.fixture
-def notification_on_learners():
+def fault_learners_removed():
+	"""Every learner these tests imported is deleted afterwards."""
+	yield
+	frappe.db.rollback()
+	for name in frappe.get_all(LEARNER, {"first_name": ("like", FIRST_NAMES)}, pluck="name"):
+		frappe.delete_doc(LEARNER, name, force=True, ignore_permissions=True)
+	frappe.db.commit()
+
+
+@pytest.fixture
+def notification_on_learners(fault_learners_removed):
 	"""A Notification on new learners, committed: the import then writes them one by one through the
-	controller, which gives the fault seconds to strike in. Removed afterwards with every learner it made."""
+	controller, which gives the fault seconds to strike in."""
 	new_learner = notification(
 		"Jauns izglītojamais (kļūmes)", LEARNER, "New", "Jauns izglītojamais {{ doc.name }}"
 	)
@@ -119,8 +133,6 @@ def notification_on_learners():
 		yield
 	finally:
 		frappe.db.rollback()
-		for name in frappe.get_all(LEARNER, {"first_name": ("like", FIRST_NAMES)}, pluck="name"):
-			frappe.delete_doc(LEARNER, name, force=True, ignore_permissions=True)
 		frappe.db.delete(
 			"Notification Log", {"document_type": LEARNER, "subject": ("like", "Jauns izglītojamais %")}
 		)
@@ -162,10 +174,11 @@ def test_a_learner_import_whose_connection_is_lost_imports_nothing_and_runs_agai
 	assert set(codes) == {row["personal_code"] for row in rows}
 
 
-def worker(*options: str) -> subprocess.Popen:
-	"""An RQ worker of the bench for the long queue (learner imports), in a process group of its own."""
+def worker(*options: str, queue: str = "long") -> subprocess.Popen:
+	"""An RQ worker of the bench (by default for the long queue: learner imports), in a process group of its
+	own."""
 	return subprocess.Popen(
-		["bench", "worker", "--queue", "long", *options],
+		["bench", "worker", "--queue", queue, *options],
 		cwd=sites_path().parent,
 		stdin=subprocess.DEVNULL,
 		stdout=subprocess.DEVNULL,
@@ -206,7 +219,7 @@ def test_a_background_import_whose_worker_is_killed_imports_nothing_and_runs_aga
 	status = coordinator.call(f"{IMPORT}.get_status", learner_import=name).message
 	assert (status["status"], status["message"]) == (
 		"Failed",
-		"The import stopped before it finished: the background worker running it ended. Nothing was imported; start the import again.",
+		"The import stopped before it finished: its background job ended (its worker stopped, or the job queue restarted and lost it). Nothing was imported; start the import again.",
 	)
 	assert imported() == []
 
@@ -369,3 +382,98 @@ def test_a_reconciliation_whose_connection_is_lost_reconciles_nothing_and_runs_a
 	frappe.db.rollback()
 	assert {frappe.db.get_value(COMPENSATION, c, "workflow_state") for c in claims} == {"Reconciled"}
 	assert comments(claims, statement) == dict.fromkeys(claims, 1)
+
+
+# --- Redis ---------------------------------------------------------------------------------------------------
+
+
+def redis_answers(host: str, port: str) -> bool:
+	ping = subprocess.run(["redis-cli", "-h", host, "-p", port, "ping"], capture_output=True, text=True)
+	return ping.stdout.strip() == "PONG"
+
+
+def restart_redis() -> None:
+	"""Restart the Redis server of the bench's cache and queues, as a host restart does; it keeps nothing on
+	disk (as here), so the cache, the queued jobs and the workers' registrations are gone."""
+	url = urlparse(frappe.conf.redis_queue)
+	host, port = url.hostname, str(url.port)
+	assert frappe.conf.redis_cache == frappe.conf.redis_queue, "the test restarts one Redis serving both"
+	subprocess.run(["redis-cli", "-h", host, "-p", port, "shutdown", "nosave"], capture_output=True)
+	deadline = time.monotonic() + 30
+	while redis_answers(host, port):
+		assert time.monotonic() < deadline, "Redis did not stop"
+		time.sleep(0.1)
+	subprocess.run(
+		[
+			"redis-server",
+			"--daemonize",
+			"yes",
+			"--bind",
+			host,
+			"--port",
+			port,
+			"--save",
+			"",
+			"--appendonly",
+			"no",
+		],
+		cwd="/tmp",
+		check=True,
+		capture_output=True,
+	)
+	while not redis_answers(host, port):
+		assert time.monotonic() < deadline, "Redis did not start again"
+		time.sleep(0.1)
+
+
+def test_after_redis_restarts_the_site_and_the_queue_work_and_a_lost_import_runs_again(
+	world, api, fault_learners_removed
+):
+	coordinator = api(world.user("a_coord"))
+	rows = [
+		learner_row(world.school_a, 7000 + serial, first_name=f"Kļūme{serial}")
+		for serial in range(BACKGROUND_ROWS)
+	]
+	url = coordinator.upload("izglitojamie-redis.xlsx", workbook(rows))
+	name = coordinator.post(f"/api/method/{IMPORT}.check_file", {"file_url": url}).message["name"]
+	started = coordinator.post(f"/api/method/{IMPORT}.start_import", {"learner_import": name})
+	assert started.message["status"] == "In Progress" and started.message["background"], started.text[:300]
+	assert get_job(JOB.format(name)) is not None  # queued; no worker of the long queue runs yet
+
+	running = worker(queue="default")  # a worker that runs through the restart
+	try:
+		restart_redis()
+		# the site: the user's login holds (sessions are kept in the database too) and requests are answered
+		status = coordinator.call(f"{IMPORT}.get_status", learner_import=name)
+		assert status.status == 200, status.text[:300]
+		assert get_job(JOB.format(name)) is None  # the queued job went with Redis
+		# the queue: the worker takes a job enqueued after the restart
+		job = frappe.enqueue("frappe.ping", queue="default")
+		deadline = time.monotonic() + 120
+		while job.get_status(refresh=True) != JobStatus.FINISHED:
+			assert time.monotonic() < deadline, f"the worker did not run the job: {job.get_status()}"
+			time.sleep(0.2)
+		assert job.return_value() == "pong"
+	finally:
+		for process in [psutil.Process(running.pid), *psutil.Process(running.pid).children(recursive=True)]:
+			process.terminate()
+		running.wait()
+
+	# the lost job: once it could have reached the queue, the import says it stopped
+	frappe.db.rollback()
+	long_ago = add_to_date(now_datetime(), seconds=-2 * STARTING)
+	frappe.db.set_value("Learner Import", name, "modified", long_ago, update_modified=False)
+	frappe.db.commit()
+	status = coordinator.call(f"{IMPORT}.get_status", learner_import=name).message
+	assert (status["status"], status["message"]) == (
+		"Failed",
+		"The import stopped before it finished: its background job ended (its worker stopped, or the job queue restarted and lost it). Nothing was imported; start the import again.",
+	)
+	assert imported() == []
+
+	again = coordinator.post(f"/api/method/{IMPORT}.start_import", {"learner_import": name})
+	assert again.message["status"] == "In Progress", again.text[:300]
+	assert worker("--burst").wait(timeout=600) == 0
+	assert coordinator.call(f"{IMPORT}.get_status", learner_import=name).message["status"] == "Imported"
+	codes = imported()
+	assert len(codes) == len(set(codes)) == BACKGROUND_ROWS

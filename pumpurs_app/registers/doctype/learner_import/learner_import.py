@@ -258,11 +258,12 @@ def has_stopped(doc) -> bool:
 
 
 def mark_stopped(doc) -> None:
-	"""The import's worker ended while it ran (killed, or its server restarted): the database rolled its writes
-	back. It counts as failed, and can be started again."""
+	"""The import's job ended while it ran (its worker killed, or the server restarted: the database rolled its
+	writes back), or never ran (Redis restarted before a worker took it from the queue). It counts as failed,
+	and can be started again."""
 	doc.status = "Failed"
 	doc.message = _(
-		"The import stopped before it finished: the background worker running it ended. Nothing was imported; start the import again."
+		"The import stopped before it finished: its background job ended (its worker stopped, or the job queue restarted and lost it). Nothing was imported; start the import again."
 	)
 
 
