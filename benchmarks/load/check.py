@@ -1,4 +1,4 @@
-"""The load test's count check (run by ``benchmarks/load/run`` with the bench's Python, from the bench folder).
+"""The load test's count check (run by ``benchmarks/load/run`` with the bench's Python, from the bench's sites folder).
 
 Every write the load reported as done (``writes.jsonl``) is in the database exactly once and whole; nothing
 was written that the load was not told about; no compensation sits in two live payment batches. Writes
@@ -10,6 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 import frappe
+from frappe.query_builder.functions import Count
 
 PLAN = "Individual Support Plan"
 CONSULTATION = "Support Consultation"
@@ -20,7 +21,7 @@ BATCH = "Compensation Payment Batch"
 def main() -> None:
 	parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
 	parser.add_argument("--site", required=True)
-	parser.add_argument("--sites-path", default="sites")
+	parser.add_argument("--sites-path", default=".")
 	parser.add_argument("--out", required=True, help="the folder of users.json and writes.jsonl")
 	args = parser.parse_args()
 	out = Path(args.out)
@@ -113,7 +114,7 @@ def check(profiles: dict, writes: dict[str, list[dict]]) -> dict:
 		.select(line.active_compensation)
 		.where(line.active_compensation.isnotnull())
 		.groupby(line.active_compensation)
-		.having(frappe.qb.functions.Count("*") > 1)
+		.having(Count("*") > 1)
 		.run(pluck=True)
 	)
 	live = frappe.db.sql(

@@ -1,4 +1,4 @@
-"""The load test's users (run by ``benchmarks/load/run`` with the bench's Python, from the bench folder).
+"""The load test's users (run by ``benchmarks/load/run`` with the bench's Python, from the bench's sites folder).
 
 Chooses demo users of the `project`-scale site for each kind of work in ``locustfile.py`` and what each works
 on, so that their work does not collide by construction (each author drafts plans at a school of their own
@@ -44,7 +44,7 @@ REPORTS = [
 def main() -> None:
 	parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
 	parser.add_argument("--site", required=True)
-	parser.add_argument("--sites-path", default="sites")
+	parser.add_argument("--sites-path", default=".")
 	parser.add_argument("--users", type=int, default=50)
 	parser.add_argument("--seed", type=int, default=2026)
 	parser.add_argument("--out", required=True)
@@ -133,7 +133,9 @@ def choose(wanted: dict[str, int], rng: random.Random) -> dict:
 		for user in staff("Partner", partner, "Coordinator")[:1]
 		if user not in taken
 	]
-	profiles["readers"] = [{"user": user} for user in rng.sample(readers, wanted["readers"])]
+	# the readers make up the users the site has too few of for their kind (it may have one regional coordinator)
+	missing = sum(wanted.values()) - len(taken)
+	profiles["readers"] = [{"user": user} for user in rng.sample(readers, missing)]
 	return profiles
 
 

@@ -637,7 +637,7 @@ def acting(user: str) -> Iterator[None]:
 
 
 @contextmanager
-def workflow_emails_off() -> Iterator[None]:
+def announcements_off() -> Iterator[None]:
 	"""Nobody is told of the records waiting for a decision (reminders.announce_waiting): the demo's steps
 	happened long ago. Frappe's flag for data imports says so."""
 	before = frappe.flags.in_import
@@ -682,7 +682,7 @@ def run(ctx: Context, claims: list[Claim], batches: list[Batch]) -> None:
 		)
 	events.sort(key=lambda event: (event[0], event[1]))
 	clock = Clock()
-	with workflow_emails_off():
+	with announcements_off():
 		for number, (when, _seq, user, action) in enumerate(events):
 			clock.mark(when)
 			with acting(user):

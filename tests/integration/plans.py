@@ -61,9 +61,7 @@ def make_plan(world, author="a_author", **kwargs):
 
 	plan = new_plan(world, author=author, **kwargs)
 	act(world.user(author), uploaded(world.user(author), plan).insert)
-	# a fresh copy: the workflow's e-mail renders the inserted object for its PDF and leaves it flagged
-	# in_print, after which frappe silently ignores save() on that object
-	return frappe.get_doc(PLAN, plan.name)
+	return frappe.get_doc(PLAN, plan.name)  # a fresh copy, as stored
 
 
 def transition(world, who: str, plan: str, action: str, reason: str | None = None):
