@@ -1,0 +1,280 @@
+"""National volume, read side: lists, exact counts, a plan's form and the reports, over HTTP as the desk asks
+for them, for three users of the `project`-scale demo site — IKVD's regional coordinator (everything), the
+coordinator of the partner with the most schools (Rīga) and the director of that partner's biggest school —
+and two reports beside hand-written SQL of the same grouping. Run by ``benchmarks/volume/run`` with the
+bench's Python from its sites folder; writes its results as JSON and the README's table."""
+
+import argparse
+import json
+import math
+import os
+import time
+from datetime import date
+from pathlib import Path
+
+import frappe
+import requests
+from frappe.utils.password import update_password
+
+from pumpurs_app.access import SCOPED_DOCTYPES
+from pumpurs_app.demo.registers import DEMO_PASSWORD
+from pumpurs_app.registers.doctype.school_term.school_term import current_term
+
+REPORTS = [
+	"Plans by Institution and Term",
+	"Support Delivered",
+	"Risk Profile",
+	"Programme Indicators",
+	"Compensations",
+	"Outcomes and Retention",
+	"Approval Queue and Ageing",
+]
+ROLES = ("national", "partner coordinator", "director")
+WARM = (
+	2 * (os.cpu_count() or 1) + 1
+)  # calls before timing: one per web worker (as many as benchmarks/serve.sh runs)
+
+
+def main() -> None:
+	parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+	parser.add_argument("--site", required=True)
+	parser.add_argument("--url", required=True)
+	parser.add_argument("--repeat", type=int, default=10, help="calls per measurement (the p95 is reported)")
+	parser.add_argument("--results", required=True)
+	parser.add_argument("--table", required=True, help="where to write the README's table")
+	args = parser.parse_args()
+	frappe.init(site=args.site, sites_path=".")
+	frappe.connect()
+	try:
+		result = run(args)
+	finally:
+		frappe.destroy()
+	Path(args.results).write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
+	Path(args.table).write_text(table(result))
+	print(table(result))
+
+
+def p95(samples: list[float]) -> int:
+	ordered = sorted(samples)
+	return round(ordered[math.ceil(0.95 * len(ordered)) - 1])
+
+
+def timed(repeat: int, call, *args) -> list[float]:
+	samples = []
+	for _ in range(repeat):
+		started = time.perf_counter()
+		call(*args)
+		samples.append(1000 * (time.perf_counter() - started))
+	return samples
+
+
+class Desk:
+	"""A logged-in user's calls, as the desk makes them."""
+
+	def __init__(self, url: str, site: str, user: str) -> None:
+		self.url, self.session = url, requests.Session()
+		self.session.headers.update({"X-Frappe-Site-Name": site, "Accept": "application/json"})
+		self.post("login", usr=user, pwd=DEMO_PASSWORD)
+
+	def post(self, method: str, **params):
+		data = {k: json.dumps(v) if isinstance(v, dict | list) else v for k, v in params.items()}
+		response = self.session.post(f"{self.url}/api/method/{method}", data=data)
+		response.raise_for_status()
+		return response.json().get("message")
+
+	def list_page(self, doctype: str) -> None:
+		self.post(
+			"frappe.desk.reportview.get",
+			doctype=doctype,
+			fields=[f"`tab{doctype}`.`name`", f"`tab{doctype}`.`modified`"],
+			filters=[],
+			order_by=f"`tab{doctype}`.`modified` desc",
+			start=0,
+			page_length=20,
+		)
+		self.post("frappe.desk.reportview.get_count", doctype=doctype, filters=[], limit=1001)
+
+	def exact_count(self, doctype: str) -> int:
+		return self.post("frappe.desk.reportview.get_count", doctype=doctype, filters=[])
+
+	def report(self, name: str, filters: dict) -> None:
+		self.post("frappe.desk.query_report.run", report_name=name, filters=filters)
+
+	def form(self, doctype: str, name: str) -> None:
+		self.post("frappe.desk.form.load.getdoc", doctype=doctype, name=name)
+
+
+def users() -> dict[str, str]:
+	partner = frappe.db.sql(
+		"select partner from `tabEducational Institution` group by partner order by count(*) desc, partner limit 1"
+	)[0][0]
+	school = frappe.db.sql(
+		"""select i.name from `tabEducational Institution` i join `tabLearner` l on l.institution = i.name
+		where i.partner = %s and i.director is not null group by i.name order by count(*) desc, i.name limit 1""",
+		partner,
+	)[0][0]
+	chosen = {
+		"national": frappe.get_all(
+			"Has Role", {"role": "PuMPuRS Regional Coordinator", "parenttype": "User"}, pluck="parent"
+		)[0],
+		"partner coordinator": frappe.get_all(
+			"Partner Staff Member",
+			{"parent": partner, "function": "Coordinator"},
+			pluck="user",
+			order_by="idx",
+		)[0],
+		"director": frappe.db.get_value("Educational Institution", school, "director"),
+	}
+	for user in chosen.values():
+		update_password(user, DEMO_PASSWORD)
+	frappe.db.commit()
+	return chosen
+
+
+def run(args) -> dict:
+	chosen = users()
+	year = frappe.db.get_value("School Term", current_term(), "school_year")
+	result = {
+		"benchmark": "national volume: lists, exact counts, a plan's form, reports over HTTP",
+		"date": date.today().isoformat(),
+		"users": chosen,
+		"school_year": year,
+		"repeat": args.repeat,
+		"site": {doctype: frappe.db.count(doctype) for doctype in SCOPED_DOCTYPES},
+		"environment": {
+			"frappe": frappe.__version__,
+			"mariadb": frappe.db.sql("select version()")[0][0],
+			"innodb_buffer_pool_mb": int(frappe.db.sql("select @@innodb_buffer_pool_size")[0][0]) // 2**20,
+			"cpus": os.cpu_count(),
+		},
+		"roles": {},
+	}
+	for role, user in chosen.items():
+		result["roles"][role] = measure(Desk(args.url, args.site, user), user, year, args.repeat)
+		print(role, json.dumps(result["roles"][role])[:300])
+	result["hand_sql"] = hand_sql(year, result["roles"]["national"]["reports"])
+	return result
+
+
+def measure(desk: Desk, user: str, year: str, repeat: int) -> dict:
+	measured = {"lists": {}, "exact_counts": {}, "reports": {}}
+	for doctype in SCOPED_DOCTYPES:
+		if not frappe.has_permission(doctype, "read", user=user):
+			continue
+		timed(WARM, desk.list_page, doctype)  # every web worker has answered it once: a working day's state
+		measured["lists"][doctype] = p95(timed(repeat, desk.list_page, doctype))
+		samples = timed(repeat, desk.exact_count, doctype)
+		measured["exact_counts"][doctype] = {"rows": desk.exact_count(doctype), "p95_ms": p95(samples)}
+	if plan := frappe.get_list(
+		"Individual Support Plan", limit=1, pluck="name", user=user, order_by="modified desc"
+	):
+		timed(WARM, desk.form, "Individual Support Plan", plan[0])
+		measured["plan_form"] = p95(timed(repeat, desk.form, "Individual Support Plan", plan[0]))
+	roles = frappe.get_roles(user)
+	allowed = set(frappe.get_all("Has Role", {"parenttype": "Report", "role": ("in", roles)}, pluck="parent"))
+	for report in REPORTS:
+		if report not in allowed:
+			continue
+		timed(WARM, desk.report, report, {"school_year": year})
+		measured["reports"][report] = {
+			"current_year_ms": p95(timed(3, desk.report, report, {"school_year": year})),
+			"whole_programme_ms": p95(timed(3, desk.report, report, {})),
+		}
+	return measured
+
+
+def hand_sql(year: str, reports: dict) -> dict:
+	"""The national current year's numbers of two reports, written by hand, timed in the same run."""
+	terms = frappe.get_all("School Term", {"school_year": year}, pluck="name")
+	live = ("Approved", "Evaluated")
+	queries = {
+		"Plans by Institution and Term": lambda: (
+			frappe.db.sql(
+				"""select partner, institution, school_term, count(*), count(distinct learner),
+				sum(education_type = 'General' and grade <= 4), sum(education_type = 'General' and grade between 5 and 9),
+				sum(education_type = 'General' and grade >= 10), sum(education_type = 'Vocational')
+				from `tabIndividual Support Plan` where docstatus < 2 and workflow_state in %(live)s
+				and school_term in %(terms)s group by partner, institution, school_term""",
+				{"live": live, "terms": terms},
+			),
+			frappe.db.sql(
+				"""select count(*), count(distinct learner) from `tabIndividual Support Plan`
+				where docstatus < 2 and workflow_state in %(live)s and school_term in %(terms)s""",
+				{"live": live, "terms": terms},
+			),
+		),
+		"Support Delivered": lambda: (
+			frappe.db.sql(
+				"""select m.specialist_role, m.specialist, sum(m.planned_hours) from `tabIndividual Support Plan` p
+				join `tabSupport Plan Measure` m on m.parent = p.name and m.measure_kind = 'Consultation'
+				where p.docstatus < 2 and p.workflow_state in %(live)s and p.school_term in %(terms)s
+				group by m.specialist_role, m.specialist""",
+				{"live": live, "terms": terms},
+			),
+			frappe.db.sql(
+				"""select specialist_role, specialist, year(consultation_date), month(consultation_date), count(*),
+				sum(learner_confirmed), sum(duration_minutes), sum(duration_minutes * learner_confirmed)
+				from `tabSupport Consultation` where school_term in %(terms)s
+				group by specialist_role, specialist, year(consultation_date), month(consultation_date)""",
+				{"terms": terms},
+			),
+		),
+	}
+	compared = {}
+	for report, query in queries.items():
+		query()
+		sql_ms = p95(timed(3, query))
+		report_ms = reports[report]["current_year_ms"]
+		compared[report] = {
+			"sql_ms": sql_ms,
+			"report_ms": report_ms,
+			"ratio": round(report_ms / max(sql_ms, 1), 1),
+		}
+	return compared
+
+
+def worst(values: dict, key=None) -> str:
+	if not values:
+		return "—"
+	name, value = max(values.items(), key=lambda item: key(item[1]) if key else item[1])
+	return f"{key(value) if key else value:,} ({name})"
+
+
+def table(result: dict) -> str:
+	roles = result["roles"]
+	rows = [
+		("list page + count (worst DocType)", lambda r: worst(r["lists"])),
+		("exact count (worst DocType)", lambda r: worst(r["exact_counts"], key=lambda v: v["p95_ms"])),
+		("a plan's form", lambda r: f"{r['plan_form']:,}" if "plan_form" in r else "—"),
+		(
+			"report, current school year (worst)",
+			lambda r: worst(r["reports"], key=lambda v: v["current_year_ms"]),
+		),
+		(
+			"report, whole programme (worst)",
+			lambda r: worst(r["reports"], key=lambda v: v["whole_programme_ms"]),
+		),
+	]
+	lines = [
+		"| p95 ms, over HTTP | " + " | ".join(ROLES) + " |",
+		"| --- | " + " | ".join("---" for _ in ROLES) + " |",
+	]
+	for label, cell in rows:
+		lines.append(f"| {label} | " + " | ".join(cell(roles[role]) for role in ROLES) + " |")
+	hand = "; ".join(
+		f"{name}: report {v['report_ms']:,} ms, SQL {v['sql_ms']:,} ms ({v['ratio']}×)"
+		for name, v in result["hand_sql"].items()
+	)
+	env = result["environment"]
+	lines += [
+		"",
+		f"{result['site']['Support Consultation']:,} consultations, {result['site']['Individual Support Plan']:,} plans, "
+		f"{result['site']['Learner']:,} learners; {env['cpus']} cores, MariaDB buffer pool "
+		f"{env['innodb_buffer_pool_mb']:,} MB, {result['repeat']} calls per list and count, 3 per report; "
+		f"{result['date']}. National, current school year, beside hand-written SQL: {hand}.",
+	]
+	return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+	main()
