@@ -8,6 +8,8 @@ import argparse
 import json
 import math
 import os
+import random
+import sys
 import time
 from datetime import date
 from pathlib import Path
@@ -19,6 +21,9 @@ from frappe.utils.password import update_password
 from pumpurs_app.access import SCOPED_DOCTYPES
 from pumpurs_app.demo.registers import DEMO_PASSWORD
 from pumpurs_app.registers.doctype.school_term.school_term import current_term
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "load"))
+from prepare import specialists  # noqa: E402  (the load test's choice of free consultation hours)
 
 REPORTS = [
 	"Plans by Institution and Term",
@@ -100,8 +105,23 @@ class Desk:
 	def report(self, name: str, filters: dict) -> None:
 		self.post("frappe.desk.query_report.run", report_name=name, filters=filters)
 
-	def form(self, doctype: str, name: str) -> None:
-		self.post("frappe.desk.form.load.getdoc", doctype=doctype, name=name)
+	def form(self, doctype: str, name: str) -> dict:
+		response = self.session.post(
+			f"{self.url}/api/method/frappe.desk.form.load.getdoc", data={"doctype": doctype, "name": name}
+		)
+		response.raise_for_status()
+		return response.json()["docs"][0]
+
+	def insert(self, doc: dict) -> str:
+		response = self.session.post(f"{self.url}/api/resource/{doc['doctype']}", json=doc)
+		response.raise_for_status()
+		return response.json()["data"]["name"]
+
+	def delete(self, doctype: str, name: str) -> None:
+		self.session.delete(f"{self.url}/api/resource/{doctype}/{name}").raise_for_status()
+
+	def apply(self, doc: dict, action: str) -> None:
+		self.post("frappe.model.workflow.apply_workflow", doc=doc, action=action)
 
 
 def users() -> dict[str, str]:
@@ -152,6 +172,7 @@ def run(args) -> dict:
 	for role, user in chosen.items():
 		result["roles"][role] = measure(Desk(args.url, args.site, user), user, year, args.repeat)
 		print(role, json.dumps(result["roles"][role])[:300])
+	result["actions"] = actions(args, year)
 	result["hand_sql"] = hand_sql(year, result["roles"]["national"]["reports"])
 	return result
 
@@ -181,6 +202,65 @@ def measure(desk: Desk, user: str, year: str, repeat: int) -> dict:
 			"whole_programme_ms": p95(timed(3, desk.report, report, {})),
 		}
 	return measured
+
+
+def actions(args, year: str) -> dict:
+	"""Single writes as the desk makes them, one after another: a specialist saves a consultation (each deleted
+	again, untimed), and a director approves plans waiting for them (the load benchmark leaves some)."""
+	done = {}
+	term = current_term()
+	start, end = frappe.db.get_value("School Term", term, ["start_date", "end_date"])
+	wanted = {"specialists": 1}
+	chosen = specialists(term, start, min(end, date.today()), wanted, random.Random(7))
+	if chosen and chosen[0]["slots"]:
+		who = chosen[0]
+		update_password(who["user"], DEMO_PASSWORD)
+		frappe.db.commit()
+		desk = Desk(args.url, args.site, who["user"])
+		samples, made = [], []
+		for slot in who["slots"][: args.repeat]:
+			consultation = {
+				"doctype": "Support Consultation",
+				"support_plan": slot["plan"],
+				"measure": slot["measure"],
+				"specialist": who["user"],
+				"consultation_date": slot["date"],
+				"start_time": slot["start_time"],
+				"duration_minutes": 40,
+				"mode": "In person",
+				"topic": "Apjoma tests",
+			}
+			started = time.perf_counter()
+			made.append(desk.insert(consultation))
+			samples.append(1000 * (time.perf_counter() - started))
+		for name in made:
+			desk.delete("Support Consultation", name)
+		done["save a consultation"] = {"calls": len(samples), "p95_ms": p95(samples)}
+	director = frappe.db.sql(
+		"""select i.director from `tabIndividual Support Plan` p join `tabEducational Institution` i
+		on i.name = p.institution where p.workflow_state = 'Pending Director' and i.director != p.plan_author
+		group by i.director order by count(*) desc limit 1"""
+	)
+	if director:
+		user = director[0][0]
+		update_password(user, DEMO_PASSWORD)
+		frappe.db.commit()
+		desk = Desk(args.url, args.site, user)
+		waiting = frappe.get_list(
+			"Individual Support Plan",
+			{"workflow_state": "Pending Director"},
+			pluck="name",
+			user=user,
+			limit=args.repeat,
+		)
+		samples = []
+		for plan in waiting:
+			doc = desk.form("Individual Support Plan", plan)
+			started = time.perf_counter()
+			desk.apply(doc, "Approve")
+			samples.append(1000 * (time.perf_counter() - started))
+		done["approve a plan"] = {"calls": len(samples), "p95_ms": p95(samples) if samples else None}
+	return done
 
 
 def hand_sql(year: str, reports: dict) -> dict:
@@ -261,6 +341,11 @@ def table(result: dict) -> str:
 	]
 	for label, cell in rows:
 		lines.append(f"| {label} | " + " | ".join(cell(roles[role]) for role in ROLES) + " |")
+	lines.append(
+		"| single writes, one after another | "
+		+ ", ".join(f"{name}: {v['p95_ms']:,} ({v['calls']} calls)" for name, v in result["actions"].items())
+		+ " | | |"
+	)
 	hand = "; ".join(
 		f"{name}: report {v['report_ms']:,} ms, SQL {v['sql_ms']:,} ms ({v['ratio']}×)"
 		for name, v in result["hand_sql"].items()
