@@ -187,35 +187,31 @@ def worker(*options: str, queue: str = "long") -> subprocess.Popen:
 	)
 
 
-def test_a_background_import_whose_worker_is_killed_imports_nothing_and_runs_again(
-	world, api, notification_on_learners
-):
-	coordinator = api(world.user("a_coord"))
+def background_import(coordinator, world, file_name: str) -> str:
+	"""A checked workbook of BACKGROUND_ROWS learners, started: its import waits in the long queue."""
 	rows = [
 		learner_row(world.school_a, 7000 + serial, first_name=f"Kļūme{serial}")
 		for serial in range(BACKGROUND_ROWS)
 	]
-	url = coordinator.upload("izglitojamie-fons.xlsx", workbook(rows))
+	url = coordinator.upload(file_name, workbook(rows))
 	name = coordinator.post(f"/api/method/{IMPORT}.check_file", {"file_url": url}).message["name"]
 	started = coordinator.post(f"/api/method/{IMPORT}.start_import", {"learner_import": name})
 	assert started.message["status"] == "In Progress" and started.message["background"], started.text[:300]
+	return name
 
-	running = worker()
-	try:
-		admin = watching_connection()
-		assert wait_until(admin.cursor(), WRITTEN, BACKGROUND_ROWS // 2), "the worker wrote nothing"
-	finally:
-		# the worker and the work horse it forked for the job, as the OOM killer or a power cut would
-		for process in [psutil.Process(running.pid), *psutil.Process(running.pid).children(recursive=True)]:
+
+def ended(running: subprocess.Popen, kill: bool) -> None:
+	"""End a worker and the work horse it forked for its job: killed, or asked to stop."""
+	for process in [psutil.Process(running.pid), *psutil.Process(running.pid).children(recursive=True)]:
+		if kill:
 			process.kill()
-		running.wait()
-		admin.close()
-	# the server notices the dead connection: it rolls back what it wrote and frees its lock
-	deadline = time.monotonic() + 60
-	while not frappe.db.sql("select is_free_lock(%s)", lock_name(name))[0][0]:
-		assert time.monotonic() < deadline, "the killed worker's connection lives on"
-		time.sleep(0.1)
+		else:
+			process.terminate()
+	running.wait()
 
+
+def stopped_then_imported_once(coordinator, name: str) -> None:
+	"""The import shows it stopped with nothing imported; started again, it imports every learner once."""
 	status = coordinator.call(f"{IMPORT}.get_status", learner_import=name).message
 	assert (status["status"], status["message"]) == (
 		"Failed",
@@ -229,6 +225,28 @@ def test_a_background_import_whose_worker_is_killed_imports_nothing_and_runs_aga
 	assert coordinator.call(f"{IMPORT}.get_status", learner_import=name).message["status"] == "Imported"
 	codes = imported()
 	assert len(codes) == len(set(codes)) == BACKGROUND_ROWS
+
+
+def test_a_background_import_whose_worker_is_killed_imports_nothing_and_runs_again(
+	world, api, notification_on_learners
+):
+	coordinator = api(world.user("a_coord"))
+	name = background_import(coordinator, world, "izglitojamie-fons.xlsx")
+
+	running = worker()
+	try:
+		admin = watching_connection()
+		assert wait_until(admin.cursor(), WRITTEN, BACKGROUND_ROWS // 2), "the worker wrote nothing"
+	finally:
+		ended(running, kill=True)  # as the OOM killer or a power cut would
+		admin.close()
+	# the server notices the dead connection: it rolls back what it wrote and frees its lock
+	deadline = time.monotonic() + 60
+	while not frappe.db.sql("select is_free_lock(%s)", lock_name(name))[0][0]:
+		assert time.monotonic() < deadline, "the killed worker's connection lives on"
+		time.sleep(0.1)
+
+	stopped_then_imported_once(coordinator, name)
 
 
 # --- money: a payment batch's export and confirmation, a bank statement's reconciliation --------------------
@@ -430,14 +448,7 @@ def test_after_redis_restarts_the_site_and_the_queue_work_and_a_lost_import_runs
 	world, api, fault_learners_removed
 ):
 	coordinator = api(world.user("a_coord"))
-	rows = [
-		learner_row(world.school_a, 7000 + serial, first_name=f"Kļūme{serial}")
-		for serial in range(BACKGROUND_ROWS)
-	]
-	url = coordinator.upload("izglitojamie-redis.xlsx", workbook(rows))
-	name = coordinator.post(f"/api/method/{IMPORT}.check_file", {"file_url": url}).message["name"]
-	started = coordinator.post(f"/api/method/{IMPORT}.start_import", {"learner_import": name})
-	assert started.message["status"] == "In Progress" and started.message["background"], started.text[:300]
+	name = background_import(coordinator, world, "izglitojamie-redis.xlsx")
 	assert get_job(JOB.format(name)) is not None  # queued; no worker of the long queue runs yet
 
 	running = worker(queue="default")  # a worker that runs through the restart
@@ -455,25 +466,11 @@ def test_after_redis_restarts_the_site_and_the_queue_work_and_a_lost_import_runs
 			time.sleep(0.2)
 		assert job.return_value() == "pong"
 	finally:
-		for process in [psutil.Process(running.pid), *psutil.Process(running.pid).children(recursive=True)]:
-			process.terminate()
-		running.wait()
+		ended(running, kill=False)
 
 	# the lost job: once it could have reached the queue, the import says it stopped
 	frappe.db.rollback()
 	long_ago = add_to_date(now_datetime(), seconds=-2 * STARTING)
 	frappe.db.set_value("Learner Import", name, "modified", long_ago, update_modified=False)
 	frappe.db.commit()
-	status = coordinator.call(f"{IMPORT}.get_status", learner_import=name).message
-	assert (status["status"], status["message"]) == (
-		"Failed",
-		"The import stopped before it finished: its background job ended (its worker stopped, or the job queue restarted and lost it). Nothing was imported; start the import again.",
-	)
-	assert imported() == []
-
-	again = coordinator.post(f"/api/method/{IMPORT}.start_import", {"learner_import": name})
-	assert again.message["status"] == "In Progress", again.text[:300]
-	assert worker("--burst").wait(timeout=600) == 0
-	assert coordinator.call(f"{IMPORT}.get_status", learner_import=name).message["status"] == "Imported"
-	codes = imported()
-	assert len(codes) == len(set(codes)) == BACKGROUND_ROWS
+	stopped_then_imported_once(coordinator, name)

@@ -56,25 +56,30 @@ def test_a_child_row_by_name_is_refused(world, api, partner_records):
 	row = frappe.get_all(
 		"Learner Guardian", {"parent": theirs.records["Learner"], "parenttype": "Learner"}, pluck="name"
 	)[0]
-	client = api(world.user("a_author"))
-	assert client.get(f"/api/resource/Learner Guardian/{row}").status == 403
-
-	def guardian_name(name: str):
-		return client.call(
-			"frappe.client.get_value",
-			doctype="Learner Guardian",
-			parent="Learner",
-			fieldname="guardian_name",
-			filters={"name": name},
-		)
-
-	value = guardian_name(row)
-	assert value.status in (200, 403) and not value.message, value.text[:300]
 	# the control: a guardian of the user's own school's learner
 	own = frappe.get_all(
 		"Learner Guardian", {"parent": world.learners["a7"], "parenttype": "Learner"}, pluck="name"
-	)
-	assert guardian_name(own[0]).message["guardian_name"]
+	)[0]
+	row_by_name_refused(api(world.user("a_author")), "Learner Guardian", "guardian_name", row, own)
+
+
+def row_by_name_refused(client, child: str, fieldname: str, theirs: str, own: str) -> None:
+	"""Another partner's child row asked for by its name is refused, over REST and by frappe.client.get_value;
+	the control, a row of the user's own record, is answered."""
+	assert client.get(f"/api/resource/{child}/{theirs}").status == 403
+
+	def value(name: str):
+		return client.call(
+			"frappe.client.get_value",
+			doctype=child,
+			parent=SCOPED_CHILD_DOCTYPES[child],
+			fieldname=fieldname,
+			filters={"name": name},
+		)
+
+	refused = value(theirs)
+	assert refused.status in (200, 403) and not refused.message, refused.text[:300]
+	assert value(own).message[fieldname]
 
 
 # --- 2. files -----------------------------------------------------------------------------------------
@@ -283,21 +288,8 @@ def test_a_staff_row_of_another_partners_school_is_refused(world, api):
 		"Institution Staff Member", {"parent": world.vocational_school}, pluck="name", limit=1
 	)[0]
 	own = frappe.get_all("Institution Staff Member", {"parent": world.school_a}, pluck="name", limit=1)[0]
-	coordinator = api(world.user("muni_coord"))
-	assert coordinator.get(f"/api/resource/Institution Staff Member/{theirs}").status == 403
-
-	def staff_user(name: str):
-		return coordinator.call(
-			"frappe.client.get_value",
-			doctype="Institution Staff Member",
-			parent="Educational Institution",
-			fieldname="user",
-			filters={"name": name},
-		)
-
-	value = staff_user(theirs)
-	assert value.status in (200, 403) and not value.message, value.text[:300]
-	assert staff_user(own).message["user"]  # the control: a school of the coordinator's own partner
+	# the control: a school of the coordinator's own partner
+	row_by_name_refused(api(world.user("muni_coord")), "Institution Staff Member", "user", theirs, own)
 
 
 @pytest.fixture
