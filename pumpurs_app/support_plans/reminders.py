@@ -32,12 +32,9 @@ def remind_approvers() -> list[str]:
 		or_filters=[["approval_reminded_on", "is", "not set"], ["approval_reminded_on", "<", today()]],
 		pluck="name",
 	)
-	workflow = frappe.get_cached_doc("Workflow", get_workflow_name(PLAN))
 	for name in plans:
 		doc = frappe.get_doc(PLAN, name)
-		transitions = [t for t in workflow.transitions if t.state == doc.workflow_state]
-		users = list(get_users_next_action_data(transitions, doc))
-		if users:
+		if users := deciders(doc):
 			since = frappe.utils.format_datetime(doc.pending_since, "dd.MM.yyyy")
 			notify(
 				users,
@@ -100,10 +97,15 @@ def tell_deciders(doctype: str, name: str, state: str) -> None:
 	doc = frappe.get_doc(doctype, name)
 	if doc.workflow_state != state:
 		return  # decided meanwhile
-	workflow = frappe.get_cached_doc("Workflow", get_workflow_name(doctype))
-	transitions = [t for t in workflow.transitions if t.state == state]
-	if users := list(get_users_next_action_data(transitions, doc)):
+	if users := deciders(doc):
 		notify(users, doc, "{0} is waiting for your decision.", doc.name)
+
+
+def deciders(doc) -> list[str]:
+	"""Whoever can take the record's next step now (frappe's own choice: role, and permission on the record)."""
+	workflow = frappe.get_cached_doc("Workflow", get_workflow_name(doc.doctype))
+	transitions = [t for t in workflow.transitions if t.state == doc.workflow_state]
+	return list(get_users_next_action_data(transitions, doc))
 
 
 def notify(users: list[str], doc, message: str, *values) -> None:
