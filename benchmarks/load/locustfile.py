@@ -54,16 +54,19 @@ class Staff(HttpUser):
 	def on_start(self) -> None:
 		self.me = available[self.kind].popleft()
 		self.client.headers.update({"X-Frappe-Site-Name": SITE, "Accept": "application/json"})
-		with self.client.post(
-			"/api/method/login",
-			data={"usr": self.me["user"], "pwd": PROFILES["password"]},
-			name="login",
-			catch_response=True,
-		) as response:
-			if response.status_code != 200:
-				response.failure(f"login of {self.me['user']}: {response.status_code}")
+		self.request(
+			"POST", "/api/method/login", "login", data={"usr": self.me["user"], "pwd": PROFILES["password"]}
+		)
 
 	# --- what the desk calls --------------------------------------------------------------------------
+
+	def request(self, method: str, path: str, name: str, **kwargs) -> dict | None:
+		"""A request as the desk makes it; its JSON answer, or None after a failure (which locust counts)."""
+		with self.client.request(method, path, name=name, catch_response=True, **kwargs) as response:
+			if response.status_code != 200:
+				response.failure(f"{response.status_code}: {response.text[:300]}")
+				return None
+			return response.json()
 
 	def call(self, endpoint: str, name: str, post: bool = False, **params):
 		"""A whitelisted method; its ``message``, or None after a failure (which locust counts)."""
@@ -71,13 +74,9 @@ class Staff(HttpUser):
 			key: json.dumps(value) if isinstance(value, dict | list) else value
 			for key, value in params.items()
 		}
-		request = self.client.post if post else self.client.get
 		key = "data" if post else "params"
-		with request(f"/api/method/{endpoint}", name=name, catch_response=True, **{key: args}) as response:
-			if response.status_code != 200:
-				response.failure(f"{response.status_code}: {response.text[:300]}")
-				return None
-			return response.json().get("message")
+		answer = self.request("POST" if post else "GET", f"/api/method/{endpoint}", name, **{key: args})
+		return None if answer is None else answer.get("message")
 
 	def list_page(self, doctype: str, label: str, filters: list | None = None) -> list[dict]:
 		"""A list view's page of 20 and its count, as the desk loads them."""
@@ -105,16 +104,16 @@ class Staff(HttpUser):
 		return [dict(zip(page["keys"], values, strict=False)) for values in page["values"]]
 
 	def open_form(self, doctype: str, name: str, label: str) -> dict | None:
-		with self.client.get(
-			"/api/method/frappe.desk.form.load.getdoc",
-			params={"doctype": doctype, "name": name},
-			name=f"form: {label}",
-			catch_response=True,
-		) as response:
-			if response.status_code != 200:
-				response.failure(f"{response.status_code}: {response.text[:300]}")
-				return None
-			return response.json()["docs"][0]
+		params = {"doctype": doctype, "name": name}
+		answer = self.request(
+			"GET", "/api/method/frappe.desk.form.load.getdoc", f"form: {label}", params=params
+		)
+		return None if answer is None else answer["docs"][0]
+
+	def insert(self, doc: dict, label: str) -> dict | None:
+		"""A new record, saved as the REST API saves it; the record as stored, or None."""
+		answer = self.request("POST", f"/api/resource/{doc['doctype']}", label, json=doc)
+		return None if answer is None else answer["data"]
 
 	def apply(self, doc: dict, action: str, label: str) -> dict | None:
 		return self.call("frappe.model.workflow.apply_workflow", label, post=True, doc=doc, action=action)
@@ -164,13 +163,8 @@ class Author(Staff):
 				},
 			],
 		}
-		with self.client.post(
-			f"/api/resource/{PLAN}", json=plan, name="plan: create", catch_response=True
-		) as response:
-			if response.status_code != 200:
-				response.failure(f"{response.status_code}: {response.text[:300]}")
-				return
-			doc = response.json()["data"]
+		if not (doc := self.insert(plan, "plan: create")):
+			return
 		record(PLAN, doc["name"], learner=learner["learner"], user=self.me["user"])
 		if self.apply(doc, "Send for Approval", "plan: send"):
 			record(f"{PLAN}: Send for Approval", doc["name"], user=self.me["user"])
@@ -229,16 +223,8 @@ class Specialist(Staff):
 			"mode": "In person",
 			"topic": "Slodzes tests: saruna par mācību kavējumiem",
 		}
-		with self.client.post(
-			"/api/resource/Support Consultation",
-			json=consultation,
-			name="consultation: create",
-			catch_response=True,
-		) as response:
-			if response.status_code != 200:
-				response.failure(f"{response.status_code}: {response.text[:300]}")
-				return
-			record("Support Consultation", response.json()["data"]["name"], user=self.me["user"])
+		if doc := self.insert(consultation, "consultation: create"):
+			record("Support Consultation", doc["name"], user=self.me["user"])
 
 
 class Accountant(Staff):
@@ -260,13 +246,8 @@ class Accountant(Staff):
 			"partner": self.me["partner"],
 			"execution_date": TODAY,
 		}
-		with self.client.post(
-			"/api/resource/Compensation Payment Batch", json=batch, name="batch: create", catch_response=True
-		) as response:
-			if response.status_code != 200:
-				response.failure(f"{response.status_code}: {response.text[:300]}")
-				return
-			doc = response.json()["data"]
+		if not (doc := self.insert(batch, "batch: create")):
+			return
 		record("Compensation Payment Batch", doc["name"], user=self.me["user"])
 		method = {"dt": doc["doctype"], "dn": doc["name"]}
 		added = self.call(

@@ -110,17 +110,9 @@ def choose(wanted: dict[str, int], rng: random.Random) -> dict:
 	profiles["partner_coordinators"] = [
 		{"user": user, "partner": partner}
 		for partner in partners
-		for user in staff("Partner", partner, "Coordinator")[:1]
+		for user in partner_staff(partner, "Coordinator")[:1]
 	][: wanted["partner_coordinators"]]
-	profiles["regional"] = [
-		{"user": user}
-		for user in frappe.get_all(
-			"Has Role",
-			{"role": "PuMPuRS Regional Coordinator", "parenttype": "User"},
-			pluck="parent",
-			order_by="parent",
-		)
-	][: wanted["regional"]]
+	profiles["regional"] = [{"user": user} for user in regional_coordinators()][: wanted["regional"]]
 	profiles["specialists"] = specialists(
 		term, getdate(start), min(getdate(end), getdate(today())), wanted, rng
 	)
@@ -130,7 +122,7 @@ def choose(wanted: dict[str, int], rng: random.Random) -> dict:
 		user
 		for partner in frappe.get_all("Partner", pluck="name", order_by="name")
 		if partner not in partners
-		for user in staff("Partner", partner, "Coordinator")[:1]
+		for user in partner_staff(partner, "Coordinator")[:1]
 		if user not in taken
 	]
 	# the readers make up the users the site has too few of for their kind (it may have one regional coordinator)
@@ -174,12 +166,18 @@ def learners_without_plan(institution: str, term: str) -> list[dict]:
 	)
 
 
-def staff(parenttype: str, parent: str, function: str) -> list[str]:
+def regional_coordinators() -> list[str]:
 	return frappe.get_all(
-		f"{'Partner' if parenttype == 'Partner' else 'Institution'} Staff Member",
-		{"parenttype": parenttype, "parent": parent, "function": function},
-		pluck="user",
-		order_by="idx",
+		"Has Role",
+		{"role": "PuMPuRS Regional Coordinator", "parenttype": "User"},
+		pluck="parent",
+		order_by="parent",
+	)
+
+
+def partner_staff(partner: str, function: str) -> list[str]:
+	return frappe.get_all(
+		"Partner Staff Member", {"parent": partner, "function": function}, pluck="user", order_by="idx"
 	)
 
 
@@ -239,7 +237,7 @@ def accountants(wanted: int, rng: random.Random) -> list[dict]:
 	)
 	chosen = []
 	for partner in partners:
-		if users := staff("Partner", partner, "Accountant"):
+		if users := partner_staff(partner, "Accountant"):
 			chosen.append({"user": rng.choice(users), "partner": partner})
 		if len(chosen) == wanted:
 			break

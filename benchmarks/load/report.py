@@ -7,11 +7,14 @@ import json
 import os
 import platform
 import re
+import sys
 from datetime import date
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from readme_table import replace_table  # noqa: E402
+
 WRITES = re.compile(r"create|send|approve|verify|get compensations|export")
-START, END = "<!-- load table: written by benchmarks/load/run -->", "<!-- end of load table -->"
 
 
 def main() -> None:
@@ -70,11 +73,7 @@ def main() -> None:
 		"count_check": check,
 	}
 	Path(args.results).write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
-	readme = Path(args.readme)
-	text = readme.read_text()
-	if START in text and END in text:
-		head, rest = text.split(START, 1)
-		readme.write_text(head + START + "\n" + table(result) + END + rest.split(END, 1)[1])
+	replace_table(Path(args.readme), "load", table(result))
 	print(table(result))
 	for problem in check["problems"]:
 		print("PROBLEM:", problem)

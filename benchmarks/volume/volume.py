@@ -23,17 +23,12 @@ from pumpurs_app.demo.registers import DEMO_PASSWORD
 from pumpurs_app.registers.doctype.school_term.school_term import current_term
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "load"))
-from prepare import specialists  # noqa: E402  (the load test's choice of free consultation hours)
+# the load test's choice of users, free consultation hours and reports
+from prepare import REPORTS as LOAD_REPORTS  # noqa: E402
+from prepare import partner_staff, regional_coordinators, specialists  # noqa: E402
 
-REPORTS = [
-	"Plans by Institution and Term",
-	"Support Delivered",
-	"Risk Profile",
-	"Programme Indicators",
-	"Compensations",
-	"Outcomes and Retention",
-	"Approval Queue and Ageing",
-]
+REPORTS = [*LOAD_REPORTS, "Outcomes and Retention"]
+
 ROLES = ("national", "partner coordinator", "director")
 WARM = (
 	2 * (os.cpu_count() or 1) + 1
@@ -134,15 +129,8 @@ def users() -> dict[str, str]:
 		partner,
 	)[0][0]
 	chosen = {
-		"national": frappe.get_all(
-			"Has Role", {"role": "PuMPuRS Regional Coordinator", "parenttype": "User"}, pluck="parent"
-		)[0],
-		"partner coordinator": frappe.get_all(
-			"Partner Staff Member",
-			{"parent": partner, "function": "Coordinator"},
-			pluck="user",
-			order_by="idx",
-		)[0],
+		"national": regional_coordinators()[0],
+		"partner coordinator": partner_staff(partner, "Coordinator")[0],
 		"director": frappe.db.get_value("Educational Institution", school, "director"),
 	}
 	for user in chosen.values():
