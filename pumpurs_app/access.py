@@ -24,6 +24,9 @@ PLAN_AUTHOR = "PuMPuRS Plan Author"
 SPECIALIST = "PuMPuRS Specialist"
 ACCOUNTANT = "PuMPuRS Accountant"
 AUDITOR = "PuMPuRS Auditor"
+# accounts of the other site in a federation (federation/exchange.py): no desk rights, one endpoint
+SITE_ACCOUNT = "PuMPuRS Partner Site"  # at the hub: the account a partner's site sends with
+HUB_ACCOUNT = "PuMPuRS National Hub"  # at a partner site: the account the hub delivers decisions with
 
 # roles that see the whole programme (IKVD, and the site's own system managers)
 NATIONAL_ROLES = frozenset({ADMINISTRATOR, REGIONAL_COORDINATOR, AUDITOR, "System Manager"})

@@ -70,7 +70,10 @@ scheduler_events = {
 		"pumpurs_app.support_plans.reminders.remind_approvers",
 		"pumpurs_app.support_plans.reminders.remind_evaluations",
 		"pumpurs_app.registers.data_protection.anonymise_expired",
+		"pumpurs_app.federation.partner_site.send_term_figures_daily",
 	],
+	# the outbox of a partner site or the hub: what waits for another attempt (federation/exchange.py)
+	"cron": {"* * * * *": ["pumpurs_app.federation.exchange.send_due"]},
 }
 
 

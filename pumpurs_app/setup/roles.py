@@ -15,6 +15,8 @@ ROLES = (
 	access.SPECIALIST,
 	access.ACCOUNTANT,
 	access.AUDITOR,
+	access.SITE_ACCOUNT,
+	access.HUB_ACCOUNT,
 )
 
 

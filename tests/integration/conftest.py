@@ -15,6 +15,7 @@ from frappe.cache_manager import user_cache_keys
 from pumpurs_app import access
 from tests.integration import records
 from tests.integration import world as world_module
+from tests.integration.federation import federation  # noqa: F401 (two partner sites and the hub)
 from tests.integration.http import Api
 
 

@@ -8,6 +8,7 @@ from frappe.utils import flt, getdate, now_datetime, today
 
 from pumpurs_app import access, approvals
 from pumpurs_app.approvals import Approval, ApprovedRecord, Step
+from pumpurs_app.federation import partner_site
 from pumpurs_app.registers.doctype.school_term.school_term import all_terms
 from pumpurs_app.rules import school_terms, target_group
 from pumpurs_app.rules import support_plans as rules
@@ -390,6 +391,7 @@ class IndividualSupportPlan(ApprovedRecord):
 		"""Nobody decides on a plan they shaped (``rules.check_independent_decision``), or at two steps."""
 		if old not in rules.PENDING:
 			return
+		partner_site.check_ikvd_step(old)
 		with rules_enforced(self.doctype):
 			rules.check_independent_decision(
 				actor, before.plan_author, self.owner, rules.people(before.shaped_by)
@@ -412,6 +414,8 @@ class IndividualSupportPlan(ApprovedRecord):
 	def after_transition(self, actor: str, old: str, new: str) -> None:
 		if new == rules.EVALUATED:
 			self.complete_evaluation(actor)
+		if new == rules.PENDING_IKVD and partner_site.decided_at_hub():
+			partner_site.send_plan(self)
 		self.pending_since = now_datetime() if new in rules.PENDING else None
 		self.approval_reminded_on = None
 
