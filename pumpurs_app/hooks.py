@@ -71,9 +71,15 @@ scheduler_events = {
 		"pumpurs_app.support_plans.reminders.remind_evaluations",
 		"pumpurs_app.registers.data_protection.anonymise_expired",
 		"pumpurs_app.federation.partner_site.send_term_figures_daily",
+		"pumpurs_app.federation.hub.anonymise_expired_reviews",
 	],
-	# the outbox of a partner site or the hub: what waits for another attempt (federation/exchange.py)
-	"cron": {"* * * * *": ["pumpurs_app.federation.exchange.send_due"]},
+	# a partner site's or the hub's outbox: what waits for another attempt; and what the hub holds for this site
+	"cron": {
+		"* * * * *": [
+			"pumpurs_app.federation.exchange.send_due",
+			"pumpurs_app.federation.partner_site.fetch_from_hub",
+		]
+	},
 }
 
 

@@ -93,26 +93,10 @@ def deliver(log: int | str) -> str:
 	doc = frappe.get_doc(SYNC_LOG, log, for_update=True)  # two workers never send the same message
 	if doc.status not in (rules.QUEUED, rules.FAILED) or waits_for_earlier(doc):
 		return doc.status
-	message = {
-		"key": doc.idempotency_key,
-		"type": doc.message_type,
-		"partner": doc.partner,
-		"sequence": doc.sequence,
-		"payload": json.loads(doc.payload),
-	}
-	status_code, answer = post(doc, message)
+	status_code, answer = post(doc, message_of(doc))
 	doc.attempts = (doc.attempts or 0) + 1
 	if status_code == 200:
-		doc.update(
-			{
-				"status": rules.SENT,
-				"delivered_on": now_datetime(),
-				"last_error": None,
-				"payload": None,
-				"next_attempt_on": None,
-			}
-		)
-		doc.result = json.dumps(answer.get("message"), ensure_ascii=False)[:1000]
+		delivered(doc, answer.get("message"))
 	elif rules.retried(status_code):
 		doc.update(
 			{"status": rules.FAILED, "next_attempt_on": rules.next_attempt(doc.attempts, now_datetime())}
@@ -126,6 +110,30 @@ def deliver(log: int | str) -> str:
 		for later in waiting_after(doc):
 			frappe.enqueue(deliver, queue="short", log=later)
 	return doc.status
+
+
+def message_of(doc) -> dict:
+	return {
+		"key": doc.idempotency_key,
+		"type": doc.message_type,
+		"partner": doc.partner,
+		"sequence": doc.sequence,
+		"payload": json.loads(doc.payload),
+	}
+
+
+def delivered(doc, answer) -> None:
+	"""The other side has the message: its content goes (it may hold a learner's personal data)."""
+	doc.update(
+		{
+			"status": rules.SENT,
+			"delivered_on": now_datetime(),
+			"last_error": None,
+			"payload": None,
+			"next_attempt_on": None,
+			"result": json.dumps(answer, ensure_ascii=False, default=str)[:1000],
+		}
+	)
 
 
 def waits_for_earlier(doc) -> bool:
@@ -191,20 +199,48 @@ def destination(doc) -> tuple[str, str, str]:
 	from frappe.utils.password import get_decrypted_password
 
 	if doc.message_type in rules.TO_HUB:
-		settings = frappe.get_cached_doc(SETTINGS)
-		url, key = settings.hub_url, settings.hub_api_key
-		secret = get_decrypted_password(SETTINGS, SETTINGS, "hub_api_secret", raise_exception=False)
-	else:
-		site = frappe.db.get_value(
-			"PuMPuRS Partner Site", doc.partner, ["site_url", "site_api_key"], as_dict=True
-		)
-		url, key = (site.site_url, site.site_api_key) if site else (None, None)
-		secret = get_decrypted_password(
-			"PuMPuRS Partner Site", doc.partner, "site_api_secret", raise_exception=False
-		)
+		return hub_address()
+	site = frappe.db.get_value(
+		"PuMPuRS Partner Site", doc.partner, ["site_url", "site_api_key"], as_dict=True
+	)
+	secret = get_decrypted_password(
+		"PuMPuRS Partner Site", doc.partner, "site_api_secret", raise_exception=False
+	)
+	return checked_address(site and site.site_url, site and site.site_api_key, secret)
+
+
+def hub_address() -> tuple[str, str, str]:
+	"""The hub's address and the key pair IKVD gave this partner's site (PuMPuRS Settings)."""
+	from frappe.utils.password import get_decrypted_password
+
+	settings = frappe.get_cached_doc(SETTINGS)
+	secret = get_decrypted_password(SETTINGS, SETTINGS, "hub_api_secret", raise_exception=False)
+	return checked_address(settings.hub_url, settings.hub_api_key, secret)
+
+
+def checked_address(url: str | None, key: str | None, secret: str | None) -> tuple[str, str, str]:
 	if not (url and key and secret):
 		frappe.throw(_("The other site is not connected yet: no address or key."))
 	return url.rstrip("/"), key, secret
+
+
+class HubClient:
+	"""A partner site's calls of the hub's methods, with its key pair."""
+
+	def __init__(self) -> None:
+		self.url, key, secret = hub_address()
+		self.headers = {"Authorization": f"token {key}:{secret}", "Accept": "application/json"}
+
+	def call(self, method: str, **data):
+		try:
+			response = requests.post(
+				f"{self.url}/api/method/{method}", json=data, headers=self.headers, timeout=TIMEOUT_SECONDS
+			)
+		except requests.RequestException as exc:
+			frappe.throw(_("The hub does not answer: {0}").format(exc))
+		if response.status_code != 200:
+			frappe.throw(_("The hub refused: {0}").format(server_message(response)))
+		return response.json().get("message")
 
 
 def send_due() -> None:
@@ -240,7 +276,7 @@ def send_now(log: int | str) -> str:
 @frappe.whitelist(methods=["POST"])
 def receive(message: dict | str) -> dict:
 	"""Apply a message from the other side once; the same message again gets the first answer."""
-	from pumpurs_app.federation import hub, partner_site
+	from pumpurs_app.federation import hub
 
 	message = frappe.parse_json(message)
 	kind = message.get("type")
@@ -255,7 +291,14 @@ def receive(message: dict | str) -> dict:
 			frappe.throw(_("This message is for another partner's site."), frappe.PermissionError)
 	else:
 		frappe.throw(_("Unknown message type {0}.").format(kind))
-	key = message.get("key")
+	return apply(message)
+
+
+def apply(message: dict) -> dict:
+	"""A message whose sender is checked, applied once (``receive``, or a partner site fetching from the hub)."""
+	from pumpurs_app.federation import hub, partner_site
+
+	kind, key = message.get("type"), message.get("key")
 	if (
 		not key
 		or not isinstance(message.get("payload"), dict)

@@ -3,17 +3,19 @@ plans for IKVD's decision and their term figures; IKVD decides here and the deci
 
 import frappe
 from frappe import _
-from frappe.utils import now_datetime
+from frappe.utils import getdate, now_datetime, today
 
 from pumpurs_app import access
 from pumpurs_app.federation import exchange
 from pumpurs_app.rules import federation as rules
+from pumpurs_app.rules import retention
 from pumpurs_app.rules import support_plans as plan_rules
 from pumpurs_app.utils import rules_enforced
 
 REVIEW = "IKVD Plan Review"
 FIGURES = "PuMPuRS Term Figures"
 PARTNER_SITE = "PuMPuRS Partner Site"
+DECIDER = access.REGIONAL_COORDINATOR  # the IKVD step's role, as in the plan workflow
 DECIDED = {
 	rules.APPROVE: plan_rules.APPROVED,
 	rules.RETURN: plan_rules.RETURNED,
@@ -96,6 +98,42 @@ def connect_site(site_url: str, api_key: str, api_secret: str) -> dict:
 	return {"partner": partner}
 
 
+@frappe.whitelist(methods=["POST"])
+def waiting_for_site() -> list[dict]:
+	"""A partner's site fetches what the hub's outbox holds for it, oldest first: the hub pushes IKVD's
+	decisions, and a site the hub cannot reach (behind a municipality's firewall) takes them itself."""
+	partner = check_sender(frappe.db.get_value(PARTNER_SITE, {"hub_user": frappe.session.user}, "partner"))
+	return [
+		exchange.message_of(frappe.get_doc(exchange.SYNC_LOG, name))
+		for name in frappe.get_all(
+			exchange.SYNC_LOG,
+			filters={
+				"direction": "Outgoing",
+				"partner": partner,
+				"status": ("in", (rules.QUEUED, rules.FAILED)),
+			},
+			pluck="name",
+			order_by="name asc",
+		)
+	]
+
+
+@frappe.whitelist(methods=["POST"])
+def acknowledge(key: str, answer: dict | str | None = None) -> str:
+	"""The partner's site has applied a message it fetched: the hub's outbox stops offering it."""
+	partner = check_sender(frappe.db.get_value(PARTNER_SITE, {"hub_user": frappe.session.user}, "partner"))
+	name = frappe.db.get_value(
+		exchange.SYNC_LOG, {"direction": "Outgoing", "idempotency_key": key, "partner": partner}
+	)
+	if not name:
+		frappe.throw(_("No message of this partner has that key."), frappe.PermissionError)
+	doc = frappe.get_doc(exchange.SYNC_LOG, name, for_update=True)
+	if doc.status != rules.SENT:
+		exchange.delivered(doc, frappe.parse_json(answer))
+		doc.db_update()
+	return doc.status
+
+
 # --- plans for IKVD's decision ----------------------------------------------------------------------------------
 
 
@@ -164,7 +202,7 @@ def decide(review: str, decision: str, reason: str | None = None) -> str:
 	reason); it goes back to the partner's site, whose workflow applies it."""
 	doc = frappe.get_doc(REVIEW, review)
 	doc.check_permission("read")
-	if access.REGIONAL_COORDINATOR not in frappe.get_roles():
+	if DECIDER not in frappe.get_roles():
 		frappe.throw(_("Only IKVD's regional coordinators decide on plans."), frappe.PermissionError)
 	with rules_enforced(REVIEW):
 		rules.check_decision(decision, reason)
@@ -212,3 +250,24 @@ def receive_figures(partner: str, sequence: int, payload: dict) -> tuple[str, tu
 	doc.compensations_paid = sum(row.amount or 0 for row in doc.compensations)
 	doc.save(ignore_permissions=True)
 	return rules.APPLIED, (FIGURES, doc.name), doc.name
+
+
+def anonymise_expired_reviews() -> None:
+	"""Daily: a decided review keeps the learner's name and personal code for the programme's retention period
+	(PuMPuRS Settings), counted from the decision; the partner's site keeps its learner under its own."""
+	from pumpurs_app.registers.data_protection import retention_years
+
+	years, on = retention_years(), getdate(today())
+	for name, decided_on in frappe.get_all(
+		REVIEW,
+		filters={"decided_on": ("is", "set"), "learner_personal_code": ("is", "set")},
+		fields=["name", "decided_on"],
+		as_list=True,
+	):
+		if retention.is_due(getdate(decided_on), years, on):
+			frappe.db.set_value(
+				REVIEW,
+				name,
+				{"learner_name": retention.ANONYMISED, "learner_personal_code": None},
+				update_modified=False,
+			)

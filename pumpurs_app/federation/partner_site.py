@@ -140,6 +140,30 @@ def receive_flag(partner: str, sequence: int, payload: dict) -> tuple[str, tuple
 	return rules.APPLIED, (PLAN, name), text
 
 
+def fetch_from_hub() -> int:
+	"""Scheduler (every minute) on a partner site: take what the hub holds for this site (IKVD's decisions, its
+	flags) and apply each once, as if the hub had delivered it; how many were taken."""
+	if exchange.mode() != rules.PARTNER_SITE:
+		return 0
+	try:
+		hub = exchange.HubClient()
+		waiting = hub.call("pumpurs_app.federation.hub.waiting_for_site")
+	except frappe.ValidationError:
+		return 0  # the hub is down: the outbox's Sync Log shows it, and the next minute tries again
+	taken = 0
+	for message in waiting:
+		if (
+			message.get("type") not in (rules.IKVD_DECISION, rules.CROSS_PARTNER_FLAG)
+			or message.get("partner") != exchange.site_partner()
+		):
+			continue
+		answer = exchange.apply(message)
+		frappe.db.commit()  # applied here before the hub is told; a repeat is answered from the Sync Log
+		hub.call("pumpurs_app.federation.hub.acknowledge", key=message["key"], answer=answer)
+		taken += 1
+	return taken
+
+
 # --- term figures ----------------------------------------------------------------------------------------------
 
 
@@ -202,10 +226,18 @@ def term_figures(partner: str, term: str) -> dict:
 
 @frappe.whitelist(methods=["POST"])
 def send_term_figures(term: str | None = None) -> list[str]:
-	"""An administrator sends the figures now (the scheduler does daily): of ``term``, or of the terms that
-	have begun this school year and the one before. Unchanged figures are not sent again."""
-	if frappe.session.user != "Administrator" and not frappe.flags.in_scheduler:
-		exchange.only_administrators()
+	"""An administrator sends the figures now (the scheduler does daily)."""
+	exchange.only_administrators()
+	return queue_term_figures(term)
+
+
+def send_term_figures_daily() -> None:
+	queue_term_figures()
+
+
+def queue_term_figures(term: str | None = None) -> list[str]:
+	"""The figures of ``term``, or of the last four terms that have begun, into the outbox where they changed
+	since they were last sent."""
 	partner = exchange.site_partner()
 	if not partner:
 		return []
@@ -237,12 +269,6 @@ def send_term_figures(term: str | None = None) -> list[str]:
 	return queued
 
 
-def send_term_figures_daily() -> None:
-	if exchange.mode() == rules.PARTNER_SITE:
-		frappe.flags.in_scheduler = True
-		send_term_figures()
-
-
 # --- connecting to the hub --------------------------------------------------------------------------------------
 
 
@@ -250,27 +276,17 @@ def send_term_figures_daily() -> None:
 def connect_to_hub() -> dict:
 	"""With the hub's address and the key pair IKVD gave this partner in PuMPuRS Settings: make the account the
 	hub delivers decisions with here, and tell the hub this site's address and that account's keys."""
-	import requests
-
 	exchange.only_administrators()
 	settings = frappe.get_doc(exchange.SETTINGS)
 	if settings.federation_mode != rules.PARTNER_SITE:
 		frappe.throw(_("Choose the mode Partner Site first."))
 	keys = exchange.new_api_user(HUB_ACCOUNT, "PuMPuRS", "national hub", access.HUB_ACCOUNT)
-	try:
-		response = requests.post(
-			settings.hub_url.rstrip("/") + "/api/method/pumpurs_app.federation.hub.connect_site",
-			json={"site_url": get_url(), "api_key": keys["api_key"], "api_secret": keys["api_secret"]},
-			headers={
-				"Authorization": f"token {settings.hub_api_key}:{settings.get_password('hub_api_secret')}",
-				"Accept": "application/json",
-			},
-			timeout=exchange.TIMEOUT_SECONDS,
-		)
-	except requests.RequestException as exc:
-		frappe.throw(_("The hub does not answer: {0}").format(exc))
-	if response.status_code != 200:
-		frappe.throw(_("The hub refused the connection: {0}").format(exchange.server_message(response)))
-	if response.json()["message"]["partner"] != settings.site_partner:
+	connected = exchange.HubClient().call(
+		"pumpurs_app.federation.hub.connect_site",
+		site_url=get_url(),
+		api_key=keys["api_key"],
+		api_secret=keys["api_secret"],
+	)
+	if connected["partner"] != settings.site_partner:
 		frappe.throw(_("The key pair belongs to another partner at the hub."))
 	return {"partner": settings.site_partner, "site_url": get_url()}

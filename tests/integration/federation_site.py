@@ -9,7 +9,7 @@ import frappe
 from frappe.utils.password import get_decrypted_password, update_password
 
 from pumpurs_app import access
-from pumpurs_app.federation import hub, partner_site
+from pumpurs_app.federation import exchange, hub, partner_site
 from pumpurs_app.rules import federation as rules
 from tests.integration import plans
 from tests.integration import world as world_module
@@ -78,6 +78,20 @@ def same_child_at_the_vocational_school(learner: str, twin: str) -> dict:
 	return {"personal_code": code}
 
 
+def send_due() -> list:
+	"""The scheduler's run of the outbox (every minute) once the messages' wait has passed."""
+	frappe.db.set_value(
+		"PuMPuRS Sync Log", {"status": rules.FAILED}, "next_attempt_on", frappe.utils.now_datetime()
+	)
+	exchange.send_due()
+	return []
+
+
+def fetch() -> int:
+	"""The partner site's scheduler takes what the hub holds for it."""
+	return partner_site.fetch_from_hub()
+
+
 def figures(partner: str, term: str) -> dict:
 	return partner_site.term_figures(partner, term)
 
@@ -119,6 +133,8 @@ STEPS = {
 		site_keys,
 		make_plan,
 		same_child_at_the_vocational_school,
+		send_due,
+		fetch,
 		figures,
 		outbox,
 		user,

@@ -44,6 +44,17 @@ def worker(federation):
 		process.poll()
 
 
+def latvian(message: str, *values) -> str:
+	"""What the sites (Latvian by default, as the test world sets them up) say."""
+	import frappe
+
+	frappe.local.lang = "lv"
+	try:
+		return frappe._(message).format(*values)
+	finally:
+		frappe.local.lang = "en"
+
+
 def wait_for(read, expected, timeout: float = 60):
 	deadline = time.monotonic() + timeout
 	while (value := read()) != expected:
@@ -161,9 +172,8 @@ def test_while_the_hub_is_down_the_plan_waits_in_the_outbox_and_arrives_once(fed
 		assert waiting["payload"]  # kept until it is delivered
 	finally:
 		hub.start()
-	assert (
-		federation.send_now(a, plan) == rules.SENT
-	)  # the administrator's "Send Now" (the scheduler's retry)
+	a.step("send_due")  # the scheduler's next run, once the minute's wait has passed
+	assert outgoing(a, plan, rules.SENT)["attempts"] >= 2
 	review = federation.review(a.partner, plan)
 	assert (review["status"], review["sequence"]) == ("Pending IKVD", 1)
 
@@ -182,6 +192,30 @@ def test_while_the_hub_is_down_the_plan_waits_in_the_outbox_and_arrives_once(fed
 	assert federation.review(a.partner, plan)["modified"] == review["modified"]
 
 
+def test_a_partner_site_the_hub_cannot_reach_takes_ikvds_decision_itself(federation, worker):
+	a, hub = federation.a, federation.hub
+	plan = federation.plan_at_ikvd_step(a, "a3", term="current_s2")
+	review = federation.review(a.partner, plan)
+	a.stop()  # behind the municipality's firewall, say
+	try:
+		decider = hub.login(HUB_DECIDER)
+		assert (
+			decider.call("pumpurs_app.federation.hub.decide", review=review["name"], decision="Approve")
+			== "Approved"
+		)
+		assert outgoing(hub, review["name"], rules.FAILED)["message_type"] == rules.IKVD_DECISION
+		assert a.step("fetch") == 1  # the partner site's scheduler, every minute
+	finally:
+		a.start()
+	assert plan_state(a, plan) == "Approved"
+	stored = a.login(a.user("a_author")).doc(PLAN, plan)
+	assert stored["ikvd_approved_by"] == HUB_DECIDER
+	assert (
+		outgoing(hub, review["name"], rules.SENT)["payload"] is None
+	)  # the hub's outbox no longer offers it
+	assert a.step("fetch") == 0
+
+
 def test_a_partners_key_never_writes_or_reads_another_partners_data_at_the_hub(federation):
 	a, b, hub = federation.a, federation.b, federation.hub
 	with_a_key = hub.with_key(**federation.keys[a.partner])
@@ -195,7 +229,9 @@ def test_a_partners_key_never_writes_or_reads_another_partners_data_at_the_hub(f
 	refused = with_a_key.post("pumpurs_app.federation.exchange.receive", message=message)
 	assert refused.status_code == 403
 	assert refused.json()["exception"].endswith(
-		f"This site's key belongs to partner {a.partner}; it cannot send records of another partner."
+		latvian(
+			"This site's key belongs to partner {0}; it cannot send records of another partner.", a.partner
+		)
 	)
 	decider = hub.login(HUB_DECIDER)
 	assert not decider.records(REVIEW, {"source_plan": "IAP-20261-00001"})
@@ -208,6 +244,12 @@ def test_a_partners_key_never_writes_or_reads_another_partners_data_at_the_hub(f
 		response = with_a_key.post(
 			"pumpurs_app.federation.hub.decide", review=pending[0]["name"], decision="Approve"
 		)
+		assert response.status_code == 403
+	# what the hub holds for partner sites: A's key gets A's alone and acknowledges no other partner's
+	waiting = with_a_key.call("pumpurs_app.federation.hub.waiting_for_site")
+	assert {m["partner"] for m in waiting} <= {a.partner}
+	for key in (rules.message_key(rules.IKVD_DECISION, b.partner, "x", 1), "anything"):
+		response = with_a_key.post("pumpurs_app.federation.hub.acknowledge", key=key)
 		assert response.status_code == 403
 	# nor does a message of the hub's kind, sent to the hub
 	message.update(type=rules.IKVD_DECISION, partner=a.partner)
@@ -222,14 +264,9 @@ def test_a_learner_with_plans_of_two_partners_in_one_term_is_flagged_to_both(fed
 	wait_for(lambda: federation.review(b.partner, plan_b)["other_partners"], a.partner)
 	wait_for(lambda: federation.review(a.partner, plan_a)["other_partners"], b.partner)
 	term = a.world["terms"]["current_s1"]
-	wait_for(
-		lambda: a.step("comments", reference=plan_a),
-		[f"IKVD: the learner also has a plan of {b.partner} for {term}."],
-	)
-	wait_for(
-		lambda: b.step("comments", reference=plan_b),
-		[f"IKVD: the learner also has a plan of {a.partner} for {term}."],
-	)
+	flag = "IKVD: the learner also has a plan of {0} for {1}."
+	wait_for(lambda: a.step("comments", reference=plan_a), [latvian(flag, b.partner, term)])
+	wait_for(lambda: b.step("comments", reference=plan_b), [latvian(flag, a.partner, term)])
 
 
 def test_term_figures_of_both_partners_appear_in_the_hubs_national_report_for_ikvd_alone(federation, worker):
@@ -287,3 +324,32 @@ def test_term_figures_of_both_partners_appear_in_the_hubs_national_report_for_ik
 	)
 	response = coordinator.http.get(f"{hub.url}/api/resource/PuMPuRS Term Figures", timeout=30)
 	assert response.status_code == 403
+
+
+def test_the_hub_forgets_the_learner_of_a_review_decided_longer_ago_than_personal_data_is_kept(world):
+	"""On this (single) site, as at a hub: a review decided beyond the retention period loses the learner's name
+	and personal code; one decided within it keeps them."""
+	import frappe
+	from frappe.utils import add_years, now_datetime
+
+	from pumpurs_app.federation.hub import anonymise_expired_reviews
+	from pumpurs_app.registers.data_protection import retention_years
+	from pumpurs_app.rules.retention import ANONYMISED
+
+	names = {}
+	for age in (retention_years() + 1, retention_years() - 1):
+		review = frappe.get_doc(
+			doctype=REVIEW,
+			partner=world.municipality,
+			source_plan=f"IAP-TEST-{age}",
+			status="Approved",
+			learner_name="Anna Kalniņa",
+			learner_personal_code="170513-20006",
+			decided_by="Administrator",
+			decided_on=add_years(now_datetime(), -age),
+		).insert()
+		names[age] = review.name
+	anonymise_expired_reviews()
+	old, recent = (frappe.get_doc(REVIEW, names[age]) for age in sorted(names, reverse=True))
+	assert (old.learner_name, old.learner_personal_code) == (ANONYMISED, None)
+	assert (recent.learner_name, recent.learner_personal_code) == ("Anna Kalniņa", "170513-20006")

@@ -10,6 +10,7 @@ from pathlib import Path
 import frappe
 
 from pumpurs_app import access
+from pumpurs_app.federation import hub
 from pumpurs_app.setup import workflows
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -50,7 +51,10 @@ def app_reports() -> list[str]:
 
 
 def deciders(doctype: str) -> set[str]:
-	"""Roles that decide on a document of this DocType: a workflow's deciding steps, or confirming (submit)."""
+	"""Roles that decide on a document of this DocType: a workflow's deciding steps, confirming (submit), or
+	IKVD's decision at the hub (hub.decide)."""
+	if doctype == hub.REVIEW:
+		return {hub.DECIDER}
 	workflow = frappe.db.get_value("Workflow", {"document_type": doctype, "is_active": 1})
 	if workflow:
 		return {t.allowed for t in frappe.get_doc("Workflow", workflow).transitions if t.action in DECISIONS}
