@@ -37,11 +37,17 @@ PLAN_FIELDS = (
 )
 
 
-def check_sender(partner: str | None) -> str:
-	"""The partner whose site holds the calling key; a key never speaks for another partner."""
+def calling_partner() -> str:
+	"""The partner whose site holds the calling key."""
 	own = frappe.db.get_value(PARTNER_SITE, {"hub_user": frappe.session.user}, "partner")
 	if access.SITE_ACCOUNT not in frappe.get_roles() or not own:
 		frappe.throw(_("This account is not a partner site's account."), frappe.PermissionError)
+	return own
+
+
+def check_sender(partner: str | None) -> str:
+	"""A key never speaks for another partner than its site's."""
+	own = calling_partner()
 	if partner != own:
 		frappe.throw(
 			_("This site's key belongs to partner {0}; it cannot send records of another partner.").format(
@@ -81,8 +87,7 @@ def connect_site(site_url: str, api_key: str, api_secret: str) -> dict:
 	"""A partner's site tells the hub where it is and the key pair that delivers IKVD's decisions there."""
 	if exchange.mode() != rules.NATIONAL_HUB:
 		frappe.throw(_("This site is not the national hub."), frappe.PermissionError)
-	partner = frappe.db.get_value(PARTNER_SITE, {"hub_user": frappe.session.user}, "partner")
-	check_sender(partner)
+	partner = calling_partner()
 	with rules_enforced(PARTNER_SITE):
 		site_url = rules.check_hub_url(site_url)
 	site = frappe.get_doc(PARTNER_SITE, partner)
@@ -102,7 +107,7 @@ def connect_site(site_url: str, api_key: str, api_secret: str) -> dict:
 def waiting_for_site() -> list[dict]:
 	"""A partner's site fetches what the hub's outbox holds for it, oldest first: the hub pushes IKVD's
 	decisions, and a site the hub cannot reach (behind a municipality's firewall) takes them itself."""
-	partner = check_sender(frappe.db.get_value(PARTNER_SITE, {"hub_user": frappe.session.user}, "partner"))
+	partner = calling_partner()
 	return [
 		exchange.message_of(frappe.get_doc(exchange.SYNC_LOG, name))
 		for name in frappe.get_all(
@@ -121,7 +126,7 @@ def waiting_for_site() -> list[dict]:
 @frappe.whitelist(methods=["POST"])
 def acknowledge(key: str, answer: dict | str | None = None) -> str:
 	"""The partner's site has applied a message it fetched: the hub's outbox stops offering it."""
-	partner = check_sender(frappe.db.get_value(PARTNER_SITE, {"hub_user": frappe.session.user}, "partner"))
+	partner = calling_partner()
 	name = frappe.db.get_value(
 		exchange.SYNC_LOG, {"direction": "Outgoing", "idempotency_key": key, "partner": partner}
 	)
