@@ -17,8 +17,18 @@ def test_ikvd_decides_a_partner_sites_plan_in_the_hubs_queue(request, browser, f
 	plan = federation.plan_at_ikvd_step(a, "a7", term="current_s2")
 	assert federation.send_now(a, plan) == rules.SENT  # (this module runs no worker of its own)
 	review = federation.review(a.partner, plan)
-
 	desks, shots = recorded(request)
+
+	# at partner A's site the plan waits, and its form says where IKVD decides
+	author = new_desk(browser, a.url, a.user("a_author"), False, shots_dir, shots)
+	desks.append(author)
+	author.open_form(PLAN, plan)
+	waits = author.page.evaluate(
+		'() => __("IKVD decides on this plan at the national hub; its decision is applied here when it arrives.")'
+	)
+	author.main.get_by_text(waits).wait_for(state="visible")
+	author.shot("waits-at-partner-a")
+
 	desk = new_desk(browser, hub.url, HUB_DECIDER, False, shots_dir, shots)
 	desks.append(desk)
 	desk.goto("ikvd-plan-review")

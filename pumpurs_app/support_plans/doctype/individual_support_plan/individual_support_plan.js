@@ -63,6 +63,12 @@ frappe.ui.form.on("Individual Support Plan", {
 				"orange"
 			);
 		}
+		if (frm.doc.workflow_state === "Pending IKVD" && frappe.boot.pumpurs?.federation_mode === "Partner Site") {
+			frm.dashboard.set_headline_alert(
+				__("IKVD decides on this plan at the national hub; its decision is applied here when it arrives."),
+				"blue"
+			);
+		}
 	},
 
 	// the institution and partner come from the learner (the server sets them on every save); they are not
