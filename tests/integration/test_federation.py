@@ -350,3 +350,26 @@ def test_the_hub_forgets_the_learner_of_a_review_decided_longer_ago_than_persona
 	old, recent = (frappe.get_doc(REVIEW, names[age]) for age in sorted(names, reverse=True))
 	assert (old.learner_name, old.learner_personal_code) == (ANONYMISED, None)
 	assert (recent.learner_name, recent.learner_personal_code) == ("Anna Kalniņa", "170513-20006")
+
+
+@pytest.mark.parametrize(
+	("method", "arguments"),
+	[
+		("pumpurs_app.federation.exchange.send_now", {"log": 1}),
+		("pumpurs_app.federation.exchange.receive", {"message": {"type": rules.PLAN_FOR_DECISION}}),
+		("pumpurs_app.federation.exchange.receive", {"message": {"type": rules.IKVD_DECISION}}),
+		("pumpurs_app.federation.hub.register_partner_site", {"partner": "Testa novada pašvaldība"}),
+		(
+			"pumpurs_app.federation.hub.connect_site",
+			{"site_url": "http://x", "api_key": "k", "api_secret": "s"},
+		),
+		("pumpurs_app.federation.hub.waiting_for_site", {}),
+		("pumpurs_app.federation.hub.acknowledge", {"key": "k"}),
+		("pumpurs_app.federation.partner_site.connect_to_hub", {}),
+		("pumpurs_app.federation.partner_site.send_term_figures", {}),
+	],
+)
+def test_the_exchanges_methods_refuse_the_programmes_own_users(world, api, method, arguments):
+	"""Only the other site's account and the site's administrators use them; a partner's coordinator gets 403."""
+	response = api(world.user("muni_coord")).post(f"/api/method/{method}", arguments)
+	assert response.status == 403, response.text[:300]
