@@ -12,16 +12,31 @@ pytestmark = pytest.mark.browser
 REVIEW = "IKVD Plan Review"
 
 
-def test_ikvd_decides_a_partner_sites_plan_in_the_hubs_queue(request, browser, federation, shots_dir):
+@pytest.fixture
+def desk_at(request, browser, shots_dir):
+	"""``desk_at(site, user)``: a logged-in tab at one of the federation's sites, closed when the test ends."""
+	desks, shots = recorded(request)
+	opened = []
+
+	def open_tab(site, user: str):
+		desk = new_desk(browser, site.url, user, False, shots_dir, shots)
+		desks.append(desk)
+		opened.append(desk)
+		return desk
+
+	yield open_tab
+	for desk in opened:
+		desk.page.context.close()
+
+
+def test_ikvd_decides_a_partner_sites_plan_in_the_hubs_queue(federation, desk_at):
 	a, hub = federation.a, federation.hub
 	plan = federation.plan_at_ikvd_step(a, "a7", term="current_s2")
 	assert federation.send_now(a, plan) == rules.SENT  # (this module runs no worker of its own)
 	review = federation.review(a.partner, plan)
-	desks, shots = recorded(request)
 
 	# at partner A's site the plan waits, and its form says where IKVD decides
-	author = new_desk(browser, a.url, a.user("a_author"), False, shots_dir, shots)
-	desks.append(author)
+	author = desk_at(a, a.user("a_author"))
 	author.open_form(PLAN, plan)
 	waits = author.page.evaluate(
 		'() => __("IKVD decides on this plan at the national hub; its decision is applied here when it arrives.")'
@@ -29,8 +44,7 @@ def test_ikvd_decides_a_partner_sites_plan_in_the_hubs_queue(request, browser, f
 	author.main.get_by_text(waits).wait_for(state="visible")
 	author.shot("waits-at-partner-a")
 
-	desk = new_desk(browser, hub.url, HUB_DECIDER, False, shots_dir, shots)
-	desks.append(desk)
+	desk = desk_at(hub, HUB_DECIDER)
 	desk.goto("ikvd-plan-review")
 	row = desk.main.locator(".list-row-container").filter(has_text=review["learner_name"])
 	row.wait_for(state="visible")
