@@ -189,7 +189,7 @@ class Federation:
 
 	def send_now(self, site: Site, reference: str, message_type: str = rules.PLAN_FOR_DECISION) -> str:
 		"""The site's administrator sends a waiting message now (the form's "Send Now"); a message a worker
-		delivered meanwhile (dev/up's worker serves every site of the bench) is left as it is."""
+		delivered meanwhile is left as it is."""
 		(log,) = [
 			row
 			for row in site.step("outbox", reference=reference)
