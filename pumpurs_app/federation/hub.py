@@ -139,6 +139,14 @@ def acknowledge(key: str, answer: dict | str | None = None) -> str:
 	return doc.status
 
 
+def held(doctype: str, filters: dict, sequence: int):
+	"""What the hub holds of the thing a message is about (a new record if nothing yet), and whether the
+	message's sequence is newer than what it holds."""
+	name = frappe.db.get_value(doctype, filters)
+	doc = frappe.get_doc(doctype, name) if name else frappe.new_doc(doctype)
+	return doc, not name or rules.is_current(sequence, doc.sequence)
+
+
 # --- plans for IKVD's decision ----------------------------------------------------------------------------------
 
 
@@ -146,12 +154,11 @@ def receive_plan(partner: str, sequence: int, payload: dict) -> tuple[str, tuple
 	plan = payload.get("plan")
 	if not plan:
 		frappe.throw(_("The message names no plan."))
-	name = frappe.db.get_value(REVIEW, {"partner": partner, "source_plan": plan})
-	review = frappe.get_doc(REVIEW, name) if name else frappe.new_doc(REVIEW)
-	if name and not rules.is_current(sequence, review.sequence):
+	review, newer = held(REVIEW, {"partner": partner, "source_plan": plan}, sequence)
+	if not newer:
 		return (
 			rules.IGNORED,
-			(REVIEW, name),
+			(REVIEW, review.name),
 			_("Sending {0} of this plan is here already.").format(review.sequence),
 		)
 	review.update({field: payload.get(field) for field in PLAN_FIELDS})
@@ -246,10 +253,9 @@ def receive_figures(partner: str, sequence: int, payload: dict) -> tuple[str, tu
 	term = payload.get("school_term")
 	if not term:
 		frappe.throw(_("The message names no school term."))
-	name = frappe.db.get_value(FIGURES, {"partner": partner, "school_term": term})
-	doc = frappe.get_doc(FIGURES, name) if name else frappe.new_doc(FIGURES)
-	if name and not rules.is_current(sequence, doc.sequence):
-		return rules.IGNORED, (FIGURES, name), _("Newer figures of this term are here already.")
+	doc, newer = held(FIGURES, {"partner": partner, "school_term": term}, sequence)
+	if not newer:
+		return rules.IGNORED, (FIGURES, doc.name), _("Newer figures of this term are here already.")
 	doc.update(payload)
 	doc.update({"partner": partner, "sequence": sequence, "received_on": now_datetime()})
 	doc.compensations_paid = sum(row.amount or 0 for row in doc.compensations)
