@@ -373,3 +373,49 @@ def test_the_exchanges_methods_refuse_the_programmes_own_users(world, api, metho
 	"""Only the other site's account and the site's administrators use them; a partner's coordinator gets 403."""
 	response = api(world.user("muni_coord")).post(f"/api/method/{method}", arguments)
 	assert response.status == 403, response.text[:300]
+
+
+def test_the_hubs_records_and_their_rows_are_closed_to_the_programmes_own_users(world, api):
+	"""IKVD Plan Review with its risks and measures, PuMPuRS Term Figures with its compensations: a partner's
+	coordinator reads neither the records nor their rows, by list or by name; IKVD's regional coordinator
+	reads the review with its rows (the control)."""
+	import frappe
+
+	review = frappe.get_doc(
+		doctype=REVIEW,
+		partner=world.municipality,
+		source_plan="IAP-ROWS-1",
+		status="Pending IKVD",
+		learner_name="Anna Kalniņa",
+		risks=[{"risk_factor": "Unexcused absences", "severity": "High"}],
+		measures=[{"measure_kind": "Consultation", "planned_hours": 6}],
+	).insert()
+	figures = frappe.get_doc(
+		doctype="PuMPuRS Term Figures",
+		partner=world.municipality,
+		school_term="2026/2027 S1",
+		compensations=[{"compensation_type": "Meals", "claims": 2, "amount": 10}],
+	).insert()
+	frappe.db.commit()
+	try:
+		rows = {
+			"IKVD Plan Review Risk": (REVIEW, review.risks[0].name),
+			"IKVD Plan Review Measure": (REVIEW, review.measures[0].name),
+			"PuMPuRS Term Compensation": ("PuMPuRS Term Figures", figures.compensations[0].name),
+		}
+		coordinator = api(world.user("muni_coord"))
+		for doctype in (REVIEW, "PuMPuRS Term Figures"):
+			assert coordinator.get(f"/api/resource/{doctype}").status == 403, doctype
+		for child, (parent, name) in rows.items():
+			assert coordinator.get(f"/api/resource/{child}/{name}").status == 403, child
+			listed = coordinator.call(
+				"frappe.client.get_list", doctype=child, parent=parent, fields=["name"], limit_page_length=0
+			)
+			assert listed.status == 403 or not listed.message, child
+		seen = api(world.user("regional")).get(f"/api/resource/{REVIEW}/{review.name}")
+		assert seen.status == 200
+		assert (len(seen.data["risks"]), len(seen.data["measures"])) == (1, 1)
+	finally:
+		frappe.delete_doc(REVIEW, review.name, force=True)
+		frappe.delete_doc("PuMPuRS Term Figures", figures.name, force=True)
+		frappe.db.commit()
