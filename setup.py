@@ -25,6 +25,7 @@ setup(
 		"schwifty>=2024.1.1",  # IBAN / BIC
 		"sepaxml>=2.6,<3",  # SEPA pain.001 credit transfers
 		"openpyxl>=3.1,<4",  # Excel templates and workbooks
+		"python-calamine>=0.3,<1",  # reading uploaded learner workbooks (Rust's calamine, ten times openpyxl's speed)
 		"defusedxml>=0.7,<1",  # uploaded XML: no entity expansion, no external entities (openpyxl uses it too)
 		"Faker>=18",  # demo data (lv_LV)
 	],

@@ -3,6 +3,8 @@ on the way out."""
 
 import csv
 import io
+import re
+import zipfile
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -13,7 +15,7 @@ from openpyxl import Workbook, load_workbook
 from pumpurs_app.rules import RuleViolation, learner_import, personal_code
 from pumpurs_app.rules.learner_import import COLUMNS, Facts, Institution, institution_key
 from pumpurs_app.rules.spreadsheets import safe_cell
-from tests.unit.hostile_files import padded_sheet, peak_while, zip_bomb
+from tests.unit.hostile_files import padded_sheet, peak_while, rewritten, zip_bomb
 
 TODAY = date(2026, 11, 28)
 SCHOOL = "Testa 1. vidusskola"
@@ -334,6 +336,47 @@ def test_formulas_are_refused_never_evaluated():
 		(3, "personal_code", "C"),
 	]  # and no "A value is required." for the refused cells
 	assert result.errors[0].reason.startswith('The cell holds a formula (=CONCATENATE("Bērz","iņa"))')
+
+
+def test_formulas_as_excel_saves_them_with_their_results_and_error_cells_are_refused():
+	"""Excel saves a formula with its last result (``<f>`` and ``<v>``), writes a shared formula once and
+	refers to it from the other cells, and marks error cells ``t="e"``: the reader sees the results only, so
+	the workbook's own XML must tell which cells are formulas or errors. Here a row's cells hold such
+	formulas with plausible results, a typed ``#N/A``, and the last row holds a formula alone."""
+	content = workbook([row(), row(personal_code=NEW_CODE), row(personal_code=None)])
+	sheet_xml = "xl/worksheets/sheet1.xml"
+	xml = zipfile.ZipFile(io.BytesIO(content)).read(sheet_xml).decode()
+	letters = {c.key: chr(ord("A") + i) for i, c in enumerate(COLUMNS)}
+	# row 2: the last name is a formula whose result is a plausible name
+	xml = re.sub(
+		rf'<c r="{letters["last_name"]}2" t="inlineStr"><is><t>[^<]*</t></is></c>',
+		f'<c r="{letters["last_name"]}2" t="str"><f t="shared" ref="{letters["last_name"]}2:{letters["last_name"]}3" si="0">UPPER("Bērziņa")</f><v>BĒRZIŅA</v></c>',
+		xml,
+	)
+	# row 3: the same shared formula, written without its text
+	xml = re.sub(
+		rf'<c r="{letters["last_name"]}3" t="inlineStr"><is><t>[^<]*</t></is></c>',
+		f'<c r="{letters["last_name"]}3" t="str"><f t="shared" si="0"/><v>BĒRZIŅA</v></c>',
+		xml,
+	)
+	# row 4: the personal code shows an error; row 5: a formula alone with a numeric result
+	xml = xml.replace(
+		'<row r="4">', f'<row r="4"><c r="{letters["personal_code"]}4" t="e"><v>#N/A</v></c>'
+	).replace(
+		"</sheetData>", f'<row r="5"><c r="{letters["grade"]}5"><f>1+1</f><v>2</v></c></row></sheetData>'
+	)
+	sheet = learner_import.read(rewritten(content, {sheet_xml: xml.encode()}))
+	assert learner_import.check(sheet, facts()).records == []
+	assert [(e.row, e.column, e.value) for e in sheet.errors] == [
+		(2, "last_name", '=UPPER("Bērziņa")'),
+		(3, "last_name", '=UPPER("Bērziņa")'),
+		(4, "personal_code", "#N/A"),
+		(5, "grade", "=1+1"),
+	]
+	assert {e.violation.message for e in sheet.errors[:2]} == {
+		"The cell holds a formula ({formula}); type the value itself. Formulas are not evaluated."
+	}
+	assert sheet.errors[2].reason == "The cell shows a spreadsheet error (#N/A)."
 
 
 def test_wrong_template_and_empty_files():

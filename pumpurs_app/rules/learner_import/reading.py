@@ -13,7 +13,7 @@ from pumpurs_app.rules.learner_import.columns import (
 	LIMITS,
 	header_key,
 )
-from pumpurs_app.rules.spreadsheets import OLE2, WorkbookLimits, formula_start, open_workbook, sheet_rows
+from pumpurs_app.rules.spreadsheets import OLE2, WorkbookLimits, formula_start, read_cells
 
 
 @dataclass(frozen=True)
@@ -61,91 +61,79 @@ def read(content: bytes, limits: WorkbookLimits = LIMITS) -> Sheet:
 			"This is an old Excel file (.xls). Save it as an Excel workbook (.xlsx) and upload it again."
 		)
 	unreadable = RuleViolation("The file is not an Excel workbook (.xlsx). Use the template.")
-	workbook = open_workbook(content, limits, unreadable, data_only=False)
-	try:
-		worksheet = workbook[DATA_SHEET] if DATA_SHEET in workbook.sheetnames else workbook.worksheets[0]
-		sheet = Sheet()
-		rows = sheet_rows(worksheet, limits)
-		heading_cells = next(rows, ())
-		positions = _read_headings(heading_cells, sheet, get_column_letter)
-		if sheet.errors and not positions:
-			return sheet
-		for number, cells in enumerate(rows, start=2):
-			values: dict[str, object] = {}
-			broken: set[str] = set()
-			for index, cell in enumerate(cells):
-				value = cell.value
-				if value is None or (isinstance(value, str) and not value.strip()):
-					continue
-				key = positions.get(index)
-				if getattr(cell, "data_type", None) == "f" or (
-					isinstance(value, str) and formula_start(value.lstrip())
-				):
-					sheet.errors.append(
-						CellError(
-							number,
-							key,
-							get_column_letter(index + 1),
-							RuleViolation(
-								"The cell holds a formula ({formula}); type the value itself. Formulas are not evaluated.",
-								formula=_formula_text(value),
-							),
-							_formula_text(value),
-						)
-					)
-					broken.add(key or "")
-					continue
-				if getattr(cell, "data_type", None) == "e":
-					sheet.errors.append(
-						CellError(
-							number,
-							key,
-							get_column_letter(index + 1),
-							RuleViolation("The cell shows a spreadsheet error ({value}).", value=str(value)),
-							value,
-						)
-					)
-					broken.add(key or "")
-					continue
-				if key is None:
-					sheet.errors.append(
-						CellError(
-							number,
-							None,
-							get_column_letter(index + 1),
-							RuleViolation("This cell is outside the template's columns; leave it empty."),
-							value,
-						)
-					)
-					continue
-				values[key] = value
-			if not values and not broken:
-				continue  # an empty row (the template formats many)
-			sheet.rows.append(SheetRow(number, values, broken))
-		if not sheet.rows and not sheet.errors:
-			sheet.errors.append(
-				CellError(
-					None,
-					None,
-					None,
-					RuleViolation("The file has no learners: fill in the rows under the headings."),
-				)
-			)
+	cells = read_cells(content, limits, unreadable, DATA_SHEET)
+	sheet = Sheet()
+	positions = _read_headings(cells.rows[0] if cells.rows else [], sheet, get_column_letter)
+	if sheet.errors and not positions:
 		return sheet
-	finally:
-		workbook.close()
+	# calamine's rows end at the last value: formulas and errors may lie beyond
+	width = {}
+	for number, column in (*cells.formulas, *cells.errors):
+		width[number] = max(width.get(number, 0), column)
+	for number in range(2, max([len(cells.rows), *width]) + 1):
+		row = cells.rows[number - 1] if number <= len(cells.rows) else []
+		values: dict[str, object] = {}
+		broken: set[str] = set()
+		for index in range(max(len(row), width.get(number, 0))):
+			place = (number, index + 1)
+			value = _value(row[index]) if index < len(row) else None
+			formula = cells.formulas.get(place) or (
+				value if isinstance(value, str) and formula_start(value.lstrip()) else None
+			)
+			if (
+				formula is None
+				and place not in cells.errors
+				and (value is None or (isinstance(value, str) and not value.strip()))
+			):
+				continue
+			key = positions.get(index)
+			letter = get_column_letter(index + 1)
+			if formula is not None:
+				violation = RuleViolation(
+					"The cell holds a formula ({formula}); type the value itself. Formulas are not evaluated.",
+					formula=formula,
+				)
+				sheet.errors.append(CellError(number, key, letter, violation, formula))
+				broken.add(key or "")
+			elif place in cells.errors:
+				error = cells.errors[place]
+				violation = RuleViolation("The cell shows a spreadsheet error ({value}).", value=error)
+				sheet.errors.append(CellError(number, key, letter, violation, error))
+				broken.add(key or "")
+			elif key is None:
+				violation = RuleViolation("This cell is outside the template's columns; leave it empty.")
+				sheet.errors.append(CellError(number, None, letter, violation, value))
+			else:
+				values[key] = value
+		if not values and not broken:
+			continue  # an empty row (the template formats many)
+		sheet.rows.append(SheetRow(number, values, broken))
+	if not sheet.rows and not sheet.errors:
+		sheet.errors.append(
+			CellError(
+				None,
+				None,
+				None,
+				RuleViolation("The file has no learners: fill in the rows under the headings."),
+			)
+		)
+	return sheet
 
 
-def _formula_text(value) -> str:
-	text = getattr(value, "text", value)  # openpyxl's ArrayFormula keeps the formula in .text
-	return str(text)
+def _value(value):
+	"""A cell's value as openpyxl gives it: None when empty, whole numbers as int (calamine reads every number
+	as a float)."""
+	if value == "":
+		return None
+	if isinstance(value, float) and value.is_integer():
+		return int(value)
+	return value
 
 
 def _read_headings(cells, sheet: Sheet, get_column_letter) -> dict[int, str]:
 	positions: dict[int, str] = {}
 	unknown = []
-	for index, cell in enumerate(cells):
-		value = cell.value
+	for index, value in enumerate(cells):
 		if value is None or not str(value).strip():
 			continue
 		letter = get_column_letter(index + 1)
