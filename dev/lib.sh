@@ -379,3 +379,119 @@ prepare_platform() {
 	configure_bench
 	ensure_db_admin
 }
+
+# --- a read replica -----------------------------------------------------------------------------------------
+# frappe's read_from_replica sends reports and list counts to a second MariaDB server. For the tests and the
+# benchmark: a second server on REPLICA_PORT, its data in RUN_DIR/replica, replicating one site's database
+# from the first. The first needs its binary log, which only a restart turns on (as root: once, through
+# /etc/mysql/mariadb.conf.d/90-pumpurs-replication.cnf). README: "A read replica".
+REPLICA_PORT=${PUMPURS_REPLICA_PORT:-3307}
+REPLICA_DIR=$RUN_DIR/replica
+REPLICA_CONF=/etc/mysql/mariadb.conf.d/90-pumpurs-replication.cnf
+
+admin_sql() { mariadb --host=$DB_HOST --port="${2:-$DB_PORT}" --user="$DB_ADMIN_USER" --password="$DB_ADMIN_PASSWORD" -N -e "$1"; }
+replica_sql() { mariadb --host=127.0.0.1 --port=$REPLICA_PORT --user=root -N -e "$1"; }
+
+ensure_binary_log() {
+	[ "$(admin_sql 'SELECT @@log_bin')" = 1 ] && return
+	[ "$(id -u)" = 0 ] || die "MariaDB on $DB_HOST:$DB_PORT keeps no binary log, which a replica reads: as root, run dev/replica once (it restarts MariaDB with log_bin), or set log_bin, server_id and binlog_format=ROW yourself"
+	say "Turning on MariaDB's binary log (a replica reads it): $REPLICA_CONF, and a restart"
+	mkdir -p "$(dirname "$REPLICA_CONF")"
+	cat >"$REPLICA_CONF" <<CNF
+# written by pumpurs_app's dev/replica: the binary log a read replica follows
+[mariadbd]
+log_bin = pumpurs-bin
+server_id = 1
+binlog_format = ROW
+expire_logs_days = 2
+CNF
+	# Debian's my.cnf reads mariadb.conf.d; a my.cnf trimmed of that line gets it back
+	if ! mariadbd --print-defaults 2>/dev/null | grep -q -- "--log_bin=pumpurs-bin"; then
+		printf '\n!includedir %s/\n' "$(dirname "$REPLICA_CONF")" >>/etc/mysql/my.cnf
+	fi
+	if ! { command -v service >/dev/null 2>&1 && service mariadb restart >/dev/null 2>&1; }; then
+		mariadb-admin --user=root shutdown 2>/dev/null || mariadb-admin --host=$DB_HOST --port=$DB_PORT --user=root shutdown
+		for _ in $(seq 30); do mariadb_up || break; sleep 1; done
+		ensure_services
+	fi
+	for _ in $(seq 30); do mariadb_up && break; sleep 1; done
+	ensure_db_admin  # the server's settings again (a restart forgets them)
+	[ "$(admin_sql 'SELECT @@log_bin')" = 1 ] || die "MariaDB still keeps no binary log (see $REPLICA_CONF)"
+}
+
+# replica_up SITE: the replica server running, holding SITE's database as it is now and following it
+replica_up() {
+	local site=$1 config db password secret
+	config="$BENCH_DIR/sites/$site/site_config.json"
+	db=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["db_name"])' "$config")
+	password=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["db_password"])' "$config")
+	ensure_services
+	ensure_db_admin
+	ensure_binary_log
+	if ! mariadb-admin --host=127.0.0.1 --port=$REPLICA_PORT --user=root --connect-timeout=2 ping >/dev/null 2>&1; then
+		say "Starting the replica server on port $REPLICA_PORT ($REPLICA_DIR)"
+		as_bench mkdir -p "$REPLICA_DIR"
+		if [ ! -d "$REPLICA_DIR/data/mysql" ]; then
+			as_bench mariadb-install-db --no-defaults --datadir="$REPLICA_DIR/data" \
+				--auth-root-authentication-method=normal --skip-test-db >"$REPLICA_DIR/install.log" 2>&1 ||
+				die "mariadb-install-db failed (see $REPLICA_DIR/install.log)"
+		fi
+		# read-only: only replication writes; the site's account may read
+		as_bench sh -c "setsid /usr/sbin/mariadbd --no-defaults --datadir='$REPLICA_DIR/data' --port=$REPLICA_PORT \
+			--bind-address=127.0.0.1 --socket='$REPLICA_DIR/mariadb.sock' --pid-file='$REPLICA_DIR/mariadb.pid' \
+			--log-error='$REPLICA_DIR/error.log' --server-id=2 --read-only=1 --skip-log-bin \
+			--character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
+			--innodb-buffer-pool-size=1G --tmp-table-size=256M --max-heap-table-size=256M \
+			</dev/null >/dev/null 2>&1 &"
+		for _ in $(seq 60); do
+			mariadb-admin --host=127.0.0.1 --port=$REPLICA_PORT --user=root ping >/dev/null 2>&1 && break
+			sleep 0.5
+		done
+		replica_sql "SELECT 1" >/dev/null || die "the replica server did not start (see $REPLICA_DIR/error.log)"
+	fi
+	secret="$STATE_DIR/replication-password"
+	[ -s "$secret" ] || as_bench sh -c "umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' > '$secret'"
+	local host sql=""
+	for host in localhost 127.0.0.1; do
+		sql+="CREATE USER IF NOT EXISTS 'pumpurs_replication'@'$host' IDENTIFIED BY '$(cat "$secret")';
+GRANT REPLICATION SLAVE ON *.* TO 'pumpurs_replication'@'$host';"
+	done
+	admin_sql "$sql"
+	say "Copying $site's database ($db) to the replica"
+	replica_sql "STOP SLAVE; RESET SLAVE ALL; DROP DATABASE IF EXISTS \`$db\`;
+		CREATE DATABASE \`$db\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;" >/dev/null
+	sql=""
+	for host in localhost 127.0.0.1; do
+		sql+="CREATE USER IF NOT EXISTS '$db'@'$host' IDENTIFIED BY '$password';
+ALTER USER '$db'@'$host' IDENTIFIED BY '$password'; GRANT ALL PRIVILEGES ON \`$db\`.* TO '$db'@'$host';"
+	done
+	replica_sql "$sql"
+	# --master-data: the copy starts with the binary log's position at the moment it was taken
+	mariadb-dump --host=$DB_HOST --port=$DB_PORT --user="$DB_ADMIN_USER" --password="$DB_ADMIN_PASSWORD" \
+		--single-transaction --master-data=1 --quick "$db" |
+		mariadb --host=127.0.0.1 --port=$REPLICA_PORT --user=root "$db" || die "copying $db to the replica failed"
+	replica_sql "SET GLOBAL replicate_wild_do_table = '$db.%';
+		CHANGE MASTER TO MASTER_HOST='$DB_HOST', MASTER_PORT=$DB_PORT, MASTER_USER='pumpurs_replication',
+			MASTER_PASSWORD='$(cat "$secret")';
+		START SLAVE;"
+	replica_caught_up || die "the replica does not follow $DB_HOST:$DB_PORT (see SHOW SLAVE STATUS on port $REPLICA_PORT)"
+}
+
+replica_caught_up() {
+	local status
+	for _ in $(seq 60); do
+		status=$(mariadb --host=127.0.0.1 --port=$REPLICA_PORT --user=root -e 'SHOW SLAVE STATUS\G')
+		if grep -q "Slave_SQL_Running: Yes" <<<"$status" && grep -q "Seconds_Behind_Master: 0" <<<"$status"; then
+			return 0
+		fi
+		sleep 0.5
+	done
+	printf '%s\n' "$status" | grep -E "Running|Error|Behind" >&2
+	return 1
+}
+
+replica_down() {
+	[ -s "$REPLICA_DIR/mariadb.pid" ] || return 0
+	mariadb-admin --host=127.0.0.1 --port=$REPLICA_PORT --user=root shutdown 2>/dev/null ||
+		kill "$(cat "$REPLICA_DIR/mariadb.pid")" 2>/dev/null || true
+}

@@ -10,6 +10,7 @@ PLAN = "Individual Support Plan"
 
 
 @frappe.whitelist()
+@frappe.read_only()  # on the replica when one is configured, as frappe's own counts
 def plans_awaiting_my_approval(filters=None) -> int:
 	"""Plans waiting at a step whose approval the user's roles may give (and that the user may see)."""
 	roles = set(frappe.get_roles())
@@ -37,6 +38,7 @@ def _own_plans(states: set[str], user: str) -> int:
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def unmatched_bank_transactions(filters=None) -> int:
 	"""Bank statement lines not matched to a payment (amount mismatches, unknown and returned payments)."""
 	return frappe.get_list(

@@ -42,6 +42,7 @@ SCOPE_FILTERS = ("school_year", "school_term", "partner", "institution")
 
 
 @frappe.whitelist()
+@frappe.read_only()  # every section from the replica when one is configured
 def download(
 	school_year: str | None = None,
 	school_term: str | None = None,
