@@ -449,6 +449,10 @@ replica_up() {
 		done
 		replica_sql "SELECT 1" >/dev/null || die "the replica server did not start (see $REPLICA_DIR/error.log)"
 	fi
+	if [ "$(replica_sql 'SELECT @@replicate_wild_do_table')" = "$db.%" ] && replica_caught_up 2>/dev/null; then
+		say "The replica follows $site already"
+		return 0
+	fi
 	secret="$STATE_DIR/replication-password"
 	[ -s "$secret" ] || as_bench sh -c "umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' > '$secret'"
 	local host sql=""

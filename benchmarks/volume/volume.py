@@ -42,6 +42,9 @@ def main() -> None:
 	parser.add_argument("--repeat", type=int, default=10, help="calls per measurement (the p95 is reported)")
 	parser.add_argument("--results", required=True)
 	parser.add_argument("--table", required=True, help="where to write the README's table")
+	parser.add_argument(
+		"--replica-port", type=int, help="a replica of the site (dev/replica) to read from too"
+	)
 	args = parser.parse_args()
 	frappe.init(site=args.site, sites_path=".")
 	frappe.connect()
@@ -162,7 +165,69 @@ def run(args) -> dict:
 		print(role, json.dumps(result["roles"][role])[:300])
 	result["actions"] = actions(args, year)
 	result["hand_sql"] = hand_sql(year, result["roles"]["national"]["reports"])
+	if args.replica_port:
+		result["replica"] = on_replica(args, chosen["national"], year)
 	return result
+
+
+def on_replica(args, user: str, year: str) -> dict:
+	"""With frappe's read_from_replica on: the national user's reports and exact counts again, then the single
+	writes; which server ran what, from each server's own statement counters (the replica's count none of
+	what replication applies)."""
+	import pymysql
+	from frappe.installer import update_site_config
+
+	replica = pymysql.connect(host="127.0.0.1", port=args.replica_port, user="root", autocommit=True)
+
+	def counters() -> dict[str, dict[str, int]]:
+		wanted = "('Com_select', 'Com_insert', 'Com_update', 'Com_delete')"
+		on = {"primary": frappe.db.sql(f"show global status where Variable_name in {wanted}")}
+		with replica.cursor() as cursor:
+			cursor.execute(f"show global status where Variable_name in {wanted}")
+			on["replica"] = cursor.fetchall()
+		return {server: {name[4:].lower(): int(value) for name, value in rows} for server, rows in on.items()}
+
+	def served(call) -> dict:
+		before = counters()
+		samples = call()
+		after = counters()
+		return {
+			"p95_ms": p95(samples),
+			**{
+				server: {k: after[server][k] - before[server][k] for k in after[server]}
+				for server in ("primary", "replica")
+			},
+		}
+
+	settings = {"read_from_replica": 1, "replica_host": "127.0.0.1", "replica_db_port": args.replica_port}
+	for key, value in settings.items():
+		update_site_config(key, value)
+	try:
+		desk = Desk(args.url, args.site, user)
+		measured = {"reports": {}, "exact_counts": {}}
+		for report in REPORTS:
+			timed(WARM, desk.report, report, {"school_year": year})
+			measured["reports"][report] = {
+				"current_year": served(lambda r=report: timed(3, desk.report, r, {"school_year": year})),
+				"whole_programme": served(lambda r=report: timed(3, desk.report, r, {})),
+			}
+		for doctype in ("Support Consultation", "Individual Support Plan", "Learner"):
+			timed(WARM, desk.exact_count, doctype)
+			measured["exact_counts"][doctype] = served(
+				lambda d=doctype: timed(args.repeat, desk.exact_count, d)
+			)
+		before = counters()
+		measured["writes"] = actions(args, year)
+		after = counters()
+		measured["writes_served"] = {
+			server: {k: after[server][k] - before[server][k] for k in after[server]}
+			for server in ("primary", "replica")
+		}
+	finally:
+		for key in settings:
+			update_site_config(key, "None")
+		replica.close()
+	return measured
 
 
 def measure(desk: Desk, user: str, year: str, repeat: int) -> dict:
@@ -301,6 +366,39 @@ def hand_sql(year: str, reports: dict) -> dict:
 	return compared
 
 
+def replica_table(replica: dict) -> list[str]:
+	"""Where the national user's reads and the single writes ran with read_from_replica on."""
+	lines = [
+		"With a replica (`read_from_replica`), national user: p95 ms, and the statements each server ran",
+		"",
+		"| | p95 ms | SELECTs on the replica | SELECTs on the primary | writes on the primary | writes on the replica |",
+		"| --- | ---: | ---: | ---: | ---: | ---: |",
+	]
+
+	def row(label: str, value: dict) -> str:
+		writes = {s: sum(value[s][k] for k in ("insert", "update", "delete")) for s in ("primary", "replica")}
+		return (
+			f"| {label} | {value['p95_ms']:,} | {value['replica']['select']:,} | {value['primary']['select']:,} "
+			f"| {writes['primary']:,} | {writes['replica']:,} |"
+		)
+
+	for name, periods in replica["reports"].items():
+		lines.append(row(f"{name}, current year", periods["current_year"]))
+		lines.append(row(f"{name}, whole programme", periods["whole_programme"]))
+	for doctype, value in replica["exact_counts"].items():
+		lines.append(row(f"exact count, {doctype}", value))
+	served = replica["writes_served"]
+	writes = {s: sum(served[s][k] for k in ("insert", "update", "delete")) for s in ("primary", "replica")}
+	lines.append(
+		"| single writes: "
+		+ ", ".join(
+			f"{name} {v['p95_ms']:,} ms ({v['calls']} calls)" for name, v in replica["writes"].items()
+		)
+		+ f" | | {served['replica']['select']:,} | {served['primary']['select']:,} | {writes['primary']:,} | {writes['replica']:,} |"
+	)
+	return lines
+
+
 def worst(values: dict, key=None) -> str:
 	if not values:
 		return "—"
@@ -339,6 +437,8 @@ def table(result: dict) -> str:
 		for name, v in result["hand_sql"].items()
 	)
 	env = result["environment"]
+	if replica := result.get("replica"):
+		lines += ["", *replica_table(replica)]
 	lines += [
 		"",
 		f"{result['site']['Support Consultation']:,} consultations, {result['site']['Individual Support Plan']:,} plans, "
