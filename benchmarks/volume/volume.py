@@ -371,7 +371,7 @@ def replica_table(replica: dict) -> list[str]:
 	lines = [
 		"With a replica (`read_from_replica`), national user: p95 ms, and the statements each server ran",
 		"",
-		"| | p95 ms | SELECTs on the replica | SELECTs on the primary | writes on the primary | writes on the replica |",
+		"| | p95 ms | SELECTs on the replica | SELECTs on the primary (its scheduler and workers too) | writes on the primary | writes on the replica |",
 		"| --- | ---: | ---: | ---: | ---: | ---: |",
 	]
 
