@@ -21,14 +21,19 @@ NEW_FORMAT_PREFIX = "32"
 # python-stdnum cleans a code character by character (Unicode digits, separators) on every call, and validating
 # one code calls it several times: an import of 10,000 rows spent most of its checking there. Its answers for
 # a given text never change, so they are remembered, a few thousand codes at a time (a file's rows).
-_compact = lru_cache(maxsize=16_384)(pvn.compact)
+# A code written as it is printed (digits, at most the hyphen) needs no cleaning at all.
 _validate = lru_cache(maxsize=16_384)(pvn.validate)
-_birth_date = lru_cache(maxsize=16_384)(pvn.get_birth_date)
+_birth_date = lru_cache(maxsize=16_384)(pvn.get_birth_date)  # of the compact digits
+_PRINTED = re.compile(r"[0-9]{6}-?[0-9]{5}")
+
+
+def _compact(code: str) -> str:
+	return code.replace("-", "") if _PRINTED.fullmatch(code) else pvn.compact(code)
 
 
 def forget() -> None:
 	"""Drop what is remembered (a benchmark measuring a fresh process)."""
-	for cached in (_compact, _validate, _birth_date):
+	for cached in (_validate, _birth_date):
 		cached.cache_clear()
 
 
@@ -55,9 +60,8 @@ def is_new_format(code: str) -> bool:
 
 def birth_date(code: str) -> date | None:
 	"""Birth date encoded in an old-format code; ``None`` for the new format, which has none."""
-	if is_new_format(code):
-		return None
-	return _birth_date(code)
+	digits = _compact(code)
+	return None if digits.startswith(NEW_FORMAT_PREFIX) else _birth_date(digits)
 
 
 FULL_MASK = "******-*****"
