@@ -141,6 +141,41 @@ def test_a_cancelled_compensation_leaves_its_draft_batch_and_a_paid_one_is_not_c
 	# (a paid batch is not cancelled either: test_money_duties)
 
 
+def test_the_lines_links_are_checked_together_with_frappes_answers(world):
+	"""A batch checks its lines' links in one query (documents.ScopedRecord), not one or two per line as
+	frappe does: for lines that are fine, spelled in another case, missing or cancelled, the same error and
+	the same stored names as frappe's own check."""
+	from frappe.model.document import Document
+
+	claims = approved_claims(world)
+	step(world, "a_director", claims[2], "Cancel Compensation")
+	cases = [
+		[claims[0], claims[1].lower()],
+		[claims[0], "KOMP-NAV-1", claims[1], "KOMP-NAV-2"],
+		[claims[1], claims[2]],
+	]
+	for names in cases:
+		outcomes = []
+		for check in (lambda doc: doc._validate_links(), lambda doc: Document._validate_links(doc)):
+			doc = frappe.get_doc(
+				{
+					"doctype": BATCH,
+					"partner": world.municipality,
+					"execution_date": october(world, 25),
+					"lines": [{"compensation": name} for name in names],
+				}
+			)
+			doc._action = "save"
+			try:
+				check(doc)
+				outcomes.append(("fine", [row.compensation for row in doc.lines]))
+			except frappe.ValidationError as error:
+				outcomes.append((type(error).__name__, str(error)))
+			frappe.clear_messages()
+		assert outcomes[0] == outcomes[1], names
+	assert outcomes[0][0] == "CancelledLinkError"
+
+
 def test_two_accountants_batching_the_same_compensation_at_once(world, api):
 	"""Exactly one wins, whatever the timing: the batch line's unique key decides in the database."""
 	claim = approved_claims(world)[0]
