@@ -24,6 +24,7 @@ setup(
 		"python-stdnum>=1.18,<3",  # Latvian personal codes and registration numbers
 		"schwifty>=2024.1.1",  # IBAN / BIC
 		"sepaxml>=2.6,<3",  # SEPA pain.001 credit transfers
+		"lxml>=4.9",  # validating them against sepaxml's schema (libxml2)
 		"openpyxl>=3.1,<4",  # Excel templates and workbooks
 		"python-calamine>=0.3,<1",  # reading uploaded learner workbooks (Rust's calamine, ten times openpyxl's speed)
 		"defusedxml>=0.7,<1",  # uploaded XML: no entity expansion, no external entities (openpyxl uses it too)

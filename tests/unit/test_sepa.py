@@ -1,3 +1,4 @@
+import re
 import xml.etree.ElementTree as ElementTree
 from datetime import date, datetime
 from decimal import Decimal
@@ -12,6 +13,7 @@ from pumpurs_app.rules.sepa import (
 	PaymentLine,
 	aggregate,
 	build_pain001,
+	check_schema,
 	end_to_end_id,
 	remittance_text,
 	sepa_text,
@@ -204,3 +206,14 @@ def test_five_thousand_payments():
 	ids = texts(document, ".//p:EndToEndId")
 	assert len(set(ids)) == 5000 and ids[17] == "KPB-2026-00042-0017"
 	assert set(texts(document, ".//p:Ustrd")) == {"Kompensacija"}
+
+
+def test_a_file_that_fails_the_schema_is_refused_with_the_schemas_reason():
+	"""The file is checked against the schema with libxml2 (xmlschema, above, agrees on the good one)."""
+	xml = build_pain001(
+		"Jelgavas 4. sākumskola", SCHOOL_IBAN, None, "KPB-1", date(2026, 10, 5), [pay("L1", "12.50")]
+	)
+	check_schema(xml)
+	tampered = re.sub(rb"<CtrlSum>[^<]+</CtrlSum>", b"<CtrlSum>vienpadsmit</CtrlSum>", xml, count=1)
+	with pytest.raises(RuleViolation, match="does not pass the pain.001.001.03 schema: .*CtrlSum"):
+		check_schema(tampered)
