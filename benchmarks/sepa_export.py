@@ -6,8 +6,8 @@ municipality in one Compensation Payment Batch, through the batch's own methods,
 1. *Get compensations*: the approved, unpaid claims of the partner are added and the batch is saved (every
    line checked against its claim);
 2. *Export*: the SEPA credit transfer file (pain.001.001.03, built with sepaxml and validated against its XSD
-   with libxml2)
-   and the Excel payment list, both attached to the batch, which is saved with each line's end-to-end ID;
+   with libxml2) and the Excel payment list, both attached to the batch, which is saved with each line's
+   end-to-end ID;
 3. *Confirm* (submit): every compensation becomes Paid, with a Version and a timeline comment each, and the
    plans' paid amounts are refreshed.
 
