@@ -26,6 +26,9 @@ from pumpurs_app import access
 from pumpurs_app.demo import bulk, catalog, consultations, ngo
 from pumpurs_app.demo.registers import FIRST_SCHOOL_YEAR, SHOWCASE_SCHOOL, Demo, LearnerFact, consent_signer
 from pumpurs_app.registers.doctype.school_term.school_term import all_terms
+from pumpurs_app.reporting.doctype.pumpurs_consultation_totals import (
+	pumpurs_consultation_totals as consultation_totals,
+)
 from pumpurs_app.rules import school_terms, target_group
 from pumpurs_app.rules import support_plans as rules
 from pumpurs_app.rules.school_terms import Term
@@ -389,6 +392,7 @@ def generate(demo: Demo) -> dict[str, int]:
 			spring = previous if term.term_type == school_terms.SEMESTER_2 else {}
 		frappe.utils.update_progress_bar("Support plans and consultations", number - 1, len(ctx.terms))
 	writer.flush()
+	consultation_totals.recount()  # the bulk writer bypasses the controller that keeps them
 	ngo.write_projects(ctx, by_name.values())
 	fix_consents(ctx, first_plan)
 	print()

@@ -25,28 +25,6 @@ BANDS = {
 def execute(filters: dict | None = None) -> tuple[list, list, None, dict]:
 	filters = frappe._dict(filters or {})
 	conditions = report_utils.plan_filters(filters)  # approved and evaluated plans
-	rows = {}
-	for row in frappe.get_list(
-		PLAN,
-		filters=conditions,
-		fields=[
-			"partner",
-			"institution",
-			"school_term",
-			"count(*) as plans",
-			"count(distinct learner) as learners",
-		],
-		group_by="partner, institution, school_term",
-		order_by="partner, institution, school_term",
-	):
-		rows[(row.institution, row.school_term)] = {
-			"partner": row.partner,
-			"institution": row.institution,
-			"school_term": row.school_term,
-			"plans": row.plans,
-			"learners": row.learners,
-			**dict.fromkeys(BANDS.values(), 0),
-		}
 	total = {
 		"partner": _("Total", context="Plans by Institution and Term"),
 		"is_total": 1,
@@ -54,15 +32,31 @@ def execute(filters: dict | None = None) -> tuple[list, list, None, dict]:
 		"learners": 0,
 		**dict.fromkeys(BANDS.values(), 0),
 	}
+	# One query: a learner has one live plan a term (the plan's unique ``active_plan_key``), so an
+	# institution's learners in a term are its approved plans of that term
+	rows = {}
 	for row in frappe.get_list(
 		PLAN,
 		filters=conditions,
-		fields=["institution", "school_term", "education_type", "grade", "count(*) as plans"],
-		group_by="institution, school_term, education_type, grade",
-		order_by="institution, school_term",
+		fields=["partner", "institution", "school_term", "education_type", "grade", "count(*) as plans"],
+		group_by="partner, institution, school_term, education_type, grade",
+		order_by="partner, institution, school_term",
 	):
+		entry = rows.setdefault(
+			(row.institution, row.school_term),
+			{
+				"partner": row.partner,
+				"institution": row.institution,
+				"school_term": row.school_term,
+				"plans": 0,
+				"learners": 0,
+				**dict.fromkeys(BANDS.values(), 0),
+			},
+		)
 		band = BANDS[target_group.grade_band(row.education_type, row.grade)]
-		rows[(row.institution, row.school_term)][band] += row.plans
+		entry["plans"] += row.plans
+		entry["learners"] += row.plans
+		entry[band] += row.plans
 		total[band] += row.plans
 	overall = frappe.get_list(
 		PLAN, filters=conditions, fields=["count(*) as plans", "count(distinct learner) as learners"]

@@ -6,15 +6,19 @@ belong to a plan and a term, not to a month, so they show on the role and specia
 without a named specialist on a row of their own). Delivered and logged hours come from Support
 Consultations of the same terms, by the month of the consultation.
 
-Everything is read grouped in SQL through ``frappe.get_list``, so a user counts only the plans and
-consultations of their own institutions (frappe#31063) — a specialist sees their institution's."""
+Planned hours are read grouped in SQL through ``frappe.get_list``, so a user counts only the plans of their
+own institutions (frappe#31063); delivered and logged hours from the consultations' running totals, scoped
+here by the same condition frappe applies to the consultations — a specialist sees their institution's."""
 
 from collections import defaultdict
 
 import frappe
 from frappe import _
+from frappe.query_builder.functions import Sum
 
+from pumpurs_app import access
 from pumpurs_app.reporting import report_utils
+from pumpurs_app.reporting.doctype.pumpurs_consultation_totals.pumpurs_consultation_totals import TOTALS
 
 PLAN = "Individual Support Plan"
 MEASURE = "Support Plan Measure"
@@ -52,31 +56,40 @@ def planned_minutes(filters) -> dict[tuple[str, str], float]:
 
 
 def delivered(filters) -> list[frappe._dict]:
-	"""Consultations per role, specialist and month: count, confirmed count, all and confirmed minutes."""
-	conditions = {}
+	"""Consultations per role, specialist and month: count, confirmed count, all and confirmed minutes — from
+	the consultations' running totals (PuMPuRS Consultation Totals), which only the report reads: scoped here
+	as frappe scopes the consultations themselves for the user."""
+	frappe.has_permission(CONSULTATION, "read", throw=True)
+	totals = frappe.qb.DocType(TOTALS)
+	query = (
+		frappe.qb.from_(totals)
+		.select(
+			totals.specialist_role.as_("role"),
+			totals.specialist,
+			totals.month.as_("first_day"),
+			Sum(totals.consultations).as_("consultations"),
+			Sum(totals.confirmed).as_("confirmed"),
+			Sum(totals.logged_minutes).as_("logged_minutes"),
+			Sum(totals.confirmed_minutes).as_("confirmed_minutes"),
+		)
+		.groupby(totals.specialist_role, totals.specialist, totals.month)
+		.orderby(totals.specialist_role)
+		.orderby(totals.specialist)
+	)
+	scope = access.get_scope()
+	if not scope.national:
+		field, kind = access.SCOPED_DOCTYPES[CONSULTATION]
+		query = query.where(totals[field].isin(sorted(scope.values(kind)) or [""]))
 	terms = report_utils.terms_of(filters)
 	if terms is not None:
-		conditions["school_term"] = ("in", terms or [""])
+		query = query.where(totals.school_term.isin(terms or [""]))
 	for field in ("partner", "institution", "specialist_role", "specialist"):
 		if filters.get(field):
-			conditions[field] = filters[field]
-	return frappe.get_list(
-		CONSULTATION,
-		filters=conditions,
-		fields=[
-			"specialist_role as role",
-			"specialist",
-			"year(consultation_date) as year",
-			"month(consultation_date) as month",
-			"count(*) as consultations",
-			"sum(learner_confirmed) as confirmed",
-			"sum(duration_minutes) as logged_minutes",
-			"sum(duration_minutes * learner_confirmed) as confirmed_minutes",
-		],
-		group_by="specialist_role, specialist, year(consultation_date), month(consultation_date)",
-		order_by="specialist_role, specialist",
-		limit=0,
-	)
+			query = query.where(totals[field] == filters[field])
+	rows = query.run(as_dict=True)
+	for row in rows:
+		row.year, row.month = row.first_day.year, row.first_day.month
+	return rows
 
 
 def tree(planned: dict, done: list) -> list[dict]:

@@ -4,6 +4,7 @@ from frappe.utils import cint, flt, get_datetime, get_time, getdate
 
 from pumpurs_app import access
 from pumpurs_app.documents import ScopedRecord
+from pumpurs_app.reporting.doctype.pumpurs_consultation_totals import pumpurs_consultation_totals as totals
 from pumpurs_app.rules import consultations
 from pumpurs_app.rules import support_plans as plan_rules
 from pumpurs_app.utils import rules_enforced
@@ -71,6 +72,7 @@ class SupportConsultation(ScopedRecord):
 
 	def on_update(self) -> None:
 		refresh_delivered_hours(self.support_plan)
+		totals.update(self)
 
 	def check_logged_by_specialist(self) -> None:
 		"""A specialist logs their own consultations; the institution's coordinator may log for any of them."""
@@ -89,6 +91,7 @@ class SupportConsultation(ScopedRecord):
 
 	def after_delete(self) -> None:
 		refresh_delivered_hours(self.support_plan)
+		totals.remove(self)
 
 	def set_plan_details(self, plan) -> None:
 		self.learner, self.learner_name = plan.learner, plan.learner_name
