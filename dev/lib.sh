@@ -384,13 +384,14 @@ prepare_platform() {
 # frappe's read_from_replica sends reports and list counts to a second MariaDB server. For the tests and the
 # benchmark: a second server on REPLICA_PORT, its data in RUN_DIR/replica, replicating one site's database
 # from the first. The first needs its binary log, which only a restart turns on (as root: once, through
-# /etc/mysql/mariadb.conf.d/90-pumpurs-replication.cnf). README: "A read replica".
+# /etc/mysql/mariadb.conf.d/90-pumpurs-replication.cnf). README: "A national site: workers and a read replica".
 REPLICA_PORT=${PUMPURS_REPLICA_PORT:-3307}
 REPLICA_DIR=$RUN_DIR/replica
 REPLICA_CONF=/etc/mysql/mariadb.conf.d/90-pumpurs-replication.cnf
 
-admin_sql() { mariadb --host=$DB_HOST --port="${2:-$DB_PORT}" --user="$DB_ADMIN_USER" --password="$DB_ADMIN_PASSWORD" -N -e "$1"; }
-replica_sql() { mariadb --host=127.0.0.1 --port=$REPLICA_PORT --user=root -N -e "$1"; }
+# SQL on stdin, not in the arguments ps shows: it holds passwords
+admin_sql() { mariadb --host=$DB_HOST --port=$DB_PORT --user="$DB_ADMIN_USER" --password="$DB_ADMIN_PASSWORD" -N <<<"$1"; }
+replica_sql() { mariadb --host=127.0.0.1 --port=$REPLICA_PORT --user=root -N <<<"$1"; }
 
 ensure_binary_log() {
 	[ "$(admin_sql 'SELECT @@log_bin')" = 1 ] && return
@@ -449,10 +450,6 @@ replica_up() {
 		done
 		replica_sql "SELECT 1" >/dev/null || die "the replica server did not start (see $REPLICA_DIR/error.log)"
 	fi
-	if [ "$(replica_sql 'SELECT @@replicate_wild_do_table')" = "$db.%" ] && replica_caught_up 2>/dev/null; then
-		say "The replica follows $site already"
-		return 0
-	fi
 	secret="$STATE_DIR/replication-password"
 	[ -s "$secret" ] || as_bench sh -c "umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' > '$secret'"
 	local host sql=""
@@ -461,15 +458,20 @@ replica_up() {
 GRANT REPLICATION SLAVE ON *.* TO 'pumpurs_replication'@'$host';"
 	done
 	admin_sql "$sql"
-	say "Copying $site's database ($db) to the replica"
-	replica_sql "STOP SLAVE; RESET SLAVE ALL; DROP DATABASE IF EXISTS \`$db\`;
-		CREATE DATABASE \`$db\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;" >/dev/null
+	# the site's account, as the site has it now (a recreated site has a new password)
 	sql=""
 	for host in localhost 127.0.0.1; do
 		sql+="CREATE USER IF NOT EXISTS '$db'@'$host' IDENTIFIED BY '$password';
 ALTER USER '$db'@'$host' IDENTIFIED BY '$password'; GRANT ALL PRIVILEGES ON \`$db\`.* TO '$db'@'$host';"
 	done
 	replica_sql "$sql"
+	if [ "$(replica_sql 'SELECT @@replicate_wild_do_table')" = "$db.%" ] && replica_caught_up 4 2>/dev/null; then
+		say "The replica follows $site already"
+		return 0
+	fi
+	say "Copying $site's database ($db) to the replica"
+	replica_sql "STOP SLAVE; RESET SLAVE ALL; DROP DATABASE IF EXISTS \`$db\`;
+		CREATE DATABASE \`$db\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;" >/dev/null
 	# --master-data: the copy starts with the binary log's position at the moment it was taken
 	mariadb-dump --host=$DB_HOST --port=$DB_PORT --user="$DB_ADMIN_USER" --password="$DB_ADMIN_PASSWORD" \
 		--single-transaction --master-data=1 --quick "$db" |
@@ -481,9 +483,10 @@ ALTER USER '$db'@'$host' IDENTIFIED BY '$password'; GRANT ALL PRIVILEGES ON \`$d
 	replica_caught_up || die "the replica does not follow $DB_HOST:$DB_PORT (see SHOW SLAVE STATUS on port $REPLICA_PORT)"
 }
 
+# replica_caught_up [TRIES]: replication running and nothing left to apply, within TRIES half-seconds (60)
 replica_caught_up() {
 	local status
-	for _ in $(seq 60); do
+	for _ in $(seq "${1:-60}"); do
 		status=$(mariadb --host=127.0.0.1 --port=$REPLICA_PORT --user=root -e 'SHOW SLAVE STATUS\G')
 		if grep -q "Slave_SQL_Running: Yes" <<<"$status" && grep -q "Seconds_Behind_Master: 0" <<<"$status"; then
 			return 0
