@@ -17,6 +17,9 @@ from datetime import date, timedelta
 import frappe
 from frappe.model.workflow import apply_workflow
 
+from pumpurs_app.reporting.doctype.pumpurs_consultation_totals import (
+	pumpurs_consultation_totals as consultation_totals,
+)
 from pumpurs_app.rules import personal_code
 from tests.integration import files
 from tests.integration.plans import act, approve_all, make_plan
@@ -286,6 +289,7 @@ def purge(world, sides: dict[str, PartnerRecords]) -> None:
 				frappe.db.delete(df.options, {"parent": name, "parenttype": doctype})
 			frappe.db.delete(doctype, {"name": name})
 		world.learners.pop(f"records_{side.side}", None)
+	consultation_totals.recount()  # as after any deletion past the consultations' controller (README)
 	frappe.db.commit()
 
 
