@@ -10,8 +10,8 @@ from pumpurs_app.reporting.doctype.pumpurs_consultation_totals.pumpurs_consultat
 	recount,
 )
 from tests.integration.http import Api
-from tests.integration.plans import act, make_plan
-from tests.integration.reports.money_reports import ABSENCES, approve, consult, consultation_measure, day
+from tests.integration.plans import act
+from tests.integration.reports.money_reports import approved_plan, consult, consultation_measure, day
 from tests.integration.world import PASSWORD
 
 COUNTED = ("consultations", "confirmed", "logged_minutes", "confirmed_minutes")
@@ -35,23 +35,8 @@ def added(before: dict, after: dict, specialist: str) -> dict[int, tuple]:
 
 
 def test_totals_kept_by_saves_and_deletions_equal_a_recount(world):
-	a7 = approve(
-		world,
-		make_plan(
-			world, learner="a7", risks=ABSENCES, measures=[consultation_measure("Psychologist", 6)]
-		).name,
-	)
-	b = approve(
-		world,
-		make_plan(
-			world,
-			learner="b2voc",
-			author="b_author",
-			risks=ABSENCES,
-			measures=[consultation_measure("Social Pedagogue", 5)],
-		).name,
-		"b",
-	)
+	a7 = approved_plan(world, "a7", [consultation_measure("Psychologist", 6)])
+	b = approved_plan(world, "b2voc", [consultation_measure("Social Pedagogue", 5)], school="b")
 	before = totals()
 	made = [
 		consult(world, a7, "a_specialist", day(world, 9, 4), minutes=40),

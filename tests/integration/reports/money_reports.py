@@ -9,7 +9,7 @@ import frappe
 from frappe.utils import now_datetime, today
 
 from tests.integration.money import COMPENSATION, october
-from tests.integration.plans import PLAN, act, confirm_consultation, transition
+from tests.integration.plans import PLAN, act, confirm_consultation, make_plan, transition
 
 CONSULTATION = "Support Consultation"
 ABSENCES = [{"risk_factor": "Unexcused absences", "severity": "Medium"}]
@@ -28,6 +28,14 @@ def approve(world, plan: str, school: str = "a"):
 	if partner:
 		transition(world, partner, plan, "Approve")
 	return transition(world, "regional", plan, "Approve")
+
+
+def approved_plan(world, learner: str, measures: list[dict], school: str = "a", **plan):
+	"""A plan against unexcused absences, written by the school's author and approved by its whole chain."""
+	made = make_plan(
+		world, learner=learner, author=CHAINS[school][0], risks=ABSENCES, measures=measures, **plan
+	)
+	return approve(world, made.name, school)
 
 
 def consultation_measure(role: str, hours: float, specialist: str | None = None) -> dict:

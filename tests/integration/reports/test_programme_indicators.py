@@ -13,7 +13,7 @@ from tests.integration.payments import BATCH, SUPPLIER_IBAN, call, new_batch
 from tests.integration.plans import act, make_plan
 from tests.integration.reports.money_reports import (
 	ABSENCES,
-	approve,
+	approved_plan,
 	cents,
 	consult,
 	consultation_measure,
@@ -58,54 +58,11 @@ def programme(world):
 		"risk_factor": "Unexcused absences",
 		"ngo_project": world.ngo_project,
 	}
-	a7 = approve(
-		world,
-		make_plan(
-			world, learner="a7", risks=ABSENCES, measures=[consultation_measure("Psychologist", 6), ngo]
-		).name,
-	)
-	approve(
-		world,
-		make_plan(
-			world,
-			learner="a7",
-			term="current_s2",
-			risks=ABSENCES,
-			measures=[consultation_measure("Psychologist", 2)],
-		).name,
-	)
-	approve(
-		world,
-		make_plan(
-			world,
-			learner="a3",
-			term="previous_s2",
-			risks=ABSENCES,
-			measures=[consultation_measure("Psychologist", 2)],
-		).name,
-	)
-	approve(
-		world,
-		make_plan(
-			world,
-			learner="b2voc",
-			author="b_author",
-			risks=ABSENCES,
-			measures=[consultation_measure("Social Pedagogue", 5)],
-		).name,
-		"b",
-	)
-	approve(
-		world,
-		make_plan(
-			world,
-			learner="v1",
-			author="vet_author",
-			risks=ABSENCES,
-			measures=[consultation_measure("Teacher", 3)],
-		).name,
-		"vet",
-	)
+	a7 = approved_plan(world, "a7", [consultation_measure("Psychologist", 6), ngo])
+	approved_plan(world, "a7", [consultation_measure("Psychologist", 2)], term="current_s2")
+	approved_plan(world, "a3", [consultation_measure("Psychologist", 2)], term="previous_s2")
+	approved_plan(world, "b2voc", [consultation_measure("Social Pedagogue", 5)], school="b")
+	approved_plan(world, "v1", [consultation_measure("Teacher", 3)], school="vet")
 	make_plan(
 		world,
 		learner="b9",

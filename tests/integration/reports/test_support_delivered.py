@@ -8,7 +8,7 @@ from pumpurs_app.reporting.report.support_delivered import support_delivered as 
 from tests.integration.plans import make_plan
 from tests.integration.reports.money_reports import (
 	ABSENCES,
-	approve,
+	approved_plan,
 	consult,
 	consultation_measure,
 	day,
@@ -20,43 +20,10 @@ from tests.integration.reports.money_reports import (
 @pytest.fixture
 def support(world):
 	"""Consultation measures and consultations in both municipal schools and the vocational school."""
-	a7 = approve(
-		world,
-		make_plan(
-			world, learner="a7", risks=ABSENCES, measures=[consultation_measure("Psychologist", 6)]
-		).name,
-	)
-	a3 = approve(
-		world,
-		make_plan(
-			world,
-			learner="a3",
-			risks=ABSENCES,
-			measures=[consultation_measure("Psychologist", 4, world.user("a_specialist"))],
-		).name,
-	)
-	b = approve(
-		world,
-		make_plan(
-			world,
-			learner="b2voc",
-			author="b_author",
-			risks=ABSENCES,
-			measures=[consultation_measure("Social Pedagogue", 5)],
-		).name,
-		"b",
-	)
-	v = approve(
-		world,
-		make_plan(
-			world,
-			learner="v1",
-			author="vet_author",
-			risks=ABSENCES,
-			measures=[consultation_measure("Teacher", 3)],
-		).name,
-		"vet",
-	)
+	a7 = approved_plan(world, "a7", [consultation_measure("Psychologist", 6)])
+	a3 = approved_plan(world, "a3", [consultation_measure("Psychologist", 4, world.user("a_specialist"))])
+	b = approved_plan(world, "b2voc", [consultation_measure("Social Pedagogue", 5)], school="b")
+	v = approved_plan(world, "v1", [consultation_measure("Teacher", 3)], school="vet")
 	# a draft plan plans nothing yet
 	make_plan(
 		world,
