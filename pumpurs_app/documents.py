@@ -51,9 +51,10 @@ class ScopedRecord(ServerOnlyMethods):
 	def _validate_links(self) -> None:
 		"""Frappe's check of every link, with each table's rows checked together: frappe asks the database once
 		or twice per row and link (does it exist, is it cancelled) — 10,000 queries to save a payment batch of
-		5,000 lines. Same errors, same stored spelling of each name; a table whose rows fetch values through
-		a link, or link dynamically, keeps frappe's check of each row. (Frappe also counts how often each
-		value is linked, to order its link suggestions; the rows' links are not counted.)"""
+		5,000 lines. Same errors, same stored spelling of each name; a table whose rows fetch values through a
+		link, link dynamically or link to a single or virtual DocType keeps frappe's check of each row. (Frappe
+		also counts how often each value is linked, to order its link suggestions; the rows' links are not
+		counted.)"""
 		if self.flags.ignore_links or self._action == "cancel":
 			return
 		invalid, cancelled = self.get_invalid_links()
@@ -62,7 +63,10 @@ class ScopedRecord(ServerOnlyMethods):
 			meta = frappe.get_meta(table.options)
 			links = meta.get_link_fields()
 			if meta.get("fields", {"fieldtype": "Dynamic Link"}) or any(
-				meta.get_fields_to_fetch(df.fieldname) for df in links
+				meta.get_fields_to_fetch(df.fieldname)
+				or frappe.get_meta(df.options).issingle
+				or frappe.get_meta(df.options).get("is_virtual")
+				for df in links
 			):
 				for row in rows:
 					found = row.get_invalid_links(is_submittable=self.meta.is_submittable)
@@ -84,13 +88,6 @@ class ScopedRecord(ServerOnlyMethods):
 def _check_rows_link(rows: list, df, parent_submittable: bool) -> tuple[list, list]:
 	"""One link field of a table's rows, as ``BaseDocument.get_invalid_links`` checks it, in one query."""
 	linked = frappe.get_meta(df.options)
-	if linked.issingle or linked.get("is_virtual"):
-		problems = ([], [])
-		for row in rows:
-			found = row.get_invalid_links(is_submittable=parent_submittable)
-			problems[0].extend(p for p in found[0] if p[0] == df.fieldname)
-			problems[1].extend(p for p in found[1] if p[0] == df.fieldname)
-		return problems
 	values = {row.get(df.fieldname) for row in rows if row.get(df.fieldname)}
 	if not values:
 		return [], []
