@@ -44,8 +44,12 @@ class PuMPuRSConsultationTotals(ServerOnlyMethods):
 
 
 def update(consultation) -> None:
-	"""A consultation saved (`on_update`): what it counted before out, what it counts now in."""
-	if before := consultation.get_doc_before_save():
+	"""A consultation saved (`on_update`): what it counted before out, what it counts now in — nothing when
+	what it counts did not change (a topic corrected, say)."""
+	before = consultation.get_doc_before_save()
+	if before and counted(before) == counted(consultation):
+		return
+	if before:
 		add(before, -1)
 	add(consultation, 1)
 
@@ -55,12 +59,20 @@ def remove(consultation) -> None:
 	add(consultation, -1)
 
 
+def counted(consultation) -> tuple:
+	"""Where a consultation counts — its key and month — and its minutes and confirmation."""
+	return (
+		*(consultation.get(field) or None for field in KEY),
+		getdate(consultation.consultation_date).replace(day=1),
+		cint(consultation.duration_minutes),
+		cint(consultation.learner_confirmed),
+	)
+
+
 def add(consultation, sign: int) -> None:
 	"""One consultation counted in (``sign`` 1) or out (-1). One statement, which locks the row it changes
 	until the transaction ends: two people's saves at once are added up, never lost."""
-	month = getdate(consultation.consultation_date).replace(day=1)
-	key = [consultation.get(field) or None for field in KEY]
-	minutes, confirmed = cint(consultation.duration_minutes), cint(consultation.learner_confirmed)
+	*key, month, minutes, confirmed = counted(consultation)
 	name = hashlib.sha1("|".join([*(v or "" for v in key), month.isoformat()]).encode()).hexdigest()
 	now, user = now_datetime(), frappe.session.user
 	frappe.db.sql(
