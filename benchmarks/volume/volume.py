@@ -187,17 +187,18 @@ def on_replica(args, user: str, year: str) -> dict:
 			on["replica"] = cursor.fetchall()
 		return {server: {name[4:].lower(): int(value) for name, value in rows} for server, rows in on.items()}
 
-	def served(call) -> dict:
+	def ran(call) -> tuple:
+		"""What ``call`` returned, and the statements each server ran meanwhile."""
 		before = counters()
-		samples = call()
+		result = call()
 		after = counters()
-		return {
-			"p95_ms": p95(samples),
-			**{
-				server: {k: after[server][k] - before[server][k] for k in after[server]}
-				for server in ("primary", "replica")
-			},
+		return result, {
+			server: {k: after[server][k] - before[server][k] for k in after[server]} for server in after
 		}
+
+	def served(call) -> dict:
+		samples, statements = ran(call)
+		return {"p95_ms": p95(samples), **statements}
 
 	settings = {"read_from_replica": 1, "replica_host": "127.0.0.1", "replica_db_port": args.replica_port}
 	for key, value in settings.items():
@@ -216,13 +217,7 @@ def on_replica(args, user: str, year: str) -> dict:
 			measured["exact_counts"][doctype] = served(
 				lambda d=doctype: timed(args.repeat, desk.exact_count, d)
 			)
-		before = counters()
-		measured["writes"] = actions(args, year)
-		after = counters()
-		measured["writes_served"] = {
-			server: {k: after[server][k] - before[server][k] for k in after[server]}
-			for server in ("primary", "replica")
-		}
+		measured["writes"], measured["writes_served"] = ran(lambda: actions(args, year))
 	finally:
 		for key in settings:
 			update_site_config(key, "None")
@@ -393,24 +388,27 @@ def replica_table(replica: dict) -> list[str]:
 		"| --- | ---: | ---: | ---: | ---: | ---: |",
 	]
 
-	def row(label: str, value: dict) -> str:
-		writes = {s: sum(value[s][k] for k in ("insert", "update", "delete")) for s in ("primary", "replica")}
+	def counts(statements: dict) -> str:
+		writes = {
+			s: sum(statements[s][k] for k in ("insert", "update", "delete")) for s in ("primary", "replica")
+		}
 		return (
-			f"| {label} | {value['p95_ms']:,} | {value['replica']['select']:,} | {value['primary']['select']:,} "
+			f"{statements['replica']['select']:,} | {statements['primary']['select']:,} "
 			f"| {writes['primary']:,} | {writes['replica']:,} |"
 		)
+
+	def row(label: str, value: dict) -> str:
+		return f"| {label} | {value['p95_ms']:,} | {counts(value)}"
 
 	for name, periods in replica["reports"].items():
 		lines.append(row(f"{name}, current year", periods["current_year"]))
 		lines.append(row(f"{name}, whole programme", periods["whole_programme"]))
 	for doctype, value in replica["exact_counts"].items():
 		lines.append(row(f"exact count, {doctype}", value))
-	served = replica["writes_served"]
-	writes = {s: sum(served[s][k] for k in ("insert", "update", "delete")) for s in ("primary", "replica")}
 	lines.append(
 		"| single writes: "
 		+ ", ".join(f"{name} {written(v)}" for name, v in replica["writes"].items())
-		+ f" | | {served['replica']['select']:,} | {served['primary']['select']:,} | {writes['primary']:,} | {writes['replica']:,} |"
+		+ f" | | {counts(replica['writes_served'])}"
 	)
 	return lines
 
