@@ -70,6 +70,11 @@ def highest_severity(risks: Iterable[Risk]) -> str | None:
 	return SEVERITIES[max(levels)] if levels else None
 
 
+def group_severities(risks: list[Risk]) -> dict[str, str | None]:
+	"""Each risk group's highest severity among the plan's risks of that group (None: the group is absent)."""
+	return {group: highest_severity(r for r in risks if r.group == group) for group in RISK_GROUPS}
+
+
 def unaddressed_groups(risks: list[Risk], measures: list[Measure]) -> list[str]:
 	"""Risk groups of the plan that no measure addresses (a measure addresses the group of its factor)."""
 	group_of = {r.factor: r.group for r in risks}

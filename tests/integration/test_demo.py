@@ -61,6 +61,10 @@ DERIVED = (
 	"has_economic_risk",
 	"has_family_risk",
 	"highest_severity",
+	"learning_risk_severity",
+	"social_risk_severity",
+	"economic_risk_severity",
+	"family_risk_severity",
 	"active_plan_key",
 )
 MEASURE_CONTENT = (

@@ -1,4 +1,5 @@
-"""Four eyes on support plans by person: who shaped a plan, and who may decide on it."""
+"""Support plan rules: four eyes on plans by person (who shaped a plan, and who may decide on it), and the
+risk groups' severities a plan keeps."""
 
 import pytest
 
@@ -73,3 +74,20 @@ def test_someone_independent_decides():
 def test_people_are_read_one_a_line():
 	assert rules.people(" a@x \n\nb@x\n") == ["a@x", "b@x"]
 	assert rules.people(None) == []
+
+
+def test_each_risk_group_keeps_its_highest_severity():
+	risks = [
+		rules.Risk("absences", rules.LEARNING, "Low"),
+		rules.Risk("grades", rules.LEARNING, "Medium"),
+		rules.Risk("debts", rules.ECONOMIC, "Low"),
+		rules.Risk("conflict", rules.FAMILY, "High"),
+	]
+	assert rules.group_severities(risks) == {
+		rules.LEARNING: "Medium",
+		rules.SOCIAL: None,
+		rules.ECONOMIC: "Low",
+		rules.FAMILY: "High",
+	}
+	assert rules.highest_severity(risks) == "High"
+	assert set(rules.group_severities([]).values()) == {None}

@@ -6,9 +6,15 @@ from collections import defaultdict
 import frappe
 import pytest
 
+from pumpurs_app.patches.v0_5 import plan_group_severities
 from pumpurs_app.reporting.report.risk_profile import risk_profile
 from pumpurs_app.rules.support_plans import RISK_GROUP_SHORT
+from pumpurs_app.support_plans.doctype.individual_support_plan.individual_support_plan import (
+	GROUP_SEVERITY_FIELDS,
+)
 from tests.integration.reports.plan_reports import LIVE, SEVERITIES, chart_values, run, sql_rows
+
+PLAN = "Individual Support Plan"
 
 
 def independent_risk_profile(term: str, institutions=None) -> dict:
@@ -165,3 +171,23 @@ def test_risk_profile_is_scoped(world, story, user):
 		}
 	_c, rows, _chart = run(world, user, risk_profile, group_by="Institution")
 	assert {r["institution"] for r in rows} == {world.vocational_school}
+
+
+def test_the_patch_fills_each_groups_severity_as_the_controller_does(world, story):
+	"""Plans saved before the plan kept its groups' severities get them from their risk rows; the report's
+	figures are those of the plans the controller saved."""
+	fields = ["name", *GROUP_SEVERITY_FIELDS.values()]
+	saved = frappe.get_all(PLAN, fields=fields, order_by="name")
+	assert any(row.learning_risk_severity for row in saved) and any(
+		not row.family_risk_severity for row in saved
+	)
+	term = world.terms["current_s1"]
+	before = run(world, "ikvd_admin", risk_profile, school_term=term)
+	frappe.db.sql(
+		f"update `tab{PLAN}` set {', '.join(f'{f} = null' for f in GROUP_SEVERITY_FIELDS.values())}"
+	)
+
+	plan_group_severities.execute()
+
+	assert frappe.get_all(PLAN, fields=fields, order_by="name") == saved
+	assert run(world, "ikvd_admin", risk_profile, school_term=term) == before

@@ -3,29 +3,26 @@ institution ("Group by") — as IKVD reported them (learning/school 8,655 learne
 
 Approved plans only (Approved or Evaluated). Each term a row for all risk groups together (learners by their
 plan's highest severity, from the plan's flags) and one row per risk group: distinct learners with a risk of
-that group, split by the highest severity among their risks of that group, so that High + Medium + Low is the
-group's learners. Counted in SQL through ``frappe.get_list`` (grouped): a user counts only the plans they may
-see (frappe#31063)."""
+that group, split by the highest severity among their risks of that group (which the plan keeps per group),
+so that High + Medium + Low is the group's learners. Counted in one grouped SQL query of the plans through
+``frappe.get_list``: a user counts only the plans they may see (frappe#31063)."""
 
 import frappe
 from frappe import _
 
 from pumpurs_app.reporting import report_utils
 from pumpurs_app.rules import support_plans as plan_rules
+from pumpurs_app.support_plans.doctype.individual_support_plan.individual_support_plan import (
+	GROUP_SEVERITY_FIELDS,
+	RISK_GROUP_FIELDS,
+)
 
 PLAN = "Individual Support Plan"
-RISK = "Support Plan Risk"
 # "Group by" filter -> the plan fields a row is keyed by
 LEVELS = {"": [], "Partner": ["partner"], "Institution": ["partner", "institution"]}
-GROUP_FLAGS = {
-	plan_rules.LEARNING: "has_learning_risk",
-	plan_rules.SOCIAL: "has_social_risk",
-	plan_rules.ECONOMIC: "has_economic_risk",
-	plan_rules.FAMILY: "has_family_risk",
-}
 LEARNER = f"`tab{PLAN}`.learner"
 # how many risk groups a plan has (each column of a field qualified: frappe's field permission check wants it)
-GROUPS_PRESENT = " + ".join(f"`tab{PLAN}`.{flag}" for flag in GROUP_FLAGS.values())
+GROUPS_PRESENT = " + ".join(f"`tab{PLAN}`.{flag}" for flag in RISK_GROUP_FIELDS.values())
 
 
 def execute(filters: dict | None = None) -> tuple[list, list, None, dict]:
@@ -40,22 +37,13 @@ def execute(filters: dict | None = None) -> tuple[list, list, None, dict]:
 		fields=[
 			*keyed,
 			f"count(distinct {LEARNER}) as learners",
-			*(severity_count("highest_severity", s, f"`tab{PLAN}`") for s in plan_rules.SEVERITIES),
+			*(severity_count("highest_severity", s, s.lower()) for s in plan_rules.SEVERITIES),
 			f"count(distinct if({GROUPS_PRESENT} > 1, {LEARNER}, null)) as several",
+			*group_fields(),
 		],
 		group_by=", ".join(keyed),
 		order_by=", ".join(keyed),
 	)
-	risks = {}
-	for row in frappe.get_list(
-		PLAN,
-		filters=conditions,
-		fields=risk_fields(keyed),
-		group_by=", ".join([*keyed, f"`tab{RISK}`.risk_group"]),
-		order_by=", ".join(keyed),
-	):
-		risks[(*(row[f] for f in level), row.school_term, row.risk_group)] = row
-
 	order = report_utils.term_sort_keys()
 	plans.sort(key=lambda r: (*(r[f] or "" for f in level), order.get(r.school_term, (0, 0))))
 	data = []
@@ -76,8 +64,8 @@ def execute(filters: dict | None = None) -> tuple[list, list, None, dict]:
 			}
 		)
 		for group in plan_rules.RISK_GROUPS:
-			found = risks.get((*key.values(), row.school_term, group))
-			if not found:
+			found = split_by_severity(row, group)
+			if not found["learners"]:
 				continue
 			data.append(
 				{
@@ -85,8 +73,8 @@ def execute(filters: dict | None = None) -> tuple[list, list, None, dict]:
 					"school_term": row.school_term,
 					"risk_group": _(group, context="Risk Factor"),
 					"indent": 1,
-					**split_by_severity(found),
-					"share": report_utils.share(found.learners, row.learners),
+					**found,
+					"share": report_utils.share(found["learners"], row.learners),
 				}
 			)
 	return columns(level), data, None, chart(conditions)
@@ -101,32 +89,36 @@ def level_fields(filters: frappe._dict) -> list[str]:
 	return LEVELS[group_by]
 
 
-def severity_count(field: str, severity: str, table: str, at_least: bool = False) -> str:
-	"""Distinct learners whose ``field`` is ``severity`` (or, ``at_least``, that severity or a higher one)."""
+def severity_count(field: str, severity: str, alias: str, at_least: bool = False) -> str:
+	"""Distinct learners whose plan's ``field`` is ``severity`` (or, ``at_least``, that severity or a higher one)."""
 	levels = plan_rules.SEVERITIES[plan_rules.SEVERITIES.index(severity) :] if at_least else (severity,)
 	values = ", ".join(frappe.db.escape(s) for s in levels)
-	alias = severity.lower() + ("_or_higher" if at_least else "")
-	return f"count(distinct if({table}.{field} in ({values}), {LEARNER}, null)) as {alias}"
+	return f"count(distinct if(`tab{PLAN}`.{field} in ({values}), {LEARNER}, null)) as {alias}"
 
 
-def risk_fields(keyed: list[str]) -> list[str]:
+def group_fields() -> list[str]:
 	"""Per risk group: its learners, those with a High risk of the group, and those with Medium or High."""
-	return [
-		*keyed,
-		f"`tab{RISK}`.risk_group as risk_group",
-		f"count(distinct {LEARNER}) as learners",
-		severity_count("severity", "High", f"`tab{RISK}`"),
-		severity_count("severity", "Medium", f"`tab{RISK}`", at_least=True),
-	]
+	fields = []
+	for field in GROUP_SEVERITY_FIELDS.values():
+		fields += [
+			severity_count(field, "Low", f"{field}_learners", at_least=True),
+			severity_count(field, "High", f"{field}_high"),
+			severity_count(field, "Medium", f"{field}_medium_or_higher", at_least=True),
+		]
+	return fields
 
 
-def split_by_severity(row) -> dict:
+def split_by_severity(row, group: str) -> dict:
 	"""Learners of a risk group by the highest severity of their risks in that group."""
+	field = GROUP_SEVERITY_FIELDS[group]
+	learners, high, medium_or_higher = (
+		row[f"{field}_{count}"] for count in ("learners", "high", "medium_or_higher")
+	)
 	return {
-		"learners": row.learners,
-		"high": row.high,
-		"medium": row.medium_or_higher - row.high,
-		"low": row.learners - row.medium_or_higher,
+		"learners": learners,
+		"high": high,
+		"medium": medium_or_higher - high,
+		"low": learners - medium_or_higher,
 	}
 
 
@@ -184,19 +176,11 @@ def columns(level: list[str]) -> list[dict]:
 
 def chart(conditions: dict) -> dict | None:
 	"""Learners per risk group over everything selected (each learner once per group), stacked by severity."""
-	rows = {
-		row.risk_group: split_by_severity(row)
-		for row in frappe.get_list(
-			PLAN,
-			filters=conditions,
-			fields=risk_fields([]),
-			group_by=f"`tab{RISK}`.risk_group",
-			order_by=f"`tab{RISK}`.risk_group",
-		)
-	}
-	groups = [g for g in plan_rules.RISK_GROUPS if g in rows]
+	totals = frappe.get_list(PLAN, filters=conditions, fields=group_fields())[0]
+	groups = [g for g in plan_rules.RISK_GROUPS if totals[f"{GROUP_SEVERITY_FIELDS[g]}_learners"]]
 	if not groups:
 		return None
+	rows = {g: split_by_severity(totals, g) for g in groups}
 	return {
 		"data": {
 			"labels": [_(plan_rules.RISK_GROUP_SHORT[g], context="Risk group on a chart") for g in groups],

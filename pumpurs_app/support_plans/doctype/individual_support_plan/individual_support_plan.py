@@ -36,6 +36,13 @@ RISK_GROUP_FIELDS = {
 	rules.ECONOMIC: "has_economic_risk",
 	rules.FAMILY: "has_family_risk",
 }
+# each group's highest severity, so that reports count learners by it without reading the risk rows
+GROUP_SEVERITY_FIELDS = {
+	rules.LEARNING: "learning_risk_severity",
+	rules.SOCIAL: "social_risk_severity",
+	rules.ECONOMIC: "economic_risk_severity",
+	rules.FAMILY: "family_risk_severity",
+}
 APPROVAL = Approval(
 	steps=(
 		Step(rules.PENDING_DIRECTOR, "director_approved_by", "director_approved_on"),
@@ -80,11 +87,13 @@ class IndividualSupportPlan(ApprovedRecord):
 		decision_reason: DF.SmallText | None
 		director_approved_by: DF.Link | None
 		director_approved_on: DF.Datetime | None
+		economic_risk_severity: DF.Literal["", "Low", "Medium", "High"]
 		education_type: DF.Literal["General", "Vocational"]
 		evaluated_by: DF.Link | None
 		evaluated_on: DF.Date | None
 		evaluation_notes: DF.Text | None
 		evaluation_reminded_on: DF.Date | None
+		family_risk_severity: DF.Literal["", "Low", "Medium", "High"]
 		grade: DF.Int
 		has_economic_risk: DF.Check
 		has_family_risk: DF.Check
@@ -96,6 +105,7 @@ class IndividualSupportPlan(ApprovedRecord):
 		ikvd_approved_on: DF.Datetime | None
 		institution: DF.Link | None
 		learner: DF.Link
+		learning_risk_severity: DF.Literal["", "Low", "Medium", "High"]
 		learner_name: DF.Data | None
 		measures: DF.Table[SupportPlanMeasure]
 		partner: DF.Link | None
@@ -110,6 +120,7 @@ class IndividualSupportPlan(ApprovedRecord):
 		risks: DF.Table[SupportPlanRisk]
 		school_term: DF.Link
 		shaped_by: DF.SmallText | None
+		social_risk_severity: DF.Literal["", "Low", "Medium", "High"]
 		term_type: DF.Data | None
 		workflow_state: DF.Link | None
 	# end: auto-generated types
@@ -279,6 +290,8 @@ class IndividualSupportPlan(ApprovedRecord):
 		present = set(rules.groups_present(risks))
 		for group, field in RISK_GROUP_FIELDS.items():
 			self.set(field, int(group in present))
+		for group, severity in rules.group_severities(risks).items():
+			self.set(GROUP_SEVERITY_FIELDS[group], severity)
 		self.highest_severity = rules.highest_severity(risks)
 
 	def validate_measure_links(self) -> None:
