@@ -9,7 +9,13 @@ municipality in one Compensation Payment Batch, through the batch's own methods,
    with libxml2) and the Excel payment list, both attached to the batch, which is saved with each line's
    end-to-end ID;
 3. *Confirm* (submit): every compensation becomes Paid, with a Version and a timeline comment each, and the
-   plans' paid amounts are refreshed.
+   plans' paid amounts are refreshed;
+4. *Bank statement*: the bank's camt.053 of the execution day (the demo's own statement writer: each payment
+   booked with its end-to-end ID) is uploaded as a Compensation Bank Statement — saving it parses the file
+   and matches every transaction against the partner's open payments — and submitted, which reconciles
+   every compensation;
+5. *Compensation Reconciliation* (the report): as the accountant (their partner) and as IKVD's regional
+   coordinator (every partner), with the batch reconciled.
 
 For a breakdown of the export, its parts are also timed on their own before it: reading the claims into
 payments, the pain.001 file (with its XSD validation, and the validation alone), the workbook, and saving the
@@ -86,7 +92,13 @@ def run(args) -> dict:
 	for index in range(args.runs):
 		results["runs"].append(one_run(partner, accountant, args.lines, index, index < args.confirm_runs))
 	results["environment"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
-	for key in ("get_compensations_seconds", "export_seconds", "confirm_seconds"):
+	for key in (
+		"get_compensations_seconds",
+		"export_seconds",
+		"confirm_seconds",
+		"statement_match_seconds",
+		"statement_submit_seconds",
+	):
 		values = [r[key] for r in results["runs"] if r.get(key) is not None]
 		if values:
 			results[f"{key}_median"] = round(statistics.median(values), 2)
@@ -156,6 +168,7 @@ def one_run(partner: str, accountant: str, lines: int, index: int, confirm: bool
 			result["confirm_seconds"] = round(time.perf_counter() - started, 2)
 			paid = frappe.db.count(COMPENSATION, {"payment_batch": batch.name, "workflow_state": rules.PAID})
 			assert paid == lines, (paid, lines)
+			result |= reconcile(frappe.get_doc(BATCH, batch.name), partner, lines, index)
 	finally:
 		frappe.set_user("Administrator")
 		written = frappe.get_all(
@@ -165,9 +178,67 @@ def one_run(partner: str, accountant: str, lines: int, index: int, confirm: bool
 		forget_files(written)
 	print(
 		f"{result['label']}: get {result.get('get_compensations_seconds')} s, "
-		f"export {result.get('export_seconds')} s, confirm {result.get('confirm_seconds')} s"
+		f"export {result.get('export_seconds')} s, confirm {result.get('confirm_seconds')} s, "
+		f"statement matched {result.get('statement_match_seconds')} s, "
+		f"submitted {result.get('statement_submit_seconds')} s, "
+		f"reconciliation report {result.get('reconciliation_report_national_seconds')} s"
 	)
 	return result
+
+
+def reconcile(batch, partner: str, lines: int, seed: int) -> dict:
+	"""The bank's statement of the batch uploaded, matched and submitted; then the reconciliation report."""
+	from types import SimpleNamespace
+
+	from pumpurs_app import access
+	from pumpurs_app.compensations.report.compensation_reconciliation import compensation_reconciliation
+	from pumpurs_app.demo.compensations import camt053
+
+	payments: dict[str, list] = {}
+	for row in batch.lines:
+		payments.setdefault(row.end_to_end_id, []).append(row)
+	content = camt053(SimpleNamespace(rng=random.Random(seed)), batch, list(payments.values()))
+	file = frappe.get_doc(
+		{"doctype": "File", "file_name": f"bench-camt053-{seed}.xml", "content": content, "is_private": 1}
+	).insert()
+	statement = frappe.get_doc(
+		{"doctype": "Compensation Bank Statement", "partner": partner, "statement_file": file.file_url}
+	)
+	started = time.perf_counter()
+	statement.insert()
+	match_seconds = time.perf_counter() - started
+	assert statement.matched_count == len(payments), (statement.matched_count, len(payments))
+	started = time.perf_counter()
+	statement.submit()
+	book_seconds = time.perf_counter() - started
+	reconciled = frappe.db.count(
+		COMPENSATION, {"payment_batch": batch.name, "workflow_state": rules.RECONCILED}
+	)
+	assert reconciled == lines, (reconciled, lines)
+
+	report = {}
+	user = frappe.session.user
+	national = frappe.get_all(
+		"Has Role", {"role": access.REGIONAL_COORDINATOR, "parenttype": "User"}, pluck="parent", limit=1
+	)
+	for who, as_user in (("accountant", user), ("national", national[0] if national else "Administrator")):
+		frappe.set_user(as_user)
+		samples = []
+		for _ in range(3):
+			started = time.perf_counter()
+			rows = compensation_reconciliation.execute({})[1]
+			samples.append(time.perf_counter() - started)
+		report[f"reconciliation_report_{who}_seconds"] = round(max(samples), 3)
+		report[f"reconciliation_report_{who}_rows"] = len(rows)
+	frappe.set_user(user)
+	return {
+		"statement_transactions": len(payments),
+		"statement_bytes": len(content),
+		"statement_match_seconds": round(match_seconds, 2),
+		"statement_submit_seconds": round(book_seconds, 2),
+		"compensations_on_site": frappe.db.count(COMPENSATION),
+		**report,
+	}
 
 
 def export_parts(batch) -> dict:
