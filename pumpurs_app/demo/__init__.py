@@ -9,7 +9,7 @@ import frappe
 
 def load(scale: str, seed: int = 2026) -> dict[str, int]:
 	"""Load the demo into a site without PuMPuRS data; on a site that has some, do nothing and return {}."""
-	from pumpurs_app.demo import compensations, plans, registers
+	from pumpurs_app.demo import claims_history, compensations, plans, registers
 	from pumpurs_app.demo.site import prepare_site
 
 	if is_loaded():
@@ -22,6 +22,7 @@ def load(scale: str, seed: int = 2026) -> dict[str, int]:
 	counts |= plans.generate(demo)
 	counts["seconds (plans)"] = round(time.monotonic() - started - counts["seconds (registers)"], 1)
 	money_started = time.monotonic()
+	counts |= claims_history.generate(demo)  # first: the recent claims' names follow the history's
 	counts |= compensations.generate(demo)
 	counts["seconds (compensations)"] = round(time.monotonic() - money_started, 1)
 	frappe.db.commit()

@@ -167,6 +167,18 @@ class Context:
 		self.prices: dict[tuple, Decimal] = {}
 		self.budget: dict[str, Decimal] = {}  # measure -> what is left of its planned amount
 		self.term_totals: dict[tuple, Decimal] = defaultdict(Decimal)  # (learner, type, term) -> claimed
+		self.guardians: dict[str, str] | None = None
+
+	def guardian(self, learner: str) -> str | None:
+		"""The learner's first guardian (all learners' read at once: the history asks for tens of thousands)."""
+		if self.guardians is None:
+			self.guardians = {}
+			for parent, name in frappe.db.sql(
+				"""select parent, guardian_name from `tabLearner Guardian` where parenttype = 'Learner'
+				order by parent, idx"""
+			):
+				self.guardians.setdefault(parent, name)
+		return self.guardians.get(learner)
 
 	def iban_of(self, *key) -> str:
 		if key not in self.ibans:
@@ -481,9 +493,7 @@ def payee(ctx: Context, slot: Slot, institution: dict) -> tuple[str, str, str]:
 	if key in ctx.payees:
 		return ctx.payees[key]
 	allowed = ctx.types[row.compensation_type].allowed_payees()
-	guardian = frappe.db.get_value(
-		"Learner Guardian", {"parent": row.learner, "parenttype": "Learner"}, "guardian_name", order_by="idx"
-	)
+	guardian = ctx.guardian(row.learner)
 	weights = {
 		kind: weight
 		for kind, weight in PAYEE_WEIGHTS[row.compensation_type].items()

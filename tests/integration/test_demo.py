@@ -23,12 +23,12 @@ from schwifty import IBAN
 
 import pumpurs_app.demo
 from pumpurs_app import access
+from pumpurs_app.demo import claims_history, registers
 from pumpurs_app.demo import compensations as demo_money
 from pumpurs_app.demo import plans as demo_plans
-from pumpurs_app.demo import registers
+from pumpurs_app.rules import bank, registration, school_terms, sepa, target_group
 from pumpurs_app.rules import compensations as money_rules
 from pumpurs_app.rules import consultations as consultation_rules
-from pumpurs_app.rules import registration, school_terms, target_group
 from pumpurs_app.rules import support_plans as rules
 from pumpurs_app.rules.caps import amount_for
 from pumpurs_app.rules.money import money_sum, to_money
@@ -104,6 +104,7 @@ def demo(world) -> SimpleNamespace:
 	frappe.set_user("Administrator")
 	built = registers.build(TINY, seed=7)
 	counts = built.counts | demo_plans.generate(built)
+	counts |= claims_history.generate(built)
 	counts |= demo_money.generate(built)
 	frappe.db.savepoint(DEMO)
 	loaded.update(built=built, counts=counts)
@@ -675,9 +676,17 @@ CLAIM_DERIVED = (
 
 
 def claim_rows(**filters) -> list[frappe._dict]:
-	return frappe.get_all(
+	"""The claims made through the controllers and the workflow (not the history's)."""
+	claims = frappe.get_all(
 		COMPENSATION, filters={"institution": ("in", INSTITUTIONS), **filters}, fields=["*"], limit=0
 	)
+	past = history_batches()
+	return [c for c in claims if c.payment_batch not in past]
+
+
+def history_batches() -> set[str]:
+	"""The history's batches: written in bulk, they keep no SEPA file (every batch the app exports does)."""
+	return set(frappe.get_all(BATCH, filters={"sepa_file": ("is", "not set")}, pluck="name"))
 
 
 def accountants_of(partner: str) -> set[str]:
@@ -787,8 +796,17 @@ def group_by(rows, field) -> dict:
 
 def test_every_partner_has_a_paid_batch_reconciled_by_a_statement(built, counts):
 	partners = {i["partner"] for i in built.institutions}
-	batches = frappe.get_all(BATCH, filters={"partner": ("in", list(partners))}, fields=["*"])
-	statements = frappe.get_all(STATEMENT, filters={"partner": ("in", list(partners))}, fields=["*"])
+	past = history_batches()
+	batches = [
+		b
+		for b in frappe.get_all(BATCH, filters={"partner": ("in", list(partners))}, fields=["*"])
+		if b.name not in past
+	]
+	statements = frappe.get_all(
+		STATEMENT,
+		filters={"partner": ("in", list(partners)), "statement_file": ("!=", history_file())},
+		fields=["*"],
+	)
 	assert len(batches) == len(statements) == counts[BATCH] == counts[STATEMENT] == len(partners)
 	waiting = []  # paid, but not on the statement yet
 	for partner in partners:
@@ -925,6 +943,95 @@ def test_the_money_history_is_the_controllers_own(built):
 		days=demo_money.BATCH_DAYS_AGO[0]
 	)
 	assert max(c.creation for c in claims.values()) > now - timedelta(days=WAITING_DAYS)
+
+
+def history_file() -> str:
+	return frappe.db.get_value("File", {"file_name": claims_history.STATEMENT_FILE}, "file_url")
+
+
+def test_past_compensations_pass_their_controller_and_reconcile_their_batches(built, counts, as_user):
+	"""The history's claims, written in bulk, are what the controllers and the workflow would have saved: each
+	passes its controller again as its enterer (caps, overlaps with every other claim of the learner, period,
+	payee, evidence), four eyes by person, each step in order; each batch pays exactly its claims and each
+	statement reconciles each payment; the measures show what was paid of them."""
+	institutions = {i["name"]: i for i in built.institutions}
+	past = history_batches()
+	claims = frappe.get_all(
+		COMPENSATION, filters={"payment_batch": ("in", list(past) or [""])}, fields=["*"], limit=0
+	)
+	assert len(claims) == counts["Compensation (paid history)"] > len(claim_rows())
+	assert len(past) == counts["Compensation Payment Batch (history)"] > len(institutions)
+	assert {c.workflow_state for c in claims} == {money_rules.RECONCILED}
+	batches = {name: frappe.get_doc(BATCH, name) for name in past}
+	statements = {c.bank_statement for c in claims}
+	assert len(statements) == len(past) == counts["Compensation Bank Statement (history)"]
+	statements = {name: frappe.get_doc(STATEMENT, name) for name in statements}
+	# learners who have left since were at school when their claims were entered (rolled back after the test)
+	frappe.db.sql("update `tabLearner` set status = 'Active'")
+	now = now_datetime()
+	for row in claims:
+		doc = frappe.get_doc(COMPENSATION, row.name)
+		stored = doc.as_dict()
+		institution, batch = institutions[doc.institution], batches[doc.payment_batch]
+		statement = statements[doc.bank_statement]
+		assert re.fullmatch(rf"KOMP-{doc.creation.year}-\d{{5}}", doc.name), doc.name
+		assert doc.owner == doc.content_changed_by == institution["coordinator"]
+		assert doc.verified_by in institution["partner_coordinators"] and doc.verified_by != doc.owner
+		assert doc.approved_by == institution["director"] not in (doc.owner, doc.verified_by)
+		assert batch.owner in accountants_of(doc.partner)
+		assert not accountants_of(doc.partner) & {doc.owner, doc.verified_by, doc.approved_by}
+		approved_plan = frappe.db.get_value(PLAN, doc.support_plan, "ikvd_approved_on")
+		assert approved_plan.date() < doc.period_from <= doc.period_to < doc.creation.date()
+		assert doc.creation < doc.verified_on < doc.approved_on < batch.creation < batch.exported_on
+		assert batch.exported_on < batch.modified < statement.creation == doc.modified < now
+		assert (
+			doc.paid_on == doc.reconciled_on == batch.execution_date and doc.payment_reference == batch.name
+		)
+		assert doc.payee_bic == (bank.normalize_bic(None, doc.payee_iban) or None)
+		with as_user(doc.owner, lang="lv"):
+			doc.run_method("validate")
+		for field in (*CLAIM_DERIVED, "payee_name", "payee_iban", "payee_bic"):
+			assert doc.get(field) == stored[field], (doc.name, field)
+	# each batch pays exactly its claims; its statement reconciles each payment
+	for name, mine in group_by(claims, "payment_batch").items():
+		batch, by_name = batches[name], {c.name: c for c in mine}
+		statement = statements[mine[0].bank_statement]
+		assert batch.docstatus == statement.docstatus == 1 and batch.status == "Paid"
+		assert {c.partner for c in mine} == {batch.partner} == {statement.partner}
+		assert sorted(line.compensation for line in batch.lines) == sorted(by_name)
+		assert batch.line_count == batch.payment_count == len(batch.lines)
+		assert to_money(str(batch.total_amount)) == money_sum(to_money(str(c.total_amount)) for c in mine)
+		assert (
+			batch.debtor_iban
+			== statement.account_iban
+			== frappe.db.get_value("Partner", batch.partner, "iban")
+		)
+		for line in batch.lines:
+			claim = by_name[line.compensation]
+			assert (line.amount, line.payee_iban, line.payee_name) == (
+				claim.total_amount,
+				claim.payee_iban,
+				claim.payee_name,
+			)
+			assert line.end_to_end_id == sepa.end_to_end_id(line.name) and line.status == "Matched"
+			assert line.active_compensation == claim.name
+		assert statement.matched_count == len(statement.lines) == len(batch.lines)
+		assert {
+			(t.end_to_end_id, t.end_to_end_of_line, t.amount, t.payment_batch, t.match_status, t.booking_date)
+			for t in statement.lines
+		} == {
+			(p.end_to_end_id, p.end_to_end_id, p.amount, name, "Matched", batch.execution_date)
+			for p in batch.lines
+		}
+	for measure, mine in group_by(claims, "measure").items():
+		paid = money_sum(to_money(str(c.total_amount)) for c in mine)
+		stored = frappe.db.get_value(
+			"Support Plan Measure", measure, ["approved_amount", "paid_amount"], as_dict=True
+		)
+		assert (to_money(str(stored.approved_amount)), to_money(str(stored.paid_amount))) == (paid, paid)
+	# no claim of the history is also a recent one: none of their measures, terms' caps or months meet
+	recent = claim_rows()
+	assert not {c.measure for c in recent} & {c.measure for c in claims}
 
 
 def test_the_money_workflow_continues_from_generated_claims(built):
