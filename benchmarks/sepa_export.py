@@ -439,12 +439,17 @@ def forget_files(urls: list[str]) -> None:
 
 def print_table(results: dict) -> None:
 	print(f"\n{results['lines']} lines, partner {results['partner']}, as {results['user']}")
-	print(f"{'run':8} {'get':>6} {'export':>7} {'confirm':>8} {'pain.001':>9} {'of it XSD':>9} {'xlsx':>6}")
+	print(
+		f"{'run':8} {'get':>6} {'export':>7} {'confirm':>8} {'pain.001':>9} {'of it XSD':>9} {'xlsx':>6}"
+		f" {'camt.053 match':>15} {'submit':>7} {'report':>7}"
+	)
 	for r in results["runs"]:
 		print(
 			f"{r['label']:8} {r.get('get_compensations_seconds', ''):>6} {r.get('export_seconds', ''):>7} "
 			f"{r.get('confirm_seconds', ''):>8} {r['part_pain001_with_xsd_validation_seconds']:>9} "
 			f"{r['part_xsd_validation_alone_seconds']:>9} {r['part_payment_list_workbook_seconds']:>6}"
+			f" {r.get('statement_match_seconds', ''):>15} {r.get('statement_submit_seconds', ''):>7}"
+			f" {r.get('reconciliation_report_national_seconds', ''):>7}"
 		)
 	print(f"median export of {results['lines']} lines: {results.get('export_seconds_median')} s")
 

@@ -45,6 +45,11 @@ def main() -> None:
 	parser.add_argument(
 		"--replica-port", type=int, help="a replica of the site (dev/replica) to read from too"
 	)
+	parser.add_argument(
+		"--db-admin-user",
+		help="a MariaDB account that may resize the buffer pool: exact counts at 128 MB too",
+	)
+	parser.add_argument("--db-admin-password-file", help="that account's password, in a file")
 	args = parser.parse_args()
 	frappe.init(site=args.site, sites_path=".")
 	frappe.connect()
@@ -163,11 +168,63 @@ def run(args) -> dict:
 	for role, user in chosen.items():
 		result["roles"][role] = measure(Desk(args.url, args.site, user), user, year, args.repeat)
 		print(role, json.dumps(result["roles"][role])[:300])
+	if args.db_admin_user:
+		result["small_buffer_pool"] = small_buffer_pool(args, chosen)
 	result["actions"] = actions(args, year)
 	result["hand_sql"] = hand_sql(year, result["roles"]["national"]["reports"])
 	if args.replica_port:
 		result["replica"] = on_replica(args, chosen["national"], year)
 	return result
+
+
+COUNTED = ("Support Consultation", "Individual Support Plan", "Learner")
+DEFAULT_POOL = 128 * 2**20  # MariaDB's default innodb_buffer_pool_size, what a machine left as installed has
+
+
+def small_buffer_pool(args, chosen: dict[str, str]) -> dict:
+	"""Exact counts with MariaDB's default 128 MB buffer pool: the pool is shrunk online (evicting all but
+	128 MB of the pages it held), each role's counts taken — the first call right after, then the p95 —
+	and the pool given its size back."""
+	import pymysql
+
+	password = Path(args.db_admin_password_file).read_text().strip() if args.db_admin_password_file else ""
+	admin = pymysql.connect(
+		host=frappe.conf.db_host or "127.0.0.1", user=args.db_admin_user, password=password, autocommit=True
+	)
+
+	def resize(size: int) -> None:
+		with admin.cursor() as cursor:
+			cursor.execute("set global innodb_buffer_pool_size = %s", size)
+			for _ in range(600):  # resizing runs in the background
+				cursor.execute("show global status like 'Innodb_buffer_pool_resize_status'")
+				status = cursor.fetchone()[1]
+				cursor.execute("select @@innodb_buffer_pool_size")
+				if cursor.fetchone()[0] == size and "resiz" not in status.lower().replace("completed", ""):
+					return
+				time.sleep(0.5)
+		raise RuntimeError(f"the buffer pool did not reach {size} bytes: {status}")
+
+	with admin.cursor() as cursor:
+		cursor.execute("select @@innodb_buffer_pool_size")
+		original = cursor.fetchone()[0]
+	measured = {"innodb_buffer_pool_mb": DEFAULT_POOL // 2**20}
+	desks = {role: Desk(args.url, args.site, user) for role, user in chosen.items()}
+	try:
+		resize(DEFAULT_POOL)
+		for role, desk in desks.items():
+			measured[role] = {}
+			for doctype in COUNTED:
+				if not frappe.has_permission(doctype, "read", user=chosen[role]):
+					continue
+				first = timed(1, desk.exact_count, doctype)[0]
+				measured[role][doctype] = {
+					"first_ms": round(first),
+					"p95_ms": p95(timed(args.repeat, desk.exact_count, doctype)),
+				}
+	finally:
+		resize(original)
+		admin.close()
+	return measured
 
 
 def on_replica(args, user: str, year: str) -> dict:
@@ -212,7 +269,7 @@ def on_replica(args, user: str, year: str) -> dict:
 				"current_year": served(lambda r=report: timed(3, desk.report, r, {"school_year": year})),
 				"whole_programme": served(lambda r=report: timed(3, desk.report, r, {})),
 			}
-		for doctype in ("Support Consultation", "Individual Support Plan", "Learner"):
+		for doctype in COUNTED:
 			timed(WARM, desk.exact_count, doctype)
 			measured["exact_counts"][doctype] = served(
 				lambda d=doctype: timed(args.repeat, desk.exact_count, d)
@@ -448,6 +505,18 @@ def table(result: dict) -> str:
 	]
 	for label, cell in rows:
 		lines.append(f"| {label} | " + " | ".join(cell(roles[role]) for role in ROLES) + " |")
+	if small := result.get("small_buffer_pool"):
+		lines.append(
+			"| exact count with MariaDB's default 128 MB buffer pool: first call after shrinking / p95 (worst "
+			"DocType) | "
+			+ " | ".join(
+				worst(small[role], key=lambda v: v["first_ms"])
+				+ " / "
+				+ worst(small[role], key=lambda v: v["p95_ms"])
+				for role in ROLES
+			)
+			+ " |"
+		)
 	lines.append(
 		"| single writes, one after another | "
 		+ ", ".join(f"{name}: {written(v)}" for name, v in result["actions"].items())
