@@ -1,6 +1,8 @@
 """Support Delivered: planned, delivered (confirmed) and logged consultation hours per role, specialist and
 month, against an independent SQL count; users of another institution or partner see none of it."""
 
+from datetime import timedelta
+
 import frappe
 import pytest
 
@@ -179,3 +181,44 @@ def test_support_delivered_filters(world, support):
 	assert total_of(rows)["consultations"] == 1
 	_c, rows, _chart = run(world, "regional", delivered_report, {"school_term": world.terms["previous_s1"]})
 	assert rows == []
+
+
+def test_the_whole_programme_shows_each_specialists_school_years(world, support):
+	"""With no term or school year chosen, a specialist's rows are their school years (months of every year
+	would run to tens of thousands of rows nationally), against SQL of the consultations by school year."""
+	previous = world.terms["previous_s1"]
+	a7_before = approved_plan(world, "a7", [consultation_measure("Psychologist", 2)], term="previous_s1")
+	started = frappe.db.get_value("School Term", previous, "start_date")  # a September
+	consult(world, a7_before, "a_specialist", started + timedelta(days=30), minutes=35)
+	municipal = [world.school_a, world.school_b]
+	columns, rows, chart = run(world, "muni_coord", delivered_report, {})
+	expected = frappe.db.sql(
+		"""select c.specialist_role, c.specialist, t.school_year,
+			sum(case when c.learner_confirmed = 1 then c.duration_minutes else 0 end) as confirmed,
+			sum(c.duration_minutes) as logged, count(*) as n, sum(c.learner_confirmed) as n_confirmed
+		from `tabSupport Consultation` c join `tabSchool Term` t on t.name = c.school_term
+		where c.institution in %s group by c.specialist_role, c.specialist, t.school_year""",
+		[municipal],
+		as_dict=True,
+	)
+	assert delivered_by_month(rows) == as_hours(
+		{
+			(r.specialist_role, r.specialist, r.school_year): (
+				int(r.confirmed),
+				int(r.logged),
+				int(r.n),
+				int(r.n_confirmed),
+			)
+			for r in expected
+		}
+	)
+	years = sorted(
+		frappe.db.get_value("School Term", t, "school_year") for t in (previous, world.terms["current_s1"])
+	)
+	assert years[0] != years[1]
+	mine = [r["month"] for r in rows if r["indent"] == 2 and r["specialist"] == world.user("a_specialist")]
+	assert mine == years and chart["data"]["labels"] == years
+	assert [c["label"] for c in columns if c["fieldname"] in ("label", "month")] == [
+		"Role / Specialist / School Year",
+		"School Year",
+	]

@@ -1,5 +1,7 @@
 """Consultation hours by specialist role, specialist and month: what the approved plans planned against what
-the specialists delivered (confirmed by the learner) and logged (all consultations).
+the specialists delivered (confirmed by the learner) and logged (all consultations). For the whole programme
+(no term or school year chosen) a specialist's hours are shown by school year instead of by month: months of
+every year would run to tens of thousands of rows nationally, and IKVD counts the programme by school year.
 
 Planned hours are the consultation measures of live (approved or evaluated) plans in the chosen terms; they
 belong to a plan and a term, not to a month, so they show on the role and specialist rows (hours of measures
@@ -27,10 +29,11 @@ CONSULTATION = "Support Consultation"
 
 def execute(filters: dict | None = None) -> tuple[list, list, None, dict]:
 	filters = frappe._dict(filters or {})
+	by_year = report_utils.terms_of(filters) is None
 	planned = planned_minutes(filters)
-	done = delivered(filters)
+	done = delivered(filters, by_year)
 	rows = tree(planned, done)
-	return columns(), rows, None, chart(done)
+	return columns(by_year), rows, None, chart(done)
 
 
 def planned_minutes(filters) -> dict[tuple[str, str], float]:
@@ -55,27 +58,31 @@ def planned_minutes(filters) -> dict[tuple[str, str], float]:
 	return {(r.role or "", r.specialist or ""): float(r.hours or 0) for r in rows}
 
 
-def delivered(filters) -> list[frappe._dict]:
-	"""Consultations per role, specialist and month: count, confirmed count, all and confirmed minutes — from
-	the consultations' running totals (PuMPuRS Consultation Totals), which only the report reads: scoped here
-	as frappe scopes the consultations themselves for the user."""
+def delivered(filters, by_year: bool = False) -> list[frappe._dict]:
+	"""Consultations per role, specialist and month (or school year): count, confirmed count, all and
+	confirmed minutes — from the consultations' running totals (PuMPuRS Consultation Totals), which only the
+	report reads: scoped here as frappe scopes the consultations themselves for the user. Each row's
+	``period`` is its month (``2026-10``) or school year (``2026/2027``), labels that sort in time order."""
 	frappe.has_permission(CONSULTATION, "read", throw=True)
-	totals = frappe.qb.DocType(TOTALS)
+	totals, term = frappe.qb.DocType(TOTALS), frappe.qb.DocType("School Term")
+	period = term.school_year if by_year else totals.month
 	query = (
 		frappe.qb.from_(totals)
 		.select(
 			totals.specialist_role.as_("role"),
 			totals.specialist,
-			totals.month.as_("first_day"),
+			period.as_("period"),
 			Sum(totals.consultations).as_("consultations"),
 			Sum(totals.confirmed).as_("confirmed"),
 			Sum(totals.logged_minutes).as_("logged_minutes"),
 			Sum(totals.confirmed_minutes).as_("confirmed_minutes"),
 		)
-		.groupby(totals.specialist_role, totals.specialist, totals.month)
+		.groupby(totals.specialist_role, totals.specialist, period)
 		.orderby(totals.specialist_role)
 		.orderby(totals.specialist)
 	)
+	if by_year:
+		query = query.join(term).on(term.name == totals.school_term)
 	scope = access.get_scope()
 	if not scope.national:
 		field, kind = access.SCOPED_DOCTYPES[CONSULTATION]
@@ -87,13 +94,14 @@ def delivered(filters) -> list[frappe._dict]:
 		if filters.get(field):
 			query = query.where(totals[field] == filters[field])
 	rows = query.run(as_dict=True)
-	for row in rows:
-		row.year, row.month = row.first_day.year, row.first_day.month
+	if not by_year:
+		for row in rows:
+			row.period = report_utils.month_label(row.period.year, row.period.month)
 	return rows
 
 
 def tree(planned: dict, done: list) -> list[dict]:
-	"""Role → specialist → month rows, then the total."""
+	"""Role → specialist → month (or school year) rows, then the total."""
 	by_person = defaultdict(list)  # (role, specialist) -> their months
 	for r in done:
 		by_person[(r.role or "", r.specialist)].append(r)
@@ -115,7 +123,7 @@ def tree(planned: dict, done: list) -> list[dict]:
 			)
 		)
 		for person in people:
-			months = sorted(by_person[(role, person)], key=lambda r: (r.year, r.month))
+			periods = sorted(by_person[(role, person)], key=lambda r: r.period)
 			label = (
 				names[person] if person else _("No Specialist Named in the Plan", context="Support Delivered")
 			)
@@ -126,12 +134,11 @@ def tree(planned: dict, done: list) -> list[dict]:
 					role=name,
 					specialist=person,
 					planned=planned.get((role, person), 0),
-					consultations=months,
+					consultations=periods,
 				)
 			)
-			for m in months:
-				month = report_utils.month_label(m.year, m.month)
-				rows.append(row(2, month, role=name, specialist=person, month=month, consultations=[m]))
+			for p in periods:
+				rows.append(row(2, p.period, role=name, specialist=person, month=p.period, consultations=[p]))
 	if rows:
 		total = _("Total", context="Support Delivered")
 		rows.append(row(0, total, planned=sum(planned.values()), consultations=done, total=True))
@@ -188,12 +195,14 @@ def role_label(role: str) -> str:
 	return _(role, context=MEASURE) if role else _("No Role", context="Support Delivered")
 
 
-def columns() -> list[dict]:
+def columns(by_year: bool = False) -> list[dict]:
 	hours_column = {"fieldtype": "Float", "precision": 2, "width": 120}
 	return [
 		{
 			"fieldname": "label",
-			"label": _("Role / Specialist / Month", context="Support Delivered"),
+			"label": _("Role / Specialist / School Year", context="Support Delivered")
+			if by_year
+			else _("Role / Specialist / Month", context="Support Delivered"),
 			"fieldtype": "Data",
 			"width": 260,
 		},
@@ -211,8 +220,10 @@ def columns() -> list[dict]:
 			"width": 180,
 		},
 		{
-			"fieldname": "month",
-			"label": _("Month", context="Support Delivered"),
+			"fieldname": "month",  # the period: the month, or the school year over the whole programme
+			"label": _("School Year", context="Support Delivered")
+			if by_year
+			else _("Month", context="Support Delivered"),
 			"fieldtype": "Data",
 			"width": 90,
 		},
@@ -253,9 +264,9 @@ def columns() -> list[dict]:
 
 
 def chart(done: list) -> dict:
-	"""Delivered (confirmed) hours per month, one bar per role."""
+	"""Delivered (confirmed) hours per month (or school year), one bar per role."""
 	minutes = defaultdict(int)
 	for r in done:
-		minutes[(r.role or "", report_utils.month_label(r.year, r.month))] += int(r.confirmed_minutes or 0)
+		minutes[(r.role or "", r.period)] += int(r.confirmed_minutes or 0)
 	roles = sorted({role for role, _month in minutes}, key=role_order)
 	return report_utils.monthly_bars(minutes, roles, role_label, lambda total: hours(total or 0))
