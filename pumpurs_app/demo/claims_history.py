@@ -27,6 +27,7 @@ from decimal import Decimal
 
 import frappe
 
+from pumpurs_app.compensations.doctype.compensation.compensation import refresh_measure_amounts
 from pumpurs_app.demo import bulk
 from pumpurs_app.demo.compensations import (
 	ENTER,
@@ -272,6 +273,7 @@ class Writer:
 		self.statements = bulk.Table(STATEMENT, STATEMENT_FIELDS)
 		self.transactions = bulk.Table("Compensation Bank Statement Line", TRANSACTION_FIELDS)
 		self.claimed: dict[str, list] = defaultdict(list)  # measure -> amounts claimed so far
+		self.plans: set[str] = set()
 
 	def bic(self, iban: str) -> str | None:
 		if iban not in self.bics:
@@ -397,7 +399,7 @@ def write(ctx: Context, batches: list[Batch]) -> None:
 			frappe.utils.update_progress_bar("Past compensations", number, len(batches))
 	writer.flush()
 	print()
-	measure_amounts(list(writer.claimed))
+	refresh_measure_amounts(*writer.plans)
 
 
 def write_claim(ctx: Context, writer: Writer, batch: Batch, claim: Claim, evidence: dict) -> tuple:
@@ -434,6 +436,7 @@ def write_claim(ctx: Context, writer: Writer, batch: Batch, claim: Claim, eviden
 		)
 	kind, payee_name, account = claim.payee
 	writer.claimed[row.measure].append(claim.total)
+	writer.plans.add(row.plan)
 	writer.claims.add(
 		(
 			claim.name,
@@ -472,17 +475,3 @@ def write_claim(ctx: Context, writer: Writer, batch: Batch, claim: Claim, eviden
 		)
 	)
 	return claim, claim.total, writer.row_name()
-
-
-def measure_amounts(measures: list[str]) -> None:
-	"""The measures' approved and paid amounts (every history claim is paid): as refresh_measure_amounts sets
-	them, in one statement."""
-	for chunk in range(0, len(measures), 5_000):
-		frappe.db.sql(
-			"""update `tabSupport Plan Measure` m join (
-				select measure, sum(total_amount) as total from `tabCompensation`
-				where measure in %(measures)s and docstatus = 1 and workflow_state in %(paid)s group by measure
-			) c on c.measure = m.name
-			set m.approved_amount = c.total, m.paid_amount = c.total""",
-			{"measures": measures[chunk : chunk + 5_000], "paid": rules.PAID_OR_LATER},
-		)

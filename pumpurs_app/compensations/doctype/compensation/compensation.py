@@ -364,36 +364,32 @@ def leave_draft_batches(compensation: str) -> None:
 
 
 def refresh_measure_amounts(*plans: str) -> None:
-	"""Approved and paid amounts per compensation measure of the plans (which may be submitted)."""
-	if not plans:
-		return
-	rows = frappe.get_all(
-		"Compensation",
-		filters={
-			"support_plan": ("in", plans),
-			"docstatus": 1,
-			"workflow_state": ("in", rules.APPROVED_OR_LATER),
-		},
-		fields=["measure", "workflow_state", "total_amount"],
-	)
-	by_measure: dict[str, list] = {}
-	for row in rows:
-		by_measure.setdefault(row.measure, []).append(row)
-	for measure in frappe.get_all(
-		"Support Plan Measure",
-		filters={"parent": ("in", plans), "parenttype": PLAN, "measure_kind": plan_rules.COMPENSATION},
-		pluck="name",
-	):
-		mine = by_measure.get(measure, [])
-		approved = money_sum(to_money(str(r.total_amount)) for r in mine)
-		paid = money_sum(
-			to_money(str(r.total_amount)) for r in mine if r.workflow_state in rules.PAID_OR_LATER
-		)
-		frappe.db.set_value(
-			"Support Plan Measure",
-			measure,
-			{"approved_amount": float(approved), "paid_amount": float(paid)},
-			update_modified=False,
+	"""Approved and paid amounts per compensation measure of the plans (which may be submitted): summed in SQL
+	(DECIMAL sums are exact) and written in one statement per 1,000 plans — a batch of 5,000 claims touches
+	thousands of measures."""
+	plans = sorted(set(plans))
+	for start in range(0, len(plans), 1_000):
+		frappe.db.sql(
+			"""update `tabSupport Plan Measure` measure
+			left join (
+				select claim.measure, sum(claim.total_amount) as approved,
+					sum(if(claim.workflow_state in %(paid)s, claim.total_amount, 0)) as paid
+				from `tabCompensation` claim
+				where claim.support_plan in %(plans)s and claim.docstatus = 1
+					and claim.workflow_state in %(approved)s
+				group by claim.measure
+			) claimed on claimed.measure = measure.name
+			set measure.approved_amount = coalesce(claimed.approved, 0),
+				measure.paid_amount = coalesce(claimed.paid, 0)
+			where measure.parent in %(plans)s and measure.parenttype = %(plan)s
+				and measure.measure_kind = %(kind)s""",
+			{
+				"plans": plans[start : start + 1_000],
+				"plan": PLAN,
+				"kind": plan_rules.COMPENSATION,
+				"paid": rules.PAID_OR_LATER,
+				"approved": rules.APPROVED_OR_LATER,
+			},
 		)
 
 
