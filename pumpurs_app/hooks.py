@@ -16,7 +16,7 @@ app_include_js = ["/assets/pumpurs_app/js/pumpurs.js", "/assets/pumpurs_app/js/a
 # Installation
 before_install = "pumpurs_app.install.before_install"
 after_install = "pumpurs_app.install.after_install"
-after_migrate = "pumpurs_app.desk.sync_module_profile"
+after_migrate = ["pumpurs_app.desk.sync_module_profile", "pumpurs_app.setup.indexes.ensure"]
 before_uninstall = "pumpurs_app.install.before_uninstall"
 
 # Names the app owns and nobody edits (migrate re-imports fixtures); the workflows that use them are installed

@@ -9,6 +9,7 @@ import frappe
 from frappe.modules.patch_handler import get_patches_from_app
 
 from pumpurs_app.desk import MODULE_PROFILE, WORKSPACE, sync_module_profile
+from pumpurs_app.setup import indexes
 from pumpurs_app.setup.compensation_types import create_compensation_types
 from pumpurs_app.setup.risk_factors import create_risk_factors
 from pumpurs_app.setup.roles import ROLES, create_missing_roles
@@ -47,6 +48,7 @@ def after_install() -> None:
 	create_compensation_types()
 	frappe.get_single("PuMPuRS Settings").save()  # stores the defaults
 	sync_module_profile()
+	indexes.ensure()
 
 
 def before_uninstall() -> None:

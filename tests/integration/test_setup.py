@@ -3,6 +3,7 @@
 import frappe
 
 from pumpurs_app.patches.v0_2 import compensation_type_register, compensation_workflow, support_plan_defaults
+from pumpurs_app.setup import indexes
 from pumpurs_app.setup.workflows import COMPENSATION_WORKFLOW, PLAN_WORKFLOW
 
 
@@ -54,3 +55,11 @@ def test_types_old_plans_used_become_records_of_the_register(world):
 	frappe.db.set_value("Support Plan Measure", row, "compensation_type", "Bus pass")
 	compensation_type_register.execute()
 	assert frappe.db.get_value("Compensation Type", "Bus pass", "type_name_lv") == "Bus pass"
+
+
+def test_install_made_the_indexes_of_several_columns():
+	"""DocType JSON declares single-column indexes only; install (and every migrate) makes the others."""
+	for doctype, made in indexes.INDEXES.items():
+		for name, columns in made.items():
+			found = frappe.db.sql(f"show index from `tab{doctype}` where Key_name = %s", name, as_dict=True)
+			assert [r.Column_name for r in sorted(found, key=lambda r: r.Seq_in_index)] == columns, name

@@ -9,6 +9,7 @@ from frappe import _
 
 from pumpurs_app.reporting.report_utils import as_number
 from pumpurs_app.rules import compensations as comp_rules
+from pumpurs_app.rules import matching
 from pumpurs_app.rules.money import money_sum
 
 AMOUNTS = ("approved", "paid", "reconciled", "open", "mismatched", "returned")
@@ -16,35 +17,35 @@ AMOUNTS = ("approved", "paid", "reconciled", "open", "mismatched", "returned")
 
 def execute(filters: dict | None = None) -> tuple[list, list, None, dict]:
 	filters = frappe._dict(filters or {})
-	batches = frappe.get_list(
-		"Compensation Payment Batch",
-		filters=batch_filters(filters),
-		fields=["name", "partner", "execution_date", "status", "docstatus"],
-		order_by="partner, execution_date, name",
-		limit=0,
-	)
-	# each batch's lines summed per status in SQL (DECIMAL sums are exact): a batch row needs no more, and a
-	# national user's report does not read every payment of the programme
+	batch = "`tabCompensation Payment Batch`"
+	line = "`tabCompensation Payment Line`"
+	# each batch with its lines summed per status in SQL (DECIMAL sums are exact): a national user's report
+	# reads no single payment of the programme
 	sums = frappe.get_list(
 		"Compensation Payment Batch",
 		filters=batch_filters(filters),
 		fields=[
-			"name as batch",
-			"`tabCompensation Payment Line`.status as status",
-			"sum(`tabCompensation Payment Line`.amount) as amount",
-			"count(`tabCompensation Payment Line`.amount) as compensations",
+			f"{batch}.name as name",
+			f"{batch}.partner as partner",
+			f"{batch}.execution_date as execution_date",
+			f"{batch}.status as status",
+			f"{batch}.docstatus as docstatus",
+			f"{line}.status as line_status",
+			f"sum({line}.amount) as amount",
+			f"count({line}.amount) as compensations",
 		],
-		group_by="`tabCompensation Payment Batch`.name, `tabCompensation Payment Line`.status",
+		group_by=f"{batch}.name, {line}.status",
+		order_by=f"{batch}.partner, {batch}.execution_date, {batch}.name",
 		limit=0,
 	)
-	by_batch = defaultdict(list)
+	of_partner = defaultdict(dict)  # partner -> batch -> its sums per line status
 	for row in sums:
-		by_batch[row.batch].append(row)
+		of_partner[row.partner].setdefault(row.name, []).append(row)
+	statuses = {}  # each batch status translated once
 	approved = approved_by_partner(filters)
 	rows = []
-	for partner in sorted({b.partner for b in batches} | set(approved)):
-		mine = [b for b in batches if b.partner == partner]
-		batch_rows = [batch_row(b, by_batch[b.name]) for b in mine]
+	for partner in sorted(set(of_partner) | set(approved)):
+		batch_rows = [batch_row(mine[0], mine, statuses) for mine in of_partner[partner].values()]
 		rows.append(
 			{
 				"kind": "partner",
@@ -83,15 +84,17 @@ def batch_filters(filters) -> dict:
 	return conditions
 
 
-def batch_row(batch, sums) -> dict:
+def batch_row(batch, sums, statuses: dict) -> dict:
 	"""``sums``: the batch's lines summed per line status."""
 	confirmed = batch.docstatus == 1
+	if batch.status not in statuses:
+		statuses[batch.status] = _(batch.status, context="Compensation Payment Batch")
 
 	def total(status=None):
 		return money_sum(
 			Decimal(str(row.amount))
 			for row in sums
-			if row.amount is not None and (status is None or row.status == status)
+			if row.amount is not None and (status is None or row.line_status == status)
 		)
 
 	return {
@@ -100,7 +103,7 @@ def batch_row(batch, sums) -> dict:
 		"partner": batch.partner,
 		"payment_batch": batch.name,
 		"execution_date": batch.execution_date,
-		"status": _(batch.status, context="Compensation Payment Batch"),
+		"status": statuses[batch.status],
 		"indent": 1,
 		"compensations": sum(row.compensations for row in sums),
 		"approved": total(),
@@ -130,7 +133,13 @@ def exceptions(filters) -> list[dict]:
 	"""Bank transactions that did not simply match, with the reason."""
 	conditions = [
 		["Compensation Bank Statement", "docstatus", "<", 2],
-		["Compensation Bank Statement Line", "match_status", "!=", "Matched"],
+		# "in" the exceptions (not "!= Matched", which frappe wraps in ifnull()): the status's index finds them
+		[
+			"Compensation Bank Statement Line",
+			"match_status",
+			"in",
+			[matching.AMOUNT_MISMATCH, matching.UNMATCHED, matching.RETURNED],
+		],
 	]
 	if filters.get("partner"):
 		conditions.append(["Compensation Bank Statement", "partner", "=", filters.partner])
