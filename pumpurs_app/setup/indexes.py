@@ -4,10 +4,34 @@ migrate (frappe's add_index does nothing when the index exists)."""
 import frappe
 
 INDEXES = {
-	# the money reports sum each partner's approved claims and each batch's lines per status from the index
-	# alone (tens of thousands of claims a year: 0.17 s → 0.04 s and 0.24 s → 0.13 s at the programme's volume)
-	"Compensation": {"pumpurs_partner_money": ["partner", "workflow_state", "docstatus", "total_amount"]},
+	# the money reports read their sums from these indexes alone, grouped in index order where they can
+	# (measured on 110,000 claims, 3,860 batches and 45,000 compensation measures: the figures below)
+	"Compensation": {
+		# Compensation Reconciliation: each partner's approved money (0.17 s → 0.04 s)
+		"pumpurs_partner_money": ["partner", "workflow_state", "docstatus", "total_amount"],
+		# Compensations: money per type, partner, institution, state and term (0.39 s → 0.08 s)
+		"pumpurs_money_by_place": [
+			"compensation_type",
+			"partner",
+			"institution",
+			"workflow_state",
+			"school_term",
+			"docstatus",
+			"total_amount",
+		],
+	},
+	# Compensation Reconciliation: each batch's lines summed per status (0.24 s → 0.13 s)
 	"Compensation Payment Line": {"pumpurs_batch_money": ["parent", "parenttype", "status", "amount"]},
+	# Compensations: the planned money of the plans' compensation measures (0.55 s → 0.21 s)
+	"Support Plan Measure": {
+		"pumpurs_planned_money": [
+			"measure_kind",
+			"parenttype",
+			"parent",
+			"compensation_type",
+			"planned_amount",
+		]
+	},
 }
 
 

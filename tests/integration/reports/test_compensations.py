@@ -199,6 +199,25 @@ def test_compensations_planned_approved_paid_reconciled(world, compensations):
 	}
 
 
+def test_the_whole_programme_shows_school_years(world, compensations):
+	"""With no term or school year chosen, the lowest rows are school years (months of every year ran to
+	70,000 rows nationally): the same money as the months of the year added up."""
+	term = world.terms["current_s1"]
+	year = frappe.db.get_value("School Term", term, "school_year")
+	columns, rows, chart = run(world, "muni_accountant", money_report, {})
+	by_year = {}
+	for (kind, partner, institution, _month), values in sql_claims(term, [world.municipality]).items():
+		key = (kind, partner, institution, year)
+		before = by_year.get(key, (Decimal("0.00"),) * 3 + (0,))
+		by_year[key] = tuple(a + b for a, b in zip(before, values, strict=True))
+	assert month_rows(rows) == by_year
+	assert chart["data"]["labels"] == [year]
+	assert [c["label"] for c in columns if c["fieldname"] in ("label", "month")] == [
+		"Type / Partner / Institution / School Year",
+		"School Year",
+	]
+
+
 def test_compensations_are_scoped(world, compensations):
 	term = world.terms["current_s1"]
 	_c, school, _chart = run(world, "a_accountant", money_report, {"school_term": term})

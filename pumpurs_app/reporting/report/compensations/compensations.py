@@ -3,9 +3,10 @@ reconciled with the bank.
 
 Planned amounts are the compensation measures of live (approved or evaluated) plans in the chosen terms; they
 belong to a plan and its term, not to a month, so they show on the type, partner and institution rows. The
-other amounts are submitted Compensations of those terms by the month their period starts: approved counts
-every claim approved or later (Approved, Paid, Reconciled), paid the Paid and Reconciled ones, reconciled the
-Reconciled ones.
+other amounts are submitted Compensations of those terms by the month their period starts (over the whole
+programme, no term or school year chosen, by the school year of their term: months of every year ran to
+70,000 rows nationally): approved counts every claim approved or later (Approved, Paid, Reconciled), paid the
+Paid and Reconciled ones, reconciled the Reconciled ones.
 
 Money is exact: MariaDB sums the DECIMAL columns, every sum comes back to the cent as a ``Decimal``, the
 report adds only Decimals (its own total row, not frappe's float one) and turns each finished amount into
@@ -29,9 +30,10 @@ COMPENSATION = "Compensation"
 
 def execute(filters: dict | None = None) -> tuple[list, list, None, dict]:
 	filters = frappe._dict(filters or {})
+	by_year = report_utils.terms_of(filters) is None
 	planned = planned_amounts(filters)
-	claims = claimed_amounts(filters)
-	return columns(), tree(planned, claims), None, chart(claims)
+	claims = claimed_amounts(filters, by_year)
+	return columns(by_year), tree(planned, claims), None, chart(claims)
 
 
 def planned_amounts(filters) -> dict[tuple[str, str, str], Decimal]:
@@ -56,8 +58,9 @@ def planned_amounts(filters) -> dict[tuple[str, str, str], Decimal]:
 	return {(r.compensation_type, r.partner, r.institution): report_utils.money(r.amount) for r in rows}
 
 
-def claimed_amounts(filters) -> list[frappe._dict]:
-	"""Approved-or-later compensations per type, partner, institution, month and state, with their sums."""
+def claimed_amounts(filters, by_year: bool = False) -> list[frappe._dict]:
+	"""Approved-or-later compensations per type, partner, institution, month (or term) and state, with their
+	sums; each row's ``period`` is its month (``2026-10``) or its term's school year (``2026/2027``)."""
 	conditions = {"docstatus": 1, "workflow_state": ("in", comp_rules.APPROVED_OR_LATER)}
 	terms = report_utils.terms_of(filters)
 	if terms is not None:
@@ -65,6 +68,7 @@ def claimed_amounts(filters) -> list[frappe._dict]:
 	for field in ("partner", "institution", "compensation_type"):
 		if filters.get(field):
 			conditions[field] = filters[field]
+	period = ["school_term"] if by_year else ["year(period_from) as year", "month(period_from) as month"]
 	rows = frappe.get_list(
 		COMPENSATION,
 		filters=conditions,
@@ -73,18 +77,21 @@ def claimed_amounts(filters) -> list[frappe._dict]:
 			"partner",
 			"institution",
 			"workflow_state as state",
-			"year(period_from) as year",
-			"month(period_from) as month",
+			*period,
 			"count(*) as compensations",
 			"sum(total_amount) as amount",
 		],
-		group_by="compensation_type, partner, institution, workflow_state, year(period_from), month(period_from)",
+		group_by="compensation_type, partner, institution, workflow_state, "
+		+ ("school_term" if by_year else "year(period_from), month(period_from)"),
 		order_by="compensation_type, partner, institution",
 		limit=0,
 	)
+	year_of = (
+		dict(frappe.get_all("School Term", fields=["name", "school_year"], as_list=True)) if by_year else {}
+	)
 	for r in rows:
 		r.amount = report_utils.money(r.amount)
-		r.month_label = report_utils.month_label(r.year, r.month)
+		r.period = year_of[r.school_term] if by_year else report_utils.month_label(r.year, r.month)
 	return rows
 
 
@@ -93,12 +100,12 @@ LEVELS = (
 	("compensation_type", "compensation_type"),
 	("partner", "partner"),
 	("institution", "institution"),
-	("month", "month_label"),
+	("month", "period"),
 )
 
 
 def tree(planned: dict, claims: list) -> list[dict]:
-	"""Type → partner → institution → month rows, then the total."""
+	"""Type → partner → institution → month (or school year) rows, then the total."""
 	rows = branch((), planned, claims)
 	if rows:
 		rows.append(row((), money_sum(planned.values()), claims, total=True))
@@ -131,8 +138,12 @@ def branch(path: tuple, planned: dict[tuple, Decimal], claims: list) -> list[dic
 
 
 def row(path: tuple, planned: Decimal | None, claims: list, total: bool = False) -> dict:
+	by_state = defaultdict(Decimal)  # cents added as Decimals are exact; the few state totals checked below
+	for c in claims:
+		by_state[c.state] += c.amount
+
 	def amount(states) -> Decimal:
-		return money_sum(c.amount for c in claims if c.state in states)
+		return money_sum(by_state[state] for state in states if state in by_state)
 
 	approved = amount(comp_rules.APPROVED_OR_LATER)
 	if total:
@@ -153,12 +164,14 @@ def row(path: tuple, planned: Decimal | None, claims: list, total: bool = False)
 	}
 
 
-def columns() -> list[dict]:
+def columns(by_year: bool = False) -> list[dict]:
 	money = {"fieldtype": "Currency", "options": "EUR", "width": 120}
 	return [
 		{
 			"fieldname": "label",
-			"label": _("Type / Partner / Institution / Month", context="Compensations"),
+			"label": _("Type / Partner / Institution / School Year", context="Compensations")
+			if by_year
+			else _("Type / Partner / Institution / Month", context="Compensations"),
 			"fieldtype": "Data",
 			"width": 280,
 		},
@@ -184,8 +197,10 @@ def columns() -> list[dict]:
 			"width": 200,
 		},
 		{
-			"fieldname": "month",
-			"label": _("Month", context="Compensations"),
+			"fieldname": "month",  # the period: the month, or the school year over the whole programme
+			"label": _("School Year", context="Compensations")
+			if by_year
+			else _("Month", context="Compensations"),
 			"fieldtype": "Data",
 			"width": 90,
 		},
@@ -209,10 +224,10 @@ def columns() -> list[dict]:
 
 
 def chart(claims: list) -> dict:
-	"""Spend (approved money) per month, one bar per compensation type."""
+	"""Spend (approved money) per month (or school year), one bar per compensation type."""
 	amounts = defaultdict(list)
 	for c in claims:
-		amounts[(c.compensation_type, c.month_label)].append(c.amount)
+		amounts[(c.compensation_type, c.period)].append(c.amount)
 	kinds = sorted({kind for kind, _month in amounts}, key=lambda k: _(k).lower())
 	bars = report_utils.monthly_bars(amounts, kinds, _, lambda spent: float(money_sum(spent or [])))
 	return {**bars, "fieldtype": "Currency"}
