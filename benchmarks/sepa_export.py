@@ -1,4 +1,5 @@
-"""Benchmark: a payment batch of 5,000 compensations — adding them, the SEPA pain.001 export and confirming it.
+"""Benchmark: a payment batch of 5,000 compensations — adding them, the SEPA pain.001 export, confirming it, the
+bank's statement of its payments and the reconciliation report.
 
 On a site with the app and demo data, the partner's accountant pays 5,000 approved compensations of one
 municipality in one Compensation Payment Batch, through the batch's own methods, as the desk calls them:
@@ -29,7 +30,10 @@ Run it with the bench's Python from the bench's ``sites`` folder, on a site with
 production site)::
 
     cd ~/pumpurs-bench/sites
-    ../env/bin/python /path/to/pumpurs_app/benchmarks/sepa_export.py --site pumpurs.localhost   # ~1 minute
+    ../env/bin/python /path/to/pumpurs_app/benchmarks/sepa_export.py --site pumpurs-load.localhost   # ~3 minutes
+
+(``pumpurs-load.localhost``: the project-scale site ``benchmarks/volume/run`` makes, with the programme's
+volume of claims; any demo site will do.)
 
 Results are printed and written to ``benchmarks/results/sepa_export.json``.
 """
@@ -81,7 +85,7 @@ def main() -> None:
 def run(args) -> dict:
 	partner, accountant = pick_partner()
 	results = {
-		"benchmark": "payment batch: add, SEPA pain.001 + Excel export, confirm",
+		"benchmark": "payment batch: add, SEPA pain.001 + Excel export, confirm, camt.053 statement, report",
 		"date": date.today().isoformat(),
 		"lines": args.lines,
 		"partner": partner,
