@@ -5,7 +5,9 @@ Approved plans only (Approved or Evaluated). Each term a row for all risk groups
 plan's highest severity, from the plan's flags) and one row per risk group: distinct learners with a risk of
 that group, split by the highest severity among their risks of that group (which the plan keeps per group),
 so that High + Medium + Low is the group's learners. Counted in one grouped SQL query of the plans through
-``frappe.get_list``: a user counts only the plans they may see (frappe#31063)."""
+``frappe.get_list``: a user counts only the plans they may see (frappe#31063). Within a term a learner has one
+live plan (the plan's unique ``active_plan_key``), so a term's learners are counted as its plans; the chart,
+over all terms selected, counts distinct learners."""
 
 import frappe
 from frappe import _
@@ -36,9 +38,9 @@ def execute(filters: dict | None = None) -> tuple[list, list, None, dict]:
 		filters=conditions,
 		fields=[
 			*keyed,
-			f"count(distinct {LEARNER}) as learners",
+			"count(*) as learners",
 			*(severity_count("highest_severity", s, s.lower()) for s in plan_rules.SEVERITIES),
-			f"count(distinct if({GROUPS_PRESENT} > 1, {LEARNER}, null)) as several",
+			f"count(if({GROUPS_PRESENT} > 1, 1, null)) as several",
 			*group_fields(),
 		],
 		group_by=", ".join(keyed),
@@ -89,21 +91,26 @@ def level_fields(filters: frappe._dict) -> list[str]:
 	return LEVELS[group_by]
 
 
-def severity_count(field: str, severity: str, alias: str, at_least: bool = False) -> str:
-	"""Distinct learners whose plan's ``field`` is ``severity`` (or, ``at_least``, that severity or a higher one)."""
+def severity_count(
+	field: str, severity: str, alias: str, at_least: bool = False, across_terms: bool = False
+) -> str:
+	"""Learners whose plan's ``field`` is ``severity`` (or, ``at_least``, that severity or a higher one): the
+	plans of a term, or ``across_terms`` the distinct learners."""
 	levels = plan_rules.SEVERITIES[plan_rules.SEVERITIES.index(severity) :] if at_least else (severity,)
-	values = ", ".join(frappe.db.escape(s) for s in levels)
-	return f"count(distinct if(`tab{PLAN}`.{field} in ({values}), {LEARNER}, null)) as {alias}"
+	condition = f"`tab{PLAN}`.{field} in ({', '.join(frappe.db.escape(s) for s in levels)})"
+	if across_terms:
+		return f"count(distinct if({condition}, {LEARNER}, null)) as {alias}"
+	return f"count(if({condition}, 1, null)) as {alias}"
 
 
-def group_fields() -> list[str]:
+def group_fields(across_terms: bool = False) -> list[str]:
 	"""Per risk group: its learners, those with a High risk of the group, and those with Medium or High."""
 	fields = []
 	for field in GROUP_SEVERITY_FIELDS.values():
 		fields += [
-			severity_count(field, "Low", f"{field}_learners", at_least=True),
-			severity_count(field, "High", f"{field}_high"),
-			severity_count(field, "Medium", f"{field}_medium_or_higher", at_least=True),
+			severity_count(field, "Low", f"{field}_learners", True, across_terms),
+			severity_count(field, "High", f"{field}_high", False, across_terms),
+			severity_count(field, "Medium", f"{field}_medium_or_higher", True, across_terms),
 		]
 	return fields
 
@@ -176,7 +183,7 @@ def columns(level: list[str]) -> list[dict]:
 
 def chart(conditions: dict) -> dict | None:
 	"""Learners per risk group over everything selected (each learner once per group), stacked by severity."""
-	totals = frappe.get_list(PLAN, filters=conditions, fields=group_fields())[0]
+	totals = frappe.get_list(PLAN, filters=conditions, fields=group_fields(across_terms=True))[0]
 	groups = [g for g in plan_rules.RISK_GROUPS if totals[f"{GROUP_SEVERITY_FIELDS[g]}_learners"]]
 	if not groups:
 		return None
