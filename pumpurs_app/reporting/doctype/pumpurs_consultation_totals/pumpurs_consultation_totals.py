@@ -1,5 +1,5 @@
 """Support Consultations counted per partner, institution, term, specialist role, specialist and month: what
-the *Support Delivered* report adds up. The programme logs close to a million consultations; grouping them
+the *Support Delivered* and *Programme Indicators* reports add up. The programme logs close to a million consultations; grouping them
 all took most of the report's 3 s for the whole programme, its totals are a few tens of thousands of rows.
 
 They are kept up to date in the transaction of every save and deletion of a consultation (``update`` and
@@ -13,6 +13,7 @@ import hashlib
 import frappe
 from frappe.utils import cint, getdate, now_datetime
 
+from pumpurs_app import access
 from pumpurs_app.documents import ServerOnlyMethods
 
 TOTALS = "PuMPuRS Consultation Totals"
@@ -41,6 +42,25 @@ class PuMPuRSConsultationTotals(ServerOnlyMethods):
 		specialist_role: DF.Data | None
 	# end: auto-generated types
 	pass
+
+
+def scoped_query(terms: list[str] | None, filters: dict):
+	"""(query, table): the totals the session user may count — scoped as frappe scopes the consultations
+	themselves (only reports read the totals) — of the ``terms`` (None: all) and the filters' partner,
+	institution, specialist role and specialist."""
+	frappe.has_permission(CONSULTATION, "read", throw=True)
+	totals = frappe.qb.DocType(TOTALS)
+	query = frappe.qb.from_(totals)
+	scope = access.get_scope()
+	if not scope.national:
+		field, kind = access.SCOPED_DOCTYPES[CONSULTATION]
+		query = query.where(totals[field].isin(sorted(scope.values(kind)) or [""]))
+	if terms is not None:
+		query = query.where(totals.school_term.isin(terms or [""]))
+	for field in ("partner", "institution", "specialist_role", "specialist"):
+		if filters.get(field):
+			query = query.where(totals[field] == filters[field])
+	return query, totals
 
 
 def update(consultation) -> None:

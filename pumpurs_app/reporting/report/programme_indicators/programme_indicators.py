@@ -8,23 +8,25 @@ school year for the whole programme, so a period's target is the sum of the targ
 targets are shown only for programme-wide figures: a partner's coordinator (who sees their own partner's
 figures only) or a report narrowed to a partner or an institution gets the figures without targets.
 
-Everything is counted in SQL through ``frappe.get_list``, so the scope of the user applies (frappe#31063)."""
+Everything is counted in SQL through ``frappe.get_list``, so the scope of the user applies (frappe#31063); the
+consultation hours from the consultations' running totals, scoped as the consultations are."""
 
 from collections import defaultdict
 from decimal import Decimal
 
 import frappe
 from frappe import _
+from frappe.query_builder.functions import Sum
 
 from pumpurs_app import access
 from pumpurs_app.registers.doctype.school_term.school_term import all_terms
 from pumpurs_app.reporting import report_utils
+from pumpurs_app.reporting.doctype.pumpurs_consultation_totals.pumpurs_consultation_totals import scoped_query
 from pumpurs_app.rules import compensations as comp_rules
 from pumpurs_app.rules import school_terms
 from pumpurs_app.rules.money import money_sum
 
 PLAN = "Individual Support Plan"
-CONSULTATION = "Support Consultation"
 COMPENSATION = "Compensation"
 NGO_PROJECT = "Youth NGO Project"
 PARTICIPANT = "Youth NGO Project Participant"
@@ -108,44 +110,29 @@ def plan_figures(filters, terms) -> frappe._dict:
 		"school_term": in_period(terms),
 		**place_conditions(filters),
 	}
-	totals = frappe.get_list(
+	learners = frappe.get_list(
+		PLAN, filters=conditions, fields=["count(distinct learner) as learners"], order_by=None, limit=0
+	)[0].learners
+	# the rest from the plans counted per place and term (a partner has one type; some thousand rows)
+	places = frappe.get_list(
 		PLAN,
 		filters=conditions,
-		fields=[
-			"count(*) as plans",
-			"count(distinct learner) as learners",
-			"count(distinct institution) as institutions",
-			"count(distinct partner) as partners",
-		],
+		fields=["partner_type", "partner", "institution", "school_term", "count(*) as plans"],
+		group_by="partner_type, partner, institution, school_term",
 		order_by=None,
-		limit=0,
-	)[0]
-	by_type = frappe.get_list(
-		PLAN,
-		filters=conditions,
-		fields=["partner_type", "count(distinct partner) as partners"],
-		group_by="partner_type",
-		order_by="partner_type",
-		limit=0,
-	)
-	by_term = frappe.get_list(
-		PLAN,
-		filters=conditions,
-		fields=["school_term", "count(*) as plans"],
-		group_by="school_term",
-		order_by="school_term",
 		limit=0,
 	)
 	year_of = {t.name: t.school_year for t in terms}
-	per_year = defaultdict(int)
-	for r in by_term:
+	per_year, partners_of = defaultdict(int), defaultdict(set)
+	for r in places:
 		per_year[year_of[r.school_term]] += int(r.plans)
+		partners_of[r.partner_type].add(r.partner)
 	return frappe._dict(
-		plans=int(totals.plans or 0),
-		learners=int(totals.learners or 0),
-		institutions=int(totals.institutions or 0),
-		partners=int(totals.partners or 0),
-		by_type={r.partner_type: int(r.partners) for r in by_type},
+		plans=sum(int(r.plans) for r in places),
+		learners=int(learners or 0),
+		institutions=len({r.institution for r in places}),
+		partners=len({r.partner for r in places}),
+		by_type={kind: len(partners) for kind, partners in sorted(partners_of.items())},
 		per_year=per_year,
 	)
 
@@ -163,15 +150,11 @@ def partner_type_label(kind: str) -> str:
 
 
 def consultation_hours(filters, terms) -> float:
-	"""Hours of consultations the learner confirmed."""
-	rows = frappe.get_list(
-		CONSULTATION,
-		filters={"school_term": in_period(terms), **place_conditions(filters)},
-		fields=["sum(duration_minutes * learner_confirmed) as minutes"],
-		order_by=None,
-		limit=0,
-	)
-	return round(int(rows[0].minutes or 0) / 60, 2)
+	"""Hours of consultations the learner confirmed, from the consultations' running totals (scoped as the
+	consultations are: see Support Delivered)."""
+	query, totals = scoped_query([t.name for t in terms], place_conditions(filters))
+	minutes = query.select(Sum(totals.confirmed_minutes)).run()[0][0]
+	return round(int(minutes or 0) / 60, 2)
 
 
 def money_rows(filters, terms, amount_target) -> list[dict]:

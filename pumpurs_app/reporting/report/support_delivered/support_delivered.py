@@ -18,13 +18,11 @@ import frappe
 from frappe import _
 from frappe.query_builder.functions import Sum
 
-from pumpurs_app import access
 from pumpurs_app.reporting import report_utils
-from pumpurs_app.reporting.doctype.pumpurs_consultation_totals.pumpurs_consultation_totals import TOTALS
+from pumpurs_app.reporting.doctype.pumpurs_consultation_totals.pumpurs_consultation_totals import scoped_query
 
 PLAN = "Individual Support Plan"
 MEASURE = "Support Plan Measure"
-CONSULTATION = "Support Consultation"
 
 
 def execute(filters: dict | None = None) -> tuple[list, list, None, dict]:
@@ -63,12 +61,11 @@ def delivered(filters, by_year: bool = False) -> list[frappe._dict]:
 	confirmed minutes — from the consultations' running totals (PuMPuRS Consultation Totals), which only the
 	report reads: scoped here as frappe scopes the consultations themselves for the user. Each row's
 	``period`` is its month (``2026-10``) or school year (``2026/2027``), labels that sort in time order."""
-	frappe.has_permission(CONSULTATION, "read", throw=True)
-	totals, term = frappe.qb.DocType(TOTALS), frappe.qb.DocType("School Term")
+	query, totals = scoped_query(report_utils.terms_of(filters), filters)
+	term = frappe.qb.DocType("School Term")
 	period = term.school_year if by_year else totals.month
 	query = (
-		frappe.qb.from_(totals)
-		.select(
+		query.select(
 			totals.specialist_role.as_("role"),
 			totals.specialist,
 			period.as_("period"),
@@ -83,16 +80,6 @@ def delivered(filters, by_year: bool = False) -> list[frappe._dict]:
 	)
 	if by_year:
 		query = query.join(term).on(term.name == totals.school_term)
-	scope = access.get_scope()
-	if not scope.national:
-		field, kind = access.SCOPED_DOCTYPES[CONSULTATION]
-		query = query.where(totals[field].isin(sorted(scope.values(kind)) or [""]))
-	terms = report_utils.terms_of(filters)
-	if terms is not None:
-		query = query.where(totals.school_term.isin(terms or [""]))
-	for field in ("partner", "institution", "specialist_role", "specialist"):
-		if filters.get(field):
-			query = query.where(totals[field] == filters[field])
 	rows = query.run(as_dict=True)
 	if not by_year:
 		for row in rows:
