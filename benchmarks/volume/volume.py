@@ -303,6 +303,7 @@ def measure(desk: Desk, user: str, year: str, repeat: int) -> dict:
 		if report not in allowed:
 			continue
 		timed(WARM, desk.report, report, {"school_year": year})
+		timed(WARM, desk.report, report, {})  # (a buffer pool shrunk by an earlier run has lost its pages)
 		measured["reports"][report] = {
 			"current_year_ms": p95(timed(3, desk.report, report, {"school_year": year})),
 			"whole_programme_ms": p95(timed(3, desk.report, report, {})),

@@ -22,6 +22,18 @@ INDEXES = {
 	},
 	# Compensation Reconciliation: each batch's lines summed per status (0.24 s → 0.13 s)
 	"Compensation Payment Line": {"pumpurs_batch_money": ["parent", "parenttype", "status", "amount"]},
+	# Plans by Institution and Term: the approved plans per place, term and grade (0.42 s → 0.10 s)
+	"Individual Support Plan": {
+		"pumpurs_plans_by_place": [
+			"partner",
+			"institution",
+			"school_term",
+			"education_type",
+			"grade",
+			"workflow_state",
+			"docstatus",
+		]
+	},
 	"Support Plan Measure": {
 		# Compensations: the planned money of the plans' compensation measures (0.55 s → 0.21 s)
 		"pumpurs_planned_money": [
