@@ -21,7 +21,6 @@ of the history's steps.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -36,6 +35,7 @@ from pumpurs_app.demo.compensations import (
 	MONTHS_BACK,
 	PAYEE_WEIGHTS,
 	PLAN,
+	Batch,
 	Claim,
 	Context,
 	Slot,
@@ -43,6 +43,7 @@ from pumpurs_app.demo.compensations import (
 	make_claim,
 	money_institutions,
 	months,
+	new_batch,
 	partner_staff,
 	school_days,
 	times,
@@ -166,21 +167,6 @@ TRANSACTION_FIELDS = [
 ]
 
 
-@dataclass(slots=True)
-class Batch:
-	partner: str
-	month: date  # the month whose claims it pays
-	accountant: str
-	execution_date: date
-	created: datetime
-	exported: datetime
-	confirmed: datetime
-	statement_at: datetime
-	claims: list[Claim] = field(default_factory=list)
-	name: str = ""
-	statement: str = ""
-
-
 def execution_day(month: date) -> date:
 	return bulk.weekday_on_or_before(add_months(month, 1).replace(day=PAID_ON_DAY))
 
@@ -197,10 +183,11 @@ def generate(demo: Demo) -> dict[str, int]:
 	for slot in history_slots(ctx, institutions):
 		institution = institutions[slot.row.institution]
 		key = (institution["partner"], slot.month)
-		batch = batches.get(key) or batches.setdefault(key, new_batch(ctx, key, accountants[key[0]]))
+		if key not in batches:
+			batches[key] = new_batch(ctx, key[0], accountants[key[0]], execution_day(slot.month))
 		claim = make_claim(ctx, institution, slot, rules.RECONCILED, used)
 		if claim:
-			batch.claims.append(claim)
+			batches[key].claims.append(claim)
 	batches = {key: batch for key, batch in batches.items() if batch.claims}
 	write(ctx, sorted(batches.values(), key=lambda b: (b.execution_date, b.partner)))
 	return {
@@ -249,18 +236,6 @@ def history_slots(ctx: Context, institutions: dict[str, dict]) -> list[Slot]:
 			if start <= end and len(school_days(start, end)) >= MIN_DAYS:
 				slots.append(Slot(row, first, start, end))
 	return slots
-
-
-def new_batch(ctx: Context, key: tuple[str, date], accountants: list[str]) -> Batch:
-	partner, month = key
-	rng, execution = ctx.rng, execution_day(month)
-	created = bulk.office_time(rng, bulk.weekday_on_or_before(execution - timedelta(days=1)))
-	exported = created + timedelta(minutes=rng.randint(4, 25))
-	confirmed = bulk.office_time(rng, execution, after=datetime.combine(execution, datetime.min.time()))
-	statement_at = bulk.office_time(rng, bulk.weekday_on_or_after(execution + timedelta(days=1)))
-	return Batch(
-		partner, month, rng.choice(accountants), execution, created, exported, confirmed, statement_at
-	)
 
 
 class Writer:

@@ -310,9 +310,12 @@ def find_slots(ctx: Context, institutions: list[dict]) -> dict[str, list[Slot]]:
 	return slots
 
 
-def new_batch(ctx: Context, partner: str, accountants: list[str]) -> Batch:
+def new_batch(ctx: Context, partner: str, accountants: list[str], execution: date | None = None) -> Batch:
+	"""The partner's batch executed on ``execution`` (by default about two weeks ago): made the working day
+	before, exported minutes later, confirmed on the day, its statement uploaded the next working day."""
 	rng = ctx.rng
-	execution = bulk.weekday_on_or_before(ctx.today - timedelta(days=rng.randint(*BATCH_DAYS_AGO)))
+	if execution is None:
+		execution = bulk.weekday_on_or_before(ctx.today - timedelta(days=rng.randint(*BATCH_DAYS_AGO)))
 	created = bulk.office_time(rng, bulk.weekday_on_or_before(execution - timedelta(days=1)))
 	exported = created + timedelta(minutes=rng.randint(4, 25))
 	confirmed = bulk.office_time(
