@@ -30,10 +30,10 @@ COMPENSATION = "Compensation"
 
 def execute(filters: dict | None = None) -> tuple[list, list, None, dict]:
 	filters = frappe._dict(filters or {})
-	by_year = report_utils.terms_of(filters) is None
+	terms = report_utils.terms_of(filters)
 	planned = planned_amounts(filters)
-	claims = claimed_amounts(filters, by_year)
-	return columns(by_year), tree(planned, claims), None, chart(claims)
+	claims = claimed_amounts(filters, terms)
+	return columns(by_year=terms is None), tree(planned, claims), None, chart(claims)
 
 
 def planned_amounts(filters) -> dict[tuple[str, str, str], Decimal]:
@@ -58,11 +58,11 @@ def planned_amounts(filters) -> dict[tuple[str, str, str], Decimal]:
 	return {(r.compensation_type, r.partner, r.institution): report_utils.money(r.amount) for r in rows}
 
 
-def claimed_amounts(filters, by_year: bool = False) -> list[frappe._dict]:
+def claimed_amounts(filters, terms: list[str] | None) -> list[frappe._dict]:
 	"""Approved-or-later compensations per type, partner, institution, month (or term) and state, with their
 	sums; each row's ``period`` is its month (``2026-10``) or its term's school year (``2026/2027``)."""
+	by_year = terms is None  # all terms: by the school year of the claim's term
 	conditions = {"docstatus": 1, "workflow_state": ("in", comp_rules.APPROVED_OR_LATER)}
-	terms = report_utils.terms_of(filters)
 	if terms is not None:
 		conditions["school_term"] = ("in", terms or [""])
 	for field in ("partner", "institution", "compensation_type"):

@@ -27,11 +27,11 @@ MEASURE = "Support Plan Measure"
 
 def execute(filters: dict | None = None) -> tuple[list, list, None, dict]:
 	filters = frappe._dict(filters or {})
-	by_year = report_utils.terms_of(filters) is None
+	terms = report_utils.terms_of(filters)
 	planned = planned_minutes(filters)
-	done = delivered(filters, by_year)
+	done = delivered(filters, terms)
 	rows = tree(planned, done)
-	return columns(by_year), rows, None, chart(done)
+	return columns(by_year=terms is None), rows, None, chart(done)
 
 
 def planned_minutes(filters) -> dict[tuple[str, str], float]:
@@ -56,12 +56,14 @@ def planned_minutes(filters) -> dict[tuple[str, str], float]:
 	return {(r.role or "", r.specialist or ""): float(r.hours or 0) for r in rows}
 
 
-def delivered(filters, by_year: bool = False) -> list[frappe._dict]:
+def delivered(filters, terms: list[str] | None) -> list[frappe._dict]:
 	"""Consultations per role, specialist and month (or school year): count, confirmed count, all and
 	confirmed minutes — from the consultations' running totals (PuMPuRS Consultation Totals), which only the
 	report reads: scoped here as frappe scopes the consultations themselves for the user. Each row's
-	``period`` is its month (``2026-10``) or school year (``2026/2027``), labels that sort in time order."""
-	query, totals = scoped_query(report_utils.terms_of(filters), filters)
+	``period`` is its month (``2026-10``) or, over all terms (``terms`` None), its school year
+	(``2026/2027``): labels that sort in time order."""
+	by_year = terms is None
+	query, totals = scoped_query(terms, filters)
 	term = frappe.qb.DocType("School Term")
 	period = term.school_year if by_year else totals.month
 	query = (
